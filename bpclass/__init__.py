@@ -1,0 +1,33 @@
+"""bpclass: tell a web page's article content from its boilerplate, line by line.
+
+>>> import bpclass
+>>> model = bpclass.load_model()                     # doctest: +SKIP
+>>> labels = model.predict([lines])[0]               # doctest: +SKIP
+>>> text = bpclass.clean(page_text)                  # doctest: +SKIP
+"""
+
+import logging
+
+from bpclass.estimator import LineClassifier
+from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, page_features
+from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
+from bpclass.model import BoilerplateClassifier, ModelFileError, clean, load_model
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FEATURE_DESCRIPTIONS",
+    "FEATURE_NAMES",
+    "BoilerplateClassifier",
+    "LabeledPage",
+    "LineClassifier",
+    "ModelFileError",
+    "__version__",
+    "clean",
+    "load_model",
+    "page_features",
+    "read_labeled_pages",
+    "write_labeled_pages",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

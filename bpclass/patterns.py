@@ -1,0 +1,132 @@
+"""Regular expressions and word lists the line features look for.
+
+Every pattern here is written to run in linear time: no nested quantifiers, no
+alternations that can match the same text two ways under a repeat. Lines are
+cut to ``MAX_LINE_CHARS`` before any pattern sees them (see ``features``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = (
+    # en
+    "january february march april may june july august september october november "
+    "december jan feb mar apr jun jul aug sep sept oct nov dec "
+    # id / ms
+    "januari februari maret mei juni juli agustus oktober desember agu okt des "
+    # de
+    "januar februar märz maerz dezember mär okt dez "
+    # fr
+    "janvier février fevrier mars avril juin juillet août aout septembre octobre "
+    "novembre décembre decembre janv févr avr juil déc "
+    # es / pt / it
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
+    "noviembre diciembre janeiro fevereiro março maio junho julho setembro outubro "
+    "dezembro gennaio febbraio aprile maggio giugno luglio settembre ottobre "
+    "dicembre "
+    # nl / sv / pl (common forms)
+    "januari februari maart mei augustus oktober mars maj augusti stycznia lutego "
+    "marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia"
+).split()
+_WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu "
+    "thur thurs fri sat sun senin selasa rabu kamis jumat jum'at sabtu minggu ahad "
+    "montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi "
+    "jeudi vendredi samedi dimanche lunes martes miércoles miercoles jueves viernes "
+    "sábado sabado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica "
+    "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira"
+).split()
+
+
+def _words(words: list[str]) -> str:
+    # Longest first so that "sept" wins over "sep"; re.escape keeps "jum'at" literal.
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+MONTH_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}\.?\s(?:{_words(_MONTHS)})\b|(?:{_words(_MONTHS)})\.?\s\d{{1,4}}\b)",
+    re.I,
+)
+NUMERIC_DATE = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+WEEKDAY = re.compile(rf"\b(?:{_words(_WEEKDAYS)})\b", re.I)
+CLOCK_TIME = re.compile(
+    r"\b[0-2]?\d:[0-5]\d\b|\b[0-2]?\d\.[0-5]\d\s?(?:wib|wita|wit|uhr|h)\b|\b\d{1,2}\s?[ap]\.?m\b",
+    re.I,
+)
+RELATIVE_TIME = re.compile(
+    r"\b(?:\d+|an?|one|few)\s?(?:s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|"
+    r"days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)\s+ago\b"
+    r"|\b\d+\s(?:detik|menit|jam|hari|minggu|bulan|tahun)\s(?:yang\s)?lalu\b"
+    r"|\bvor\s(?:\d+|einer?|einem)\s(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|"
+    r"monat(?:en)?|jahr(?:en)?)\b"
+    r"|\bil\sy\sa\s\d+\s(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)\b"
+    r"|\bhace\s\d+\s(?:segundos?|minutos?|horas?|días?|dias?|semanas?|meses|mes|años?)\b"
+    r"|\bhá\s\d+\s(?:segundos?|minutos?|horas?|dias?|semanas?|meses|mês|anos?)\b"
+    r"|\b\d+\s(?:secondi|minuti|ore|ora|giorni|giorno|settimane|mesi|anni)\sfa\b"
+    r"|\b\d+\s(?:seconden|minuten|uur|dagen|dag|weken|maanden|jaar)\sgeleden\b"
+    r"|\b\d+\s\w+\stemu\b|\b\d+\s\w+\sназад\b"
+    r"|\b(?:yesterday|just now|kemarin|baru saja|gestern|hier|ayer|ieri|ontem)\b",
+    re.I,
+)
+SEPARATOR = re.compile(r"[|»›«‹•·>/\\]")
+URL = re.compile(r"\bhttps?://\S|\bwww\.\S|\b[\w-]+\.(?:com|net|org|id|co|io|de|fr|uk)\b", re.I)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+COPYRIGHT = re.compile(
+    r"©|\(c\)\s?\d{4}|\bcopyright\b|\ball rights reserved\b|\bhak cipta\b|"
+    r"\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos\b",
+    re.I,
+)
+CAPTION = re.compile(
+    r"\b(?:foto|photo|photos|image|images|bild|gambar|ilustrasi|illustration|credit|"
+    r"credits|kredit|pic|picture|video)\s?[:/|]|\bgetty images\b|\bshutterstock\b|"
+    r"\bap photo\b|\breuters/|\bafp/|\(photo\b|\bphoto by\b|\bfile photo\b",
+    re.I,
+)
+BYLINE = re.compile(
+    r"^(?:by|oleh|von|par|por|di|door|av|autor|author|penulis|reporter|editor|"
+    r"redaktur|written by|posted by)\b\s?:?\s?\S",
+    re.I,
+)
+BOILER_PHRASE = re.compile(
+    r"\b(?:share|shares|tweet|subscribe|newsletter|sign in|sign up|log in|login|"
+    r"log out|register|cookies?|privacy|terms of|advertisement|advertising|"
+    r"sponsored|loading|read more|read also|see also|related|recommended|trending|"
+    r"popular|most read|follow us|comments?|reply|skip to|menu|search|home|"
+    r"back to top|previous|next|click|download|app|baca juga|berita terkait|"
+    r"rekomendasi|terkini|terpopuler|klik|lanjut|selengkapnya|bagikan|iklan|"
+    r"werbung|anzeige|mehr zum thema|lesen sie auch|teilen|kommentare?|publicité|"
+    r"lire aussi|partager|publicidad|leer más|compartir|comentarios|leggi anche|"
+    r"condividi|pubblicità)\b",
+    re.I,
+)
+LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
+LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
+ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
+TERMINAL_END = re.compile(r"[.!?。！？؟:;][\"'”’»)\]]*\s*$")
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+DIGIT = re.compile(r"\d")
+UPPER = re.compile(r"[^\W\d_a-z]", re.UNICODE)
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+
+# Frequent function words: a line of prose is full of them, a menu or a headline
+# list is not. Short lists, several languages; the share is language-agnostic.
+STOPWORDS = frozenset(
+    """
+    the a an and or of to in on for with is are was were be been it this that as at
+    by from has have had not but he she they we you his her their its which who will
+    yang dan di ke dari ini itu dengan untuk pada adalah dalam tidak akan juga sudah
+    karena oleh atau bahwa para ada bisa mereka kami kita saat telah
+    der die das und ist nicht ein eine zu den mit von sich des auf für im dem auch
+    es an als wie bei oder nach wird sind noch wurde
+    le la les et est un une des du en que qui dans pour pas sur au avec ce il elle
+    sont par plus ne se aux ou
+    el los las y es un una de que en por con para no se del al lo como más pero su
+    il di che è per non sono gli della nel con una le
+    o os as um uma não com para do da em no na que
+    het een van en is niet met zijn op te voor dat die
+    och att det som en är på för med av inte till
+    ja on ei se että oli ovat mutta
+    """.split()
+)

@@ -1,0 +1,225 @@
+"""LineClassifier: gradient-boosted trees on the numeric feature matrix.
+
+Training is done by scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+Once fitted, the trees are copied out into a handful of flat numpy arrays
+(:attr:`LineClassifier.trees_`) and prediction walks those arrays. The arrays are
+all a model file needs to hold: loading one never unpickles anything, and it
+predicts exactly what the fitted estimator predicted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+# The arrays that describe a fitted forest, in the order a model file stores them.
+TREE_ARRAYS = ("feature", "threshold", "left", "right", "value", "roots", "tree_class", "baseline")
+
+
+def _export_trees(booster: HistGradientBoostingClassifier) -> dict:
+    """Copy a fitted HistGradientBoostingClassifier's trees into flat arrays.
+
+    Node ``i`` of the forest splits on ``feature[i]`` (``-1`` for a leaf): rows with
+    ``x[feature] <= threshold`` go to ``left[i]``, others to ``right[i]``; a leaf adds
+    ``value[i]`` to the raw score of class ``tree_class`` of its tree.
+    """
+    features, thresholds, lefts, rights, values, roots, classes = [], [], [], [], [], [], []
+    offset = 0
+    # HistGradientBoosting keeps its trees in ``_predictors`` (one list per
+    # iteration, one tree per raw-score column); a test pins that our copy
+    # predicts the same probabilities, so a change there fails loudly.
+    for iteration in booster._predictors:
+        for k, predictor in enumerate(iteration):
+            nodes = predictor.nodes
+            leaf = nodes["is_leaf"].astype(bool)
+            features.append(np.where(leaf, -1, nodes["feature_idx"]).astype(np.int32))
+            thresholds.append(nodes["num_threshold"].astype(np.float64))
+            lefts.append(np.where(leaf, 0, nodes["left"] + offset).astype(np.int32))
+            rights.append(np.where(leaf, 0, nodes["right"] + offset).astype(np.int32))
+            values.append(np.where(leaf, nodes["value"], 0.0).astype(np.float64))
+            roots.append(offset)
+            classes.append(k)
+            offset += len(nodes)
+    baseline = np.asarray(booster._baseline_prediction, dtype=np.float64).ravel()
+    return {
+        "feature": np.concatenate(features),
+        "threshold": np.concatenate(thresholds),
+        "left": np.concatenate(lefts),
+        "right": np.concatenate(rights),
+        "value": np.concatenate(values),
+        "roots": np.asarray(roots, dtype=np.int32),
+        "tree_class": np.asarray(classes, dtype=np.int32),
+        "baseline": baseline,
+    }
+
+
+# Rows are walked down the trees in chunks of this many, to bound memory.
+CHUNK_ROWS = 2048
+
+
+def _walk_arrays(trees: dict) -> tuple:
+    """Node arrays in which a leaf points to itself, plus the forest's depth.
+
+    With self-pointing leaves, every row can take the same number of steps
+    (the depth of the deepest tree) with no test for "reached a leaf yet".
+    """
+    feature = trees["feature"]
+    leaf = feature < 0
+    idx = np.arange(len(feature), dtype=np.int64)
+    left = np.where(leaf, idx, trees["left"]).astype(np.int64)
+    right = np.where(leaf, idx, trees["right"]).astype(np.int64)
+    threshold = np.where(leaf, np.inf, trees["threshold"])
+    safe_feature = np.where(leaf, 0, feature).astype(np.int64)
+    depth = 0
+    frontier = np.asarray(trees["roots"], dtype=np.int64)
+    while frontier.size:
+        frontier = frontier[~leaf[frontier]]
+        if frontier.size:
+            depth += 1
+            frontier = np.concatenate([left[frontier], right[frontier]])
+    return safe_feature, threshold, left, right, depth
+
+
+def raw_scores(trees: dict, X: np.ndarray) -> np.ndarray:
+    """Sum of the leaf values each row reaches, per raw-score column, plus the baseline."""
+    n_columns = len(trees["baseline"])
+    scores = np.tile(trees["baseline"], (X.shape[0], 1))
+    n_trees = len(trees["roots"])
+    if X.shape[0] == 0 or n_trees == 0:
+        return scores
+    feature, threshold, left, right, depth = _walk_arrays(trees)
+    roots = np.asarray(trees["roots"], dtype=np.int64)
+    tree_class = trees["tree_class"]
+    for start in range(0, X.shape[0], CHUNK_ROWS):
+        chunk = X[start : start + CHUNK_ROWS]
+        # Walk every (row, tree) pair down at once, one level per step.
+        node = np.broadcast_to(roots, (chunk.shape[0], n_trees)).copy()
+        rows = np.arange(chunk.shape[0])[:, None]
+        for _ in range(depth):
+            go_left = chunk[rows, feature[node]] <= threshold[node]
+            node = np.where(go_left, left[node], right[node])
+        leaf_values = trees["value"][node]
+        if n_columns == 1:
+            scores[start : start + CHUNK_ROWS, 0] += leaf_values.sum(axis=1)
+        else:
+            for k in range(n_columns):
+                scores[start : start + CHUNK_ROWS, k] += leaf_values[:, tree_class == k].sum(axis=1)
+    return scores
+
+
+class LineClassifier(ClassifierMixin, BaseEstimator):
+    """Gradient-boosted trees that classify feature rows (lines) as content or not.
+
+    A scikit-learn estimator on a numeric matrix, so it works with ``clone``,
+    ``GridSearchCV`` and ``cross_val_score`` (use ``GroupKFold`` with one group per
+    page, so lines of one page never sit on both sides of a split).
+
+    Parameters
+    ----------
+    max_iter : int, default=200
+        Boosting iterations (trees per class).
+    learning_rate : float, default=0.1
+        Shrinkage applied to each tree.
+    max_leaf_nodes : int, default=31
+        Leaves per tree.
+    max_depth : int or None, default=None
+        Depth limit of each tree.
+    min_samples_leaf : int, default=20
+        Fewest training rows in a leaf.
+    l2_regularization : float, default=0.0
+        L2 penalty on leaf values.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes during training.
+    random_state : int or None, default=0
+        Seed; training is deterministic for a fixed seed.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``.
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
+    n_iter_ : int
+        Boosting iterations done.
+    trees_ : dict of str to ndarray
+        The fitted forest as flat arrays (see :data:`TREE_ARRAYS`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]] * 10)
+    >>> y = np.array([0, 0, 1, 1] * 10)
+    >>> clf = LineClassifier(max_iter=5, min_samples_leaf=1).fit(X, y)
+    >>> clf.predict([[0.0], [3.0]]).tolist()
+    [0, 1]
+    """
+
+    def __init__(
+        self,
+        max_iter=200,
+        learning_rate=0.1,
+        max_leaf_nodes=31,
+        max_depth=None,
+        min_samples_leaf=20,
+        l2_regularization=0.0,
+        class_weight=None,
+        random_state=0,
+    ):
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the trees on feature rows ``X`` and labels ``y``; returns ``self``."""
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"LineClassifier needs 2 classes to learn from, but y has only 1 class: {self.classes_.tolist()}."
+            )
+        booster = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            class_weight=self.class_weight,
+            early_stopping=False,
+            random_state=self.random_state,
+        )
+        booster.fit(X, encoded, sample_weight=sample_weight)
+        self.n_iter_ = booster.n_iter_
+        self.trees_ = _export_trees(booster)
+        return self
+
+    def decision_function(self, X):
+        """Raw scores: log-odds of the last class (binary) or one column per class."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        scores = raw_scores(self.trees_, X)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X):
+        """Class probabilities, one column per class in ``classes_`` order."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+            return np.column_stack([1.0 - p, p])
+        scores = scores - scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The most probable class of each row."""
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

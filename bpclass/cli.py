@@ -1,0 +1,263 @@
+"""The ``bpclass`` command line.
+
+    bpclass clean PAGE.txt                  # print the page's content lines
+    bpclass clean - < PAGE.txt              # the page from standard input
+    bpclass clean --labels PAGE.txt         # every line with its label and P(content)
+    bpclass clean --jsonl pages.jsonl -o out.jsonl   # one page per JSON record
+    bpclass info                            # what the model is, what trained it, its scores
+
+Exit codes: 0 success; 1 some JSONL records could not be cleaned (each is reported,
+the others are written); 2 bad usage or unreadable input; 3 the model file is
+unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+from pathlib import Path
+
+import bpclass
+from bpclass.model import ModelFileError
+
+EXIT_OK = 0
+EXIT_BAD_RECORDS = 1
+EXIT_USAGE = 2
+EXIT_MODEL = 3
+
+
+class InputError(Exception):
+    """Input the CLI cannot use; its message is printed as is."""
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bpclass",
+        description="Keep a web page's article text, drop its boilerplate, line by line.",
+        epilog="Exit codes: 0 ok; 1 some JSONL records failed; 2 bad usage or input; 3 unusable model.",
+    )
+    parser.add_argument("--version", action="version", version=f"bpclass {bpclass.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    clean = sub.add_parser("clean", help="print the content lines of a page (or of JSONL records)")
+    clean.add_argument("input", help="a text file, one block per line; '-' for standard input")
+    clean.add_argument("--labels", action="store_true", help="print every line as LABEL<TAB>P(content)<TAB>LINE")
+    clean.add_argument(
+        "--threshold", type=float, default=None, help="P(content) needed to keep a line (default: the model's, 0.5)"
+    )
+    clean.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
+    clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
+    clean.add_argument("--text-field", default="text", help="JSONL: the field holding the page text (default: text)")
+    clean.add_argument(
+        "--output-field", default="clean_text", help="JSONL: the field the cleaned text goes to (default: clean_text)"
+    )
+    clean.add_argument(
+        "--errors", type=Path, default=None, help="JSONL: write records that failed here, with the reason"
+    )
+    clean.add_argument("-o", "--output", default="-", help="where to write (default: standard output; .gz compresses)")
+    clean.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8)")
+    clean.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on bytes that are not valid in the encoding, instead of replacing them",
+    )
+
+    info = sub.add_parser("info", help="describe a model: versions, training data, scores")
+    info.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
+    return parser.parse_args(argv)
+
+
+def _check_threshold(value) -> None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise InputError(f"--threshold must be between 0 and 1; got {value}.")
+
+
+def _read_bytes(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    if path.is_dir():
+        raise InputError(f"{source} is a directory; give a text file.")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}.") from exc
+
+
+def _decode(data: bytes, source: str, encoding: str, strict: bool) -> str:
+    try:
+        return data.decode(encoding, errors="strict")
+    except LookupError as exc:
+        raise InputError(f"unknown encoding {encoding!r}.") from exc
+    except UnicodeDecodeError as exc:
+        if strict:
+            raise InputError(
+                f"{source}: not valid {encoding} at byte {exc.start} (drop --strict to replace such bytes)."
+            ) from exc
+    text = data.decode(encoding, errors="replace")
+    print(
+        f"warning: {source}: {text.count(chr(0xFFFD))} invalid {encoding} sequence(s) replaced with U+FFFD "
+        "(use --strict to fail instead)",
+        file=sys.stderr,
+    )
+    return text
+
+
+def _open_output(target: str):
+    if target == "-":
+        return sys.stdout
+    try:
+        if target.endswith(".gz"):
+            return gzip.open(target, "wt", encoding="utf-8")
+        return open(target, "w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
+
+
+def _clean_page(args, model) -> int:
+    text = _decode(_read_bytes(args.input), args.input, args.encoding, args.strict)
+    lines = text.splitlines()
+    out = _open_output(args.output)
+    try:
+        if args.labels:
+            proba = model.predict_proba([lines])[0]
+            labels = model.predict([lines], threshold=args.threshold)[0]
+            for line, label, p in zip(lines, labels, proba):
+                out.write(f"{label}\t{p:.3f}\t{line}\n")
+        else:
+            labels = model.predict([lines], threshold=args.threshold)[0]
+            for line, label in zip(lines, labels):
+                if label:
+                    out.write(line + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
+def _iter_jsonl(args):
+    """Yield (line number, raw line) of the JSONL input."""
+    if args.input == "-":
+        stream = sys.stdin.buffer
+    else:
+        try:
+            stream = gzip.open(args.input, "rb") if args.input.endswith(".gz") else open(args.input, "rb")
+        except OSError as exc:
+            raise InputError(f"cannot read {args.input}: {exc.strerror or exc}.") from exc
+    try:
+        yield from enumerate(stream, start=1)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{args.input}: read failed ({exc}).") from exc
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def _record_text(raw: bytes, args) -> tuple[dict, str]:
+    try:
+        line = raw.decode(args.encoding, errors="strict" if args.strict else "replace")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid {args.encoding} at byte {exc.start}") from exc
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(record, dict):
+        raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
+    text = record.get(args.text_field)
+    if not isinstance(text, str):
+        what = "missing" if args.text_field not in record else f"a {type(text).__name__}, not a string"
+        raise ValueError(f"field {args.text_field!r} is {what}")
+    return record, text
+
+
+def _clean_jsonl(args, model) -> int:
+    out = _open_output(args.output)
+    errors = _open_output(str(args.errors)) if args.errors else None
+    counts = {"pages": 0, "failed": 0, "kept": 0, "dropped": 0}
+    try:
+        for number, raw in _iter_jsonl(args):
+            if not raw.strip():
+                continue
+            try:
+                record, text = _record_text(raw, args)
+            except ValueError as exc:
+                counts["failed"] += 1
+                print(f"error: {args.input}:{number}: {exc}", file=sys.stderr)
+                if errors:
+                    errors.write(
+                        json.dumps({"line": number, "error": str(exc), "raw": raw.decode("utf-8", "replace")}) + "\n"
+                    )
+                continue
+            lines = text.splitlines()
+            labels = model.predict([lines], threshold=args.threshold)[0]
+            record[args.output_field] = "\n".join(line for line, y in zip(lines, labels) if y)
+            n_kept = int(labels.sum())
+            counts["pages"] += 1
+            counts["kept"] += n_kept
+            counts["dropped"] += sum(1 for line in lines if line.strip()) - n_kept
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        if errors:
+            errors.close()
+    print(
+        f"bpclass: {counts['pages']} pages cleaned, {counts['failed']} failed; "
+        f"{counts['kept']} lines kept, {counts['dropped']} dropped",
+        file=sys.stderr,
+    )
+    return EXIT_BAD_RECORDS if counts["failed"] else EXIT_OK
+
+
+def _info(args) -> int:
+    model = bpclass.load_model(args.model)
+    meta = dict(model.metadata_)
+    meta["n_trees"] = int(len(model.estimator_.trees_["roots"]))
+    meta["n_features"] = len(model.feature_names_)
+    print(json.dumps(meta, indent=1, ensure_ascii=False))
+    return EXIT_OK
+
+
+def run(args) -> int:
+    if args.command == "info":
+        return _info(args)
+    _check_threshold(args.threshold)
+    model = bpclass.load_model(args.model)
+    if args.jsonl:
+        return _clean_jsonl(args, model)
+    return _clean_page(args, model)
+
+
+def main(argv=None) -> int:
+    """Entry point: parse ``argv``, run the command, return its exit code."""
+    try:
+        args = parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its message
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    try:
+        return run(args)
+    except ModelFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_MODEL
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other tools do,
+        # and point stdout at devnull so the interpreter's final flush does not fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("error: out of memory (is the input a huge single page?)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Read the prepared pages (see ``training.prepare``) back for training and evaluation."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from training.prepare import DEFAULT_OUT
+
+# Sets the bundled model learns from: the two whose licences allow sharing a model
+# derived from them (CC-BY-4.0 and Apache-2.0), and which hold the most varied pages.
+TRAIN_SETS = {
+    "wcxb_dev": "CC-BY-4.0",
+    "newspaper4k_aed": "Apache-2.0",
+}
+# Never trained or tuned on.
+TEST_ONLY_SETS = ("scrapinghub_aeb",)
+# Pages whose aligned labels reproduce the gold text worse than this are not trained on.
+MIN_LABELER_F1 = 0.9
+
+
+def load_prepared(name: str, prepared: Path = DEFAULT_OUT) -> list[dict]:
+    path = Path(prepared) / f"{name}.jsonl.gz"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m training.prepare` first.")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [{**json.loads(line), "set": name} for line in fh]
+
+
+def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS)) -> list[dict]:
+    """Train-split pages of the training sets whose labels are trustworthy."""
+    pages = []
+    for name in sets:
+        if name in TEST_ONLY_SETS:
+            raise ValueError(f"{name} is test-only: never train on it.")
+        pages += [
+            p for p in load_prepared(name, prepared) if p["split"] == "train" and p["labeler_f1"] >= MIN_LABELER_F1
+        ]
+    return pages
+
+
+def evaluation_pages(name: str, prepared: Path = DEFAULT_OUT, trained_on=tuple(TRAIN_SETS)) -> list[dict]:
+    """Held-out pages of a set: its test split if we train on it, else all of it."""
+    pages = load_prepared(name, prepared)
+    if name in trained_on:
+        pages = [p for p in pages if p["split"] == "test"]
+    return pages

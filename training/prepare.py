@@ -1,0 +1,168 @@
+"""Turn the shared HTML + gold-text data sets into labeled text-line pages.
+
+For each page: lay the HTML out as text lines (``training.htmltext``), label each
+line by aligning it with the gold text (``training.align``), and measure the
+labeling: the token-bag F1 of the lines labeled content against the gold text. Sets
+that already come as text lines with line labels (``turku_*``) are taken as they are.
+
+Output: one ``<set>.jsonl.gz`` per set in ``--out`` (default ``build/prepared``,
+which git ignores: the public sets' pages never enter the repository), in bpclass's
+JSON Lines format with extra fields ``dataset``, ``gold`` (the reference text),
+``labeler_f1`` and ``split`` (``train`` or ``test``, decided by site).
+
+    python -m training.prepare                      # all sets
+    python -m training.prepare --sets wcxb_dev newspaper4k_aed
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import time
+import zlib
+from multiprocessing import Pool
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from training.align import label_lines
+from training.htmltext import html_to_lines
+from training.textmetrics import bag_f1
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "build" / "prepared"
+# Pages whose gold text is mostly absent from the HTML cannot be labeled.
+MIN_GOLD_RECALL_IN_HTML = 0.8
+# One in TEST_SHARE_MOD sites (by a hash of the site name) is held out for testing.
+TEST_SHARE_MOD = 5
+ALL_SETS = (
+    "wcxb_dev",
+    "newspaper4k_aed",
+    "dragnet",
+    "cleaneval",
+    "cleanportaleval",
+    "readability_testpages",
+    "krdwrd_canola",
+    "htmltotext_leogao",
+    "turku_wac12",
+    "turku_text_quality",
+    "scrapinghub_aeb",
+)
+
+
+def site_of(record: dict) -> str:
+    """The site a page comes from; pages without a URL are their own site.
+
+    Pages with identical HTML (``duplicate_html_ids``) share one site name, so
+    copies never land on both sides of a split.
+    """
+    url = record.get("url")
+    if url:
+        host = urlsplit(url).hostname or ""
+        host = host.lower().removeprefix("www.")
+        if host:
+            return host
+    ids = [str(record["id"])] + [str(x) for x in record.get("duplicate_html_ids") or []]
+    return f"{record['dataset']}:{min(ids)}"
+
+
+def split_of(site: str) -> str:
+    return "test" if zlib.crc32(site.encode("utf-8")) % TEST_SHARE_MOD == 0 else "train"
+
+
+def prepare_record(record: dict) -> dict | None:
+    """One shared-set record -> one labeled page (a JSON-ready dict), or None to skip."""
+    kind = record.get("gold_kind")
+    site = site_of(record)
+    base = {
+        "id": str(record["id"]),
+        "dataset": record["dataset"],
+        "lang": record.get("lang"),
+        "url": record.get("url"),
+        "site": site,
+        "split": split_of(site),
+    }
+    if kind == "line_labels":
+        lines = [line.strip() for line in record["lines"]]
+        labels = [None if not line else int(y) for line, y in zip(lines, record["line_labels"])]
+        gold = "\n".join(line for line, y in zip(lines, labels) if y == 1)
+        return {**base, "lines": lines, "labels": labels, "gold": gold, "labeler_f1": 1.0}
+    gold = record.get("gold_text")
+    recall = record.get("gold_token_recall_in_html")
+    if not gold or not record.get("html") or (recall is not None and recall < MIN_GOLD_RECALL_IN_HTML):
+        return None
+    lines = html_to_lines(record["html"])
+    if not lines:
+        return None
+    labels = label_lines(lines, gold, record.get("title"))
+    kept = "\n".join(line for line, y in zip(lines, labels) if y == 1)
+    f1 = bag_f1(kept, gold)[2]
+    return {**base, "lines": lines, "labels": labels, "gold": gold, "labeler_f1": round(f1, 4)}
+
+
+def _records(path: Path):
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            yield json.loads(line)
+
+
+def prepare_set(name: str, data_dir: Path, out_dir: Path, jobs: int) -> dict:
+    source = data_dir / f"{name}.jsonl.gz"
+    target = out_dir / f"{name}.jsonl.gz"
+    start = time.time()
+    f1s, n_in, n_out, n_lines = [], 0, 0, 0
+    with Pool(jobs) as pool, gzip.open(target, "wt", encoding="utf-8") as out:
+        for page in pool.imap(prepare_record, _records(source), chunksize=4):
+            n_in += 1
+            if page is None:
+                continue
+            n_out += 1
+            n_lines += sum(label is not None for label in page["labels"])
+            f1s.append(page["labeler_f1"])
+            out.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return {
+        "set": name,
+        "pages_in": n_in,
+        "pages_labeled": n_out,
+        "lines": n_lines,
+        "labeler_f1_mean": round(statistics.mean(f1s), 4) if f1s else None,
+        "labeler_f1_median": round(statistics.median(f1s), 4) if f1s else None,
+        "share_f1_below_0.9": round(sum(f < 0.9 for f in f1s) / len(f1s), 4) if f1s else None,
+        "seconds": round(time.time() - start, 1),
+    }
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the shared *.jsonl.gz sets")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/prepared)")
+    parser.add_argument("--sets", nargs="+", default=list(ALL_SETS), help="which sets to prepare")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if not args.data.is_dir():
+        print(f"error: data folder {args.data} not found (pass --data)", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    print(f"{'set':<24}{'pages':>7}{'labeled':>9}{'lines':>9}{'labeler F1':>12}{'median':>8}{'<0.9':>7}{'s':>7}")
+    report = []
+    for name in args.sets:
+        row = prepare_set(name, args.data, args.out, args.jobs)
+        report.append(row)
+        print(
+            f"{name:<24}{row['pages_in']:>7}{row['pages_labeled']:>9}{row['lines']:>9}"
+            f"{row['labeler_f1_mean'] or 0:>12.4f}{row['labeler_f1_median'] or 0:>8.4f}"
+            f"{row['share_f1_below_0.9'] or 0:>7.3f}{row['seconds']:>7.1f}",
+            flush=True,
+        )
+    (args.out / "labeling_report.json").write_text(json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Shared fixtures: paths to the repo's example data and to ../shared (optional)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# training/ is not part of the installed package; appended (not prepended) so that
+# the installed bpclass, not the source tree, is what the tests import.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_0fe282cf5dec94e8.labeled.json"
+DATASETS = SHARED / "datasets"
+
+needs_shared = pytest.mark.skipif(
+    not SEED.exists() or not DATASETS.is_dir(),
+    reason=f"needs the shared data folder at {SHARED} (seed page and public data sets); CI always has it",
+)
+
+
+@pytest.fixture(scope="session")
+def example_pages():
+    import bpclass
+
+    return bpclass.read_labeled_pages(DATA / "labeled")
+
+
+@pytest.fixture(scope="session")
+def small_model(example_pages):
+    """A model trained in a second on the shipped example pages."""
+    import bpclass
+
+    pages = example_pages * 3
+    model = bpclass.BoilerplateClassifier(
+        estimator=bpclass.LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0)
+    )
+    return model.fit([p.lines for p in pages], [p.labels for p in pages])

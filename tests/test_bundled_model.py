@@ -1,0 +1,67 @@
+"""The bundled model on pages it never trained on: the seed page and scrapinghub_aeb.
+
+These read ../shared (the seed page and the public data sets) and skip without it.
+The floors are set just under the bundled model's scores: a change that loses
+accuracy fails here, and raising a floor is a deliberate edit.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import statistics
+
+import pytest
+from conftest import DATASETS, SEED, needs_shared
+
+import bpclass
+
+# scrapinghub_aeb: mean token-bag F1 of the kept text against the gold article body.
+AEB_BAG_F1_FLOOR = 0.88
+# The labeler: bag F1 of the lines labeled content against the gold text.
+LABELER_F1_FLOOR = 0.97
+
+
+@needs_shared
+def test_seed_page_keeps_every_content_line():
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    predicted = bpclass.load_model().predict([seed["lines"]])[0]
+    scored = [(y, int(p)) for y, p in zip(seed["labels"], predicted) if y is not None]
+    assert len(scored) == 66
+    content = [p for y, p in scored if y == 1]
+    assert len(content) == 10 and all(content), "every headline and body line must be kept"
+    right = sum(y == p for y, p in scored)
+    assert right >= 62, f"{right}/66 lines right"
+
+
+def _records(name, limit=None):
+    with gzip.open(DATASETS / f"{name}.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in itertools.islice(fh, limit):
+            yield json.loads(line)
+
+
+@needs_shared
+def test_scrapinghub_aeb_floor():
+    pytest.importorskip("lxml")
+    from training.prepare import prepare_record
+    from training.textmetrics import bag_f1
+
+    pages = [p for p in map(prepare_record, _records("scrapinghub_aeb")) if p]
+    assert len(pages) > 150
+    model = bpclass.load_model()
+    predicted = model.predict([p["lines"] for p in pages])
+    scores = [
+        bag_f1("\n".join(line for line, y in zip(p["lines"], labels) if y), p["gold"])[2]
+        for p, labels in zip(pages, predicted)
+    ]
+    assert statistics.mean(scores) >= AEB_BAG_F1_FLOOR
+
+
+@needs_shared
+def test_labeler_reproduces_the_gold_text():
+    pytest.importorskip("lxml")
+    from training.prepare import prepare_record
+
+    pages = [p for p in map(prepare_record, _records("newspaper4k_aed", 100)) if p]
+    assert statistics.mean(p["labeler_f1"] for p in pages) >= LABELER_F1_FLOOR

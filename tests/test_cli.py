@@ -1,0 +1,160 @@
+"""The command line, through main(argv)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+
+import pytest
+from conftest import DATA
+
+from bpclass.cli import EXIT_BAD_RECORDS, EXIT_MODEL, EXIT_OK, EXIT_USAGE, main, parse_args
+
+PAGE = DATA / "pages" / "en_news_library.txt"
+
+
+def test_parse_args():
+    args = parse_args(["clean", "x.txt", "--threshold", "0.7", "--labels"])
+    assert args.command == "clean" and args.threshold == 0.7 and args.labels
+
+
+def test_clean_prints_content_lines(capsys):
+    assert main(["clean", str(PAGE)]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    assert out and set(out) <= set(lines)
+    assert any(line.startswith("The Riverside Public Library opened") for line in out)
+    assert not any("All rights reserved" in line for line in out)
+
+
+def test_labels_output(capsys):
+    assert main(["clean", "--labels", str(PAGE)]) == EXIT_OK
+    rows = capsys.readouterr().out.splitlines()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == len(lines)
+    label, proba, text = rows[0].split("\t", 2)
+    assert label in ("0", "1") and 0.0 <= float(proba) <= 1.0 and text == lines[0]
+
+
+def test_threshold_one_keeps_nothing_and_zero_everything(capsys):
+    assert main(["clean", "--threshold", "1", str(PAGE)]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+    assert main(["clean", "--threshold", "0", str(PAGE)]) == EXIT_OK
+    kept = capsys.readouterr().out.splitlines()
+    assert kept == [line for line in PAGE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_bad_threshold(capsys):
+    assert main(["clean", "--threshold", "2", str(PAGE)]) == EXIT_USAGE
+    assert "between 0 and 1" in capsys.readouterr().err
+
+
+def test_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(PAGE.read_bytes())))
+    assert main(["clean", "-"]) == EXIT_OK
+    assert "Riverside Public Library" in capsys.readouterr().out
+
+
+def test_missing_file_and_directory(tmp_path, capsys):
+    assert main(["clean", str(tmp_path / "nope.txt")]) == EXIT_USAGE
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["clean", str(tmp_path)]) == EXIT_USAGE
+    assert "directory" in capsys.readouterr().err
+
+
+def test_empty_and_binary_input(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["clean", str(empty)]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\xff\xfe binary \x89PNG\r\n\x1a\n" * 50)
+    assert main(["clean", "--labels", str(junk)]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "replaced with U+FFFD" in captured.err
+    assert len(captured.out.splitlines()) == len(junk.read_bytes().decode("utf-8", "replace").splitlines())
+
+
+def test_strict_refuses_invalid_utf8(tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok line\n\xff\xfe broken\n")
+    assert main(["clean", "--strict", str(bad)]) == EXIT_USAGE
+    assert "not valid utf-8" in capsys.readouterr().err
+    assert main(["clean", "--encoding", "latin-1", "--strict", str(bad)]) == EXIT_OK
+    assert main(["clean", "--encoding", "no-such-codec", str(bad)]) == EXIT_USAGE
+
+
+def test_bad_model_file(tmp_path, capsys):
+    model = tmp_path / "m.npz"
+    model.write_bytes(b"garbage")
+    assert main(["clean", "--model", str(model), str(PAGE)]) == EXIT_MODEL
+    err = capsys.readouterr().err
+    assert "not a bpclass model file" in err and "Traceback" not in err
+
+
+def test_usage_errors_return_2(capsys):
+    assert main([]) == EXIT_USAGE
+    assert main(["clean"]) == EXIT_USAGE
+    assert main(["frobnicate"]) == EXIT_USAGE
+    assert main(["--version"]) == EXIT_OK
+
+
+def test_jsonl_round_trip(tmp_path, capsys):
+    out = tmp_path / "out.jsonl.gz"
+    assert main(["clean", "--jsonl", str(DATA / "pages.jsonl"), "-o", str(out)]) == EXIT_OK
+    records = [json.loads(line) for line in gzip.open(out, "rt", encoding="utf-8")]
+    source = [json.loads(line) for line in (DATA / "pages.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [r["id"] for r in source]  # every record, in order
+    for record, original in zip(records, source):
+        assert record["text"] == original["text"]
+        kept = record["clean_text"].split("\n")
+        assert set(kept) <= set(original["text"].split("\n"))
+    assert "4 pages cleaned, 0 failed" in capsys.readouterr().err
+
+
+def test_jsonl_bad_records_are_reported_not_lost(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"id": 1, "body": "Line one.\\nLine two."}\nnot json\n{"id": 3}\n["a list"]\n{"id": 5, "body": 42}\n',
+        encoding="utf-8",
+    )
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    code = main(
+        [
+            "clean",
+            "--jsonl",
+            "--text-field",
+            "body",
+            "--output-field",
+            "kept",
+            str(source),
+            "-o",
+            str(out),
+            "--errors",
+            str(errors),
+        ]
+    )
+    assert code == EXIT_BAD_RECORDS
+    good = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in good] == [1] and "kept" in good[0]
+    bad = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert [b["line"] for b in bad] == [2, 3, 4, 5]
+    assert "not valid JSON" in bad[0]["error"] and "missing" in bad[1]["error"]
+    err = capsys.readouterr().err
+    assert "1 pages cleaned, 4 failed" in err and "Traceback" not in err
+
+
+def test_info(capsys):
+    assert main(["info"]) == EXIT_OK
+    meta = json.loads(capsys.readouterr().out)
+    assert meta["format"] == "bpclass-model" and meta["n_features"] > 50
+
+
+@pytest.mark.parametrize("text", ["a\r\nb\r\nc", "a\rb\rc", "a\u2028b\u2029c"])
+def test_line_breaks_of_every_kind(tmp_path, capsys, text):
+    page = tmp_path / "p.txt"
+    page.write_text(text, encoding="utf-8", newline="")
+    assert main(["clean", "--labels", str(page)]) == EXIT_OK
+    assert [row.split("\t", 2)[2] for row in capsys.readouterr().out.splitlines()] == ["a", "b", "c"]

@@ -1,0 +1,59 @@
+"""LineClassifier follows scikit-learn's estimator contract and predicts like the booster it copies."""
+
+from __future__ import annotations
+
+import pickle
+
+import joblib
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from bpclass import LineClassifier
+
+
+@parametrize_with_checks([LineClassifier(max_iter=10)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def test_exported_trees_predict_like_the_booster():
+    X, y = make_classification(n_samples=1500, n_features=12, n_informative=6, random_state=1)
+    ours = LineClassifier(max_iter=40, random_state=0).fit(X, y)
+    booster = HistGradientBoostingClassifier(max_iter=40, early_stopping=False, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), booster.predict_proba(X), atol=1e-10)
+
+
+def test_multiclass_also_matches():
+    X, y = make_classification(n_samples=900, n_features=8, n_informative=5, n_classes=3, random_state=2)
+    ours = LineClassifier(max_iter=15).fit(X, y)
+    booster = HistGradientBoostingClassifier(max_iter=15, early_stopping=False, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), booster.predict_proba(X), atol=1e-10)
+
+
+def test_same_seed_same_model():
+    X, y = make_classification(n_samples=500, random_state=3)
+    a = LineClassifier(max_iter=10).fit(X, y).predict_proba(X)
+    b = LineClassifier(max_iter=10).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_group_cross_validation_and_grid_search():
+    X, y = make_classification(n_samples=600, random_state=4)
+    groups = np.repeat(np.arange(30), 20)  # 30 "pages" of 20 lines
+    scores = cross_val_score(LineClassifier(max_iter=10), X, y, groups=groups, cv=GroupKFold(n_splits=3))
+    assert scores.shape == (3,) and (scores > 0.6).all()
+    search = GridSearchCV(LineClassifier(max_iter=5), {"max_leaf_nodes": [4, 8]}, cv=GroupKFold(3))
+    search.fit(X, y, groups=groups)
+    assert search.best_params_["max_leaf_nodes"] in (4, 8)
+
+
+def test_picklable_with_joblib(tmp_path):
+    X, y = make_classification(n_samples=300, random_state=5)
+    clf = LineClassifier(max_iter=5).fit(X, y)
+    joblib.dump(clf, tmp_path / "clf.joblib")
+    again = joblib.load(tmp_path / "clf.joblib")
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    assert pickle.loads(pickle.dumps(clf)).get_params() == clf.get_params()

@@ -1,0 +1,260 @@
+"""BoilerplateClassifier: pages in, labels out; model files that are safe to load."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import bpclass
+from bpclass import BoilerplateClassifier, ModelFileError, load_model
+from bpclass.features import FEATURE_NAMES
+
+PAGE = [
+    "Banjir Rendam Ratusan Rumah di Medan",
+    "",
+    "Kamis, 14 Maret 2024 - 09:27 WIB",
+    "MEDAN - Hujan deras yang mengguyur Kota Medan sejak Rabu malam membuat Sungai Deli meluap.",
+    "Copyright © 2024 KabarHarian.id",
+]
+
+
+def test_predict_shapes_and_blank_lines(small_model):
+    labels = small_model.predict([PAGE, ["only one line"], []])
+    assert [len(x) for x in labels] == [5, 1, 0]
+    assert labels[0][1] == 0  # blank line
+    proba = small_model.predict_proba([PAGE])[0]
+    assert proba.shape == (5,) and proba[1] == 0.0
+    assert ((proba >= 0) & (proba <= 1)).all()
+
+
+def test_learns_the_example_pages(small_model, example_pages):
+    # Trained on these pages, the model reproduces most of their labels.
+    right = total = 0
+    for page, pred in zip(example_pages, small_model.predict([p.lines for p in example_pages])):
+        for y, p in zip(page.labels, pred):
+            if y is not None:
+                total += 1
+                right += int(y == p)
+    assert right / total > 0.9
+
+
+def test_threshold_moves_the_decision(small_model):
+    proba = small_model.predict_proba([PAGE])[0]
+    none_kept = small_model.predict([PAGE], threshold=1.0)[0]
+    all_kept = small_model.predict([PAGE], threshold=0.0)[0]
+    assert none_kept.sum() == (proba >= 1.0).sum()
+    assert all_kept.tolist() == [1, 0, 1, 1, 1]  # every non-blank line, never the blank one
+    with pytest.raises(ValueError, match="threshold"):
+        small_model.predict([PAGE], threshold=1.5)
+
+
+@pytest.mark.parametrize("page", [[], [""], ["   ", "\t"], ["one line"]])
+def test_small_pages(small_model, page):
+    labels = small_model.predict([page])[0]
+    assert len(labels) == len(page)
+    if not any(line.strip() for line in page):
+        assert not labels.any()
+
+
+def test_wrong_types_get_clear_errors(small_model):
+    with pytest.raises(TypeError, match="list of pages"):
+        small_model.predict("a bare string")
+    with pytest.raises(TypeError, match="list of pages"):
+        small_model.predict(b"bytes")
+    with pytest.raises(TypeError, match="page 0 must be a list of lines"):
+        small_model.predict(["a page as one string"])
+    with pytest.raises(TypeError, match="page 0, line 1 must be a str"):
+        small_model.predict([["ok", None]])
+    with pytest.raises(TypeError, match="must be a str"):
+        small_model.predict([[["nested"]]])
+    with pytest.raises(TypeError, match="list of pages"):
+        small_model.predict(None)
+
+
+def test_fit_checks_labels():
+    model = BoilerplateClassifier()
+    with pytest.raises(ValueError, match="2 lines but 1 labels"):
+        model.fit([["a", "b"]], [[1]])
+    with pytest.raises(ValueError, match="0 or 1"):
+        model.fit([["a", "b"]], [[1, 2]])
+    with pytest.raises(ValueError, match="both content"):
+        model.fit([["a", "b"]], [[1, 1]])
+
+
+def test_unfitted_model_refuses_to_predict():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        BoilerplateClassifier().predict([PAGE])
+
+
+def test_save_load_round_trip(small_model, tmp_path):
+    path = tmp_path / "m.npz"
+    small_model.save(path)
+    again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba([PAGE])[0], small_model.predict_proba([PAGE])[0])
+    assert again.feature_names_ == FEATURE_NAMES
+    assert again.metadata_["bpclass_version"] == bpclass.__version__
+    assert again.threshold == small_model.threshold
+
+
+def test_saved_metadata_records_what_it_should(small_model, tmp_path):
+    path = tmp_path / "m.npz"
+    small_model.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        meta = json.loads(archive["metadata"].tobytes())
+    assert meta["feature_names"] == list(FEATURE_NAMES)
+    assert meta["format_version"] == 1
+    assert meta["training_data"]["pages"] > 0
+    assert "scikit-learn" in meta["library_versions"]
+
+
+def _rewrite(src, dst, change_meta=None, change_arrays=None):
+    with np.load(src, allow_pickle=False) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    meta = json.loads(arrays.pop("metadata").tobytes())
+    if change_meta:
+        change_meta(meta)
+    if change_arrays:
+        change_arrays(arrays)
+    arrays["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(dst, **arrays)
+
+
+@pytest.fixture
+def saved(small_model, tmp_path):
+    path = tmp_path / "good.npz"
+    small_model.save(path)
+    return path
+
+
+def test_mismatched_features_are_refused(saved, tmp_path):
+    bad = tmp_path / "bad.npz"
+    _rewrite(saved, bad, lambda m: m.__setitem__("feature_names", m["feature_names"][:-1] + ["not_a_feature"]))
+    with pytest.raises(ModelFileError, match="features that do not match"):
+        load_model(bad)
+    _rewrite(saved, bad, lambda m: m.__setitem__("feature_names", list(reversed(m["feature_names"]))))
+    with pytest.raises(ModelFileError, match="another order"):
+        load_model(bad)
+
+
+def test_missing_features_are_refused(saved, tmp_path):
+    bad = tmp_path / "bad.npz"
+    _rewrite(saved, bad, lambda m: m.pop("feature_names"))
+    with pytest.raises(ModelFileError, match="feature names"):
+        load_model(bad)
+
+
+def test_other_format_versions_are_refused(saved, tmp_path):
+    bad = tmp_path / "bad.npz"
+    _rewrite(saved, bad, lambda m: m.__setitem__("format_version", 99))
+    with pytest.raises(ModelFileError, match="newer bpclass"):
+        load_model(bad)
+    _rewrite(saved, bad, lambda m: m.__setitem__("format_version", 0))
+    with pytest.raises(ModelFileError, match="no longer"):
+        load_model(bad)
+
+
+def test_cyclic_or_out_of_range_trees_are_refused(saved, tmp_path):
+    bad = tmp_path / "bad.npz"
+
+    def cycle(arrays):
+        inner = np.flatnonzero(arrays["feature"] >= 0)[0]
+        arrays["left"][inner] = inner  # points back at itself: would never reach a leaf
+
+    _rewrite(saved, bad, change_arrays=cycle)
+    with pytest.raises(ModelFileError, match="cyclic"):
+        load_model(bad)
+
+    def far_feature(arrays):
+        inner = np.flatnonzero(arrays["feature"] >= 0)[0]
+        arrays["feature"][inner] = 10_000
+
+    _rewrite(saved, bad, change_arrays=far_feature)
+    with pytest.raises(ModelFileError, match="feature that does not exist"):
+        load_model(bad)
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "empty"),
+        (b"this is not a zip file at all", "not a bpclass model file"),
+        (b"PK\x03\x04" + b"\x00" * 40, "not a bpclass model file"),
+    ],
+)
+def test_corrupt_files_are_refused(tmp_path, content, message):
+    path = tmp_path / "m.npz"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def test_truncated_file_is_refused(saved, tmp_path):
+    data = saved.read_bytes()
+    path = tmp_path / "cut.npz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError):
+        load_model(path)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ModelFileError, match="cannot read"):
+        load_model(tmp_path / "nope.npz")
+    with pytest.raises(ModelFileError, match="directory"):
+        load_model(tmp_path)
+
+
+class _Payload:
+    """Pickling this object makes unpickling create a file: proof that code ran."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+def test_pickle_payload_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "pwned"
+    # A raw pickle file posing as a model ...
+    raw = tmp_path / "raw.npz"
+    raw.write_bytes(pickle.dumps(_Payload(str(marker))))
+    with pytest.raises(ModelFileError):
+        load_model(raw)
+    # ... and an npz whose metadata entry is an object array (needs unpickling).
+    obj = tmp_path / "obj.npz"
+    payload = np.empty(1, dtype=object)
+    payload[0] = _Payload(str(marker))
+    buffer = io.BytesIO()
+    np.savez(buffer, metadata=payload, feature=payload)
+    obj.write_bytes(buffer.getvalue())
+    with pytest.raises(ModelFileError, match="could run code"):
+        load_model(obj)
+    assert not marker.exists()
+    assert not os.path.exists("pwned")
+
+
+def test_bundled_model_loads_and_is_cached():
+    model = load_model()
+    assert model is load_model()
+    assert model.feature_names_ == FEATURE_NAMES
+    assert set(model.metadata_["training_data"]["sets"]) == {"wcxb_dev", "newspaper4k_aed"}
+    assert "scrapinghub_aeb" not in model.metadata_["training_data"]["sets"]
+
+
+def test_clean_uses_the_bundled_model():
+    assert bpclass.clean("") == ""
+    assert bpclass.clean("  \n \n") == ""
+    with pytest.raises(TypeError, match="str"):
+        bpclass.clean(["a list"])
+    text = "\r\n".join(PAGE)
+    kept = bpclass.clean(text).split("\n")
+    assert set(kept) <= set(PAGE)
+    assert PAGE[3] in kept  # the body sentence
+    assert PAGE[4] not in kept  # the copyright line

@@ -1,0 +1,123 @@
+"""The training pipeline's parts on tiny hand-made inputs: HTML to lines, labels, metrics, training."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("lxml", reason="training needs lxml: pip install '.[train]'")
+
+from training.align import label_lines  # noqa: E402
+from training.c4rules import c4_keep  # noqa: E402
+from training.htmltext import html_to_lines  # noqa: E402
+from training.prepare import prepare_record, site_of, split_of  # noqa: E402
+from training.textmetrics import bag_f1, tokenize  # noqa: E402
+
+
+def test_html_blocks_paragraphs_and_inline():
+    html = "<html><body><div>Hello <b>world</b>  and <i>more</i></div><p>Para one.</p><p>Two<br>lines</p></body></html>"
+    assert html_to_lines(html) == ["Hello world and more", "", "Para one.", "", "Two", "lines"]
+
+
+def test_html_skips_what_is_not_rendered():
+    html = (
+        "<html><head><title>T</title><style>p{}</style></head><body><script>var x=1;</script>"
+        "<div hidden>secret</div><div style='display: none'>also</div><p>seen</p><!-- note --></body></html>"
+    )
+    assert html_to_lines(html) == ["seen"]
+
+
+def test_html_lists_tables_and_pre():
+    html = (
+        "<ul><li>a</li><li>b <a href='#'>link</a></li></ul>"
+        "<table><tr><td>c1</td><td>c2</td></tr></table><pre>x  y\nz</pre>"
+    )
+    assert html_to_lines(html) == ["a", "b link", "c1\tc2", "x  y", "z"]
+
+
+def test_html_button_does_not_swallow_the_page():
+    # libxml2 nests an unclosed <button> around the rest of the page; a browser shows its text.
+    assert "Body text." in html_to_lines("<button>Menu<div><p>Body text.</p></div>")
+
+
+def test_html_empty_and_deep():
+    assert html_to_lines("") == []
+    assert html_to_lines("   ") == []
+    deep = "<div>" * 1500 + "deep" + "</div>" * 1500  # libxml2 stops at ~2048 levels
+    assert html_to_lines(deep) == ["deep"]
+
+
+def test_tokenize_and_bag_f1():
+    assert tokenize("Hello, World! 2024") == ["hello", "world", "2024"]
+    assert tokenize("天气很好") == ["天", "气", "很", "好"]
+    assert bag_f1("a b c", "a b c") == (1.0, 1.0, 1.0)
+    p, r, f = bag_f1("a b", "a b c d")
+    assert (p, r) == (1.0, 0.5) and f == pytest.approx(2 / 3)
+    assert bag_f1("", "") == (1.0, 1.0, 1.0)
+    assert bag_f1("x", "") == (0.0, 0.0, 0.0)
+
+
+def test_alignment_labels_in_order_and_ignores_twins():
+    lines = [
+        "Menu",
+        "Storm hits the coast...",
+        "Storm hits the coast",
+        "",
+        "The storm hit the coast at dawn.",
+        "Related",
+    ]
+    gold = "The storm hit the coast at dawn."
+    assert label_lines(lines, gold) == [0, 0, 0, None, 1, 0]
+    # With the title given, the headline just above the body is content too.
+    assert label_lines(lines, gold, title="Storm hits the coast") == [0, 0, 1, None, 1, 0]
+
+
+def test_c4_rules():
+    assert c4_keep("This is a full sentence.")
+    assert not c4_keep("Too short.")
+    assert not c4_keep("No terminal punctuation here")
+    assert not c4_keep("Please enable JavaScript to view this page.")
+
+
+def test_sites_and_splits():
+    assert site_of({"url": "https://www.Example.com/a", "id": 1, "dataset": "d"}) == "example.com"
+    assert site_of({"url": None, "id": "9", "dataset": "d", "duplicate_html_ids": ["3"]}) == "d:3"
+    assert split_of("example.com") in ("train", "test")
+    assert split_of("example.com") == split_of("example.com")
+
+
+def test_prepare_record():
+    record = {
+        "id": "p1",
+        "dataset": "demo",
+        "url": "https://news.example/x",
+        "gold_kind": "full_text",
+        "gold_token_recall_in_html": 1.0,
+        "title": "Storm hits the coast",
+        "html": (
+            "<nav>Home</nav><h1>Storm hits the coast</h1>"
+            "<p>The storm hit the coast at dawn.</p><footer>© 2024</footer>"
+        ),
+        "gold_text": "The storm hit the coast at dawn.",
+    }
+    page = prepare_record(record)
+    assert page["lines"] == ["Home", "Storm hits the coast", "", "The storm hit the coast at dawn.", "", "© 2024"]
+    assert page["labels"] == [0, 1, None, 1, None, 0]
+    assert page["site"] == "news.example"
+    # Kept: 11 tokens (headline 4 + body 7), all 7 gold tokens among them: F1 = 14/18.
+    assert page["labeler_f1"] == pytest.approx(14 / 18, abs=1e-4)
+    assert prepare_record({**record, "gold_token_recall_in_html": 0.3}) is None
+
+
+def test_train_on_your_own_pages(tmp_path):
+    from conftest import DATA
+
+    from training.train import main
+
+    out = tmp_path / "mine.npz"
+    assert main(["--pages", str(DATA / "labeled"), "--out", str(out)]) == 0
+    import bpclass
+
+    model = bpclass.load_model(out)
+    page = (DATA / "pages" / "id_news_banjir.txt").read_text(encoding="utf-8").splitlines()
+    assert len(model.predict([page])[0]) == len(page)
+    assert main(["--pages", str(tmp_path / "missing"), "--out", str(out)]) == 2

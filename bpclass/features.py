@@ -25,8 +25,19 @@ MAX_PATTERN_CHARS = 2000
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 # Half-widths of the windows over which the page's local texture is averaged.
 WINDOWS = (3, 10)
+WINDOW_SOURCES = (
+    "log_chars",
+    "ends_terminal",
+    "share_stopwords",
+    "ends_ellipsis",
+    "share_words_in_prose",
+    "blank_before",
+    "share_capitalised",
+)
 # A truncated twin must keep at least this many characters of the full line.
 MIN_TWIN_PREFIX = 8
+# Distinct truncated stems compared per shared prefix (bounds the work per line).
+MAX_TWIN_CANDIDATES = 64
 # A prose line: at least this many words and sentence punctuation at the end.
 PROSE_MIN_WORDS = 12
 # Distances to the nearest prose line are capped here (also "no prose line at all").
@@ -75,9 +86,12 @@ PAGE_FEATURES = {
     "lines_to_next_prose": "non-blank lines down to the next prose line (capped), 0 on a prose line",
     "lines_since_prose": "non-blank lines up to the previous prose line (capped), 0 on a prose line",
     "share_prose_lines": "share of the page's non-blank lines that are prose lines",
+    "share_words_in_prose": "share of the line's content words (3+ letters, no function words) in other prose lines",
+    "n_words_in_prose": "log(1 + the line's content words used in the page's other prose lines)",
 }
 CONTEXT_SOURCES = (
     "log_chars",
+    "share_words_in_prose",
     "has_label_prefix",
     "share_upper",
     "log_words",
@@ -102,7 +116,7 @@ def _context_features() -> dict[str, str]:
         for name in CONTEXT_SOURCES:
             out[f"{name}@{offset:+d}"] = f"{name} of the line {where} (-1 past the page's edge)"
     for width in WINDOWS:
-        for name in ("log_chars", "ends_terminal", "share_stopwords", "ends_ellipsis"):
+        for name in WINDOW_SOURCES:
             out[f"{name}~{width}"] = f"mean {name} over the {2 * width + 1} non-blank lines centred on this one"
     return out
 
@@ -126,6 +140,15 @@ def line_features(line: str) -> list[float]:
     if n_chars > len(head):
         word_count = int(word_count * n_chars / len(head))
     head_len = max(len(head), 1)
+    n_digits = len(P.DIGIT.findall(head))
+    tokens = {w.lower() for w in words}
+    # Each costly pattern runs only when the cheap test (a digit, or one of its
+    # words among the line's words) says it could match.
+    has_date = bool(n_digits) and (
+        bool(P.NUMERIC_DATE.search(head)) or (not tokens.isdisjoint(P.MONTH_WORDS) and bool(P.MONTH_DATE.search(head)))
+    )
+    has_relative = (bool(n_digits) or not tokens.isdisjoint(P.RELATIVE_WORDS)) and bool(P.RELATIVE_TIME.search(head))
+    has_copyright = ("©" in head or not tokens.isdisjoint(P.COPYRIGHT_WORDS)) and bool(P.COPYRIGHT.search(head))
     return [
         math.log1p(n_chars),
         math.log1p(word_count),
@@ -134,21 +157,21 @@ def line_features(line: str) -> list[float]:
         1.0 if P.TERMINAL_END.search(text[-10:]) else 0.0,
         sum(w[0].isupper() for w in words) / n_words if n_words else 0.0,
         len(P.UPPER.findall(head)) / letters if letters else 0.0,
-        len(P.DIGIT.findall(head)) / head_len,
+        n_digits / head_len,
         len(P.PUNCT.findall(head)) / head_len,
         n_cjk / head_len,
-        sum(w.lower() in P.STOPWORDS for w in words) / n_words if n_words else 0.0,
-        1.0 if P.MONTH_DATE.search(head) or P.NUMERIC_DATE.search(head) else 0.0,
-        1.0 if P.WEEKDAY.search(head) else 0.0,
-        1.0 if P.CLOCK_TIME.search(head) else 0.0,
-        1.0 if P.RELATIVE_TIME.search(head) else 0.0,
+        sum(w in P.STOPWORDS for w in (x.lower() for x in words)) / n_words if n_words else 0.0,
+        1.0 if has_date else 0.0,
+        1.0 if not tokens.isdisjoint(P.WEEKDAY_WORDS) and P.WEEKDAY.search(head) else 0.0,
+        1.0 if n_digits and P.CLOCK_TIME.search(head) else 0.0,
+        1.0 if has_relative else 0.0,
         float(min(len(P.SEPARATOR.findall(head)), 10)),
         1.0 if P.URL.search(head) else 0.0,
-        1.0 if P.EMAIL.search(head) else 0.0,
-        1.0 if P.COPYRIGHT.search(head) else 0.0,
-        1.0 if P.CAPTION.search(head) else 0.0,
+        1.0 if "@" in head and P.EMAIL.search(head) else 0.0,
+        1.0 if has_copyright else 0.0,
+        1.0 if not tokens.isdisjoint(P.CAPTION_WORDS) and P.CAPTION.search(head) else 0.0,
         1.0 if P.BYLINE.search(head) else 0.0,
-        float(min(len(P.BOILER_PHRASE.findall(head)), 5)),
+        float(min(len(P.BOILER_PHRASE.findall(head)), 5)) if not tokens.isdisjoint(P.BOILER_WORDS) else 0.0,
         1.0 if P.LIST_MARKER.search(head) else 0.0,
         1.0 if P.LABEL_PREFIX.search(head) else 0.0,
         1.0 if words and words[0][0].islower() else 0.0,
@@ -156,29 +179,37 @@ def line_features(line: str) -> list[float]:
 
 
 def _twins(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Flags: line is a truncated twin of another line / has such a twin."""
+    """Flags: line is a truncated twin of another line / has such a twin.
+
+    Truncated lines are bucketed by their first MIN_TWIN_PREFIX characters; a full
+    line is compared with at most MAX_TWIN_CANDIDATES distinct stems of its bucket,
+    so a page of a million look-alike lines stays linear.
+    """
     n = len(texts)
     is_twin = np.zeros(n)
     has_twin = np.zeros(n)
-    stems = {}
+    buckets: dict[str, dict[str, list[int]]] = {}
     for i, text in enumerate(texts):
-        stem = text.rstrip()
-        if stem.endswith("..."):
-            stem = stem[:-3]
-        elif stem.endswith("…"):
-            stem = stem[:-1]
+        if text.endswith("..."):
+            stem = text[:-3]
+        elif text.endswith("…"):
+            stem = text[:-1]
         else:
             continue
         stem = stem.rstrip(" .,:;-–")
         if len(stem) >= MIN_TWIN_PREFIX:
-            stems.setdefault(stem[:MIN_TWIN_PREFIX], []).append((i, stem))
-    if not stems:
+            stems = buckets.setdefault(stem[:MIN_TWIN_PREFIX], {})
+            if stem in stems or len(stems) < MAX_TWIN_CANDIDATES:
+                stems.setdefault(stem, []).append(i)
+    if not buckets:
         return is_twin, has_twin
     for j, text in enumerate(texts):
-        for i, stem in stems.get(text[:MIN_TWIN_PREFIX], ()):
-            if i != j and len(text) > len(stem) and text.startswith(stem):
-                is_twin[i] = 1.0
-                has_twin[j] = 1.0
+        for stem, owners in buckets.get(text[:MIN_TWIN_PREFIX], {}).items():
+            if len(text) > len(stem) and text.startswith(stem):
+                others = [i for i in owners if texts[i] != text]
+                if others:
+                    is_twin[others] = 1.0
+                    has_twin[j] = 1.0
     return is_twin, has_twin
 
 
@@ -204,6 +235,33 @@ def _prose_distances(is_prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nxt = np.minimum.accumulate(nxt[::-1])[::-1]
     to_next = nxt - idx
     return np.minimum(to_next, MAX_PROSE_DISTANCE).astype(float), np.minimum(since, MAX_PROSE_DISTANCE).astype(float)
+
+
+def _prose_vocabulary_overlap(texts: list[str], is_prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How much of each line's vocabulary the page's other prose lines use.
+
+    The article's headline, subheads and captions share words with its body;
+    menus, promos and related headlines mostly do not.
+    """
+    words = [
+        {w for w in (x.lower() for x in P.WORD.findall(t[:MAX_PATTERN_CHARS])) if len(w) >= 3 and w not in P.STOPWORDS}
+        for t in texts
+    ]
+    counts: dict[str, int] = {}
+    for bag, prose in zip(words, is_prose):
+        if prose:
+            for w in bag:
+                counts[w] = counts.get(w, 0) + 1
+    share = np.zeros(len(texts))
+    found = np.zeros(len(texts))
+    for i, (bag, prose) in enumerate(zip(words, is_prose)):
+        if not bag:
+            continue
+        own = 1 if prose else 0
+        hits = sum(1 for w in bag if counts.get(w, 0) - own > 0)
+        share[i] = hits / len(bag)
+        found[i] = math.log1p(hits)
+    return share, found
 
 
 def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
@@ -243,7 +301,9 @@ def page_features(lines: list[str]) -> np.ndarray:
     if n == 0:
         return out
     texts = [lines[i].strip() for i in keep]
-    base = np.array([line_features(t) for t in texts], dtype=np.float64)
+    base = np.empty((n, len(LINE_FEATURES)))
+    for i, t in enumerate(texts):  # row by row: no list of a million lists at once
+        base[i] = line_features(t)
     own = {name: base[:, k] for k, name in enumerate(LINE_FEATURES)}
 
     page = {}
@@ -267,14 +327,20 @@ def page_features(lines: list[str]) -> np.ndarray:
     is_prose = (own["log_words"] >= math.log1p(PROSE_MIN_WORDS)) & (own["ends_terminal"] > 0)
     page["lines_to_next_prose"], page["lines_since_prose"] = _prose_distances(is_prose)
     page["share_prose_lines"] = np.full(n, is_prose.mean())
+    page["share_words_in_prose"], page["n_words_in_prose"] = _prose_vocabulary_overlap(texts, is_prose)
 
     columns = {**own, **page}
     for offset in NEIGHBOUR_OFFSETS:
         for name in CONTEXT_SOURCES:
             columns[f"{name}@{offset:+d}"] = _shift(columns[name], offset)
     for width in WINDOWS:
-        for name in ("log_chars", "ends_terminal", "share_stopwords", "ends_ellipsis"):
+        for name in WINDOW_SOURCES:
             columns[f"{name}~{width}"] = _window_mean(columns[name], width)
 
-    out[keep_arr] = np.column_stack([columns[name] for name in FEATURE_NAMES])
+    if n == n_lines:
+        for k, name in enumerate(FEATURE_NAMES):
+            out[:, k] = columns[name]
+    else:
+        for k, name in enumerate(FEATURE_NAMES):
+            out[keep_arr, k] = columns[name]
     return out

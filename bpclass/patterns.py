@@ -70,8 +70,11 @@ RELATIVE_TIME = re.compile(
     re.I,
 )
 SEPARATOR = re.compile(r"[|»›«‹•·>/\\]")
-URL = re.compile(r"\bhttps?://\S|\bwww\.\S|\b[\w-]+\.(?:com|net|org|id|co|io|de|fr|uk)\b", re.I)
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+# A bare domain is found by its ending (".com" after a word character), never by
+# scanning back over the name: "a-a-a-a..." must not make the search quadratic.
+URL = re.compile(r"\bhttps?://\S|\bwww\.\S|(?<=\w)\.(?:com|net|org|id|co|io|de|fr|uk)\b", re.I)
+# Anchored on the "@" for the same reason.
+EMAIL = re.compile(r"(?<=[\w.+-])@[\w-]+\.\w")
 COPYRIGHT = re.compile(
     r"©|\(c\)\s?\d{4}|\bcopyright\b|\ball rights reserved\b|\bhak cipta\b|"
     r"\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos\b",
@@ -88,18 +91,19 @@ BYLINE = re.compile(
     r"redaktur|written by|posted by)\b\s?:?\s?\S",
     re.I,
 )
-BOILER_PHRASE = re.compile(
-    r"\b(?:share|shares|tweet|subscribe|newsletter|sign in|sign up|log in|login|"
-    r"log out|register|cookies?|privacy|terms of|advertisement|advertising|"
-    r"sponsored|loading|read more|read also|see also|related|recommended|trending|"
-    r"popular|most read|follow us|comments?|reply|skip to|menu|search|home|"
-    r"back to top|previous|next|click|download|app|baca juga|berita terkait|"
-    r"rekomendasi|terkini|terpopuler|klik|lanjut|selengkapnya|bagikan|iklan|"
-    r"werbung|anzeige|mehr zum thema|lesen sie auch|teilen|kommentare?|publicité|"
-    r"lire aussi|partager|publicidad|leer más|compartir|comentarios|leggi anche|"
-    r"condividi|pubblicità)\b",
-    re.I,
-)
+_BOILER_PHRASES = (
+    "share shares tweet subscribe newsletter login register cookie cookies privacy "
+    "advertisement advertising sponsored loading related recommended trending popular "
+    "comment comments reply menu search home previous next click download app "
+    "rekomendasi terkini terpopuler klik lanjut selengkapnya bagikan iklan werbung anzeige "
+    "teilen kommentar kommentare publicité partager publicidad compartir comentarios "
+    "condividi pubblicità"
+).split() + [
+    "sign in", "sign up", "log in", "log out", "terms of", "read more", "read also", "see also",
+    "most read", "follow us", "skip to", "back to top", "baca juga", "berita terkait",
+    "mehr zum thema", "lesen sie auch", "lire aussi", "leer más", "leggi anche",
+]  # fmt: skip
+BOILER_PHRASE = re.compile(rf"\b(?:{_words(_BOILER_PHRASES)})\b", re.I)
 LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
 LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
@@ -109,6 +113,32 @@ DIGIT = re.compile(r"\d")
 UPPER = re.compile(r"[^\W\d_a-z]", re.UNICODE)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+
+def _first_words(phrases) -> frozenset:
+    """The first run of letters of each phrase, lower-cased.
+
+    A pattern that matches one of the phrases between word boundaries can only
+    match a line whose words (``WORD`` tokens) include that first run: a cheap
+    test, done first, that skips the pattern for most lines.
+    """
+    return frozenset(WORD.match(p).group(0).lower() for p in phrases if WORD.match(p))
+
+
+MONTH_WORDS = _first_words(_MONTHS)
+WEEKDAY_WORDS = _first_words(_WEEKDAYS)
+BOILER_WORDS = _first_words(_BOILER_PHRASES)
+# Every alternative of CAPTION, COPYRIGHT and RELATIVE_TIME (besides "©" and digits)
+# contains one of these words.
+CAPTION_WORDS = frozenset(
+    "foto photo photos image images bild gambar ilustrasi illustration credit credits kredit pic "
+    "picture video getty shutterstock ap reuters afp file".split()
+)
+COPYRIGHT_WORDS = frozenset("c copyright all hak alle tous todos".split())
+RELATIVE_WORDS = frozenset(
+    "ago lalu vor il hace há fa geleden temu назад yesterday just kemarin baru gestern hier ayer ieri ontem".split()
+)
 
 # Frequent function words: a line of prose is full of them, a menu or a headline
 # list is not. Short lists, several languages; the share is language-agnostic.

@@ -92,6 +92,11 @@ def _check_labels(pages: list[list[str]], labels) -> list[np.ndarray]:
     return out
 
 
+def _nonblank_rows(X: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The rows of non-blank lines; no copy when every line is non-blank."""
+    return X if mask.all() else X[mask]
+
+
 class BoilerplateClassifier(BaseEstimator):
     """Classify each line of a page as content (1) or boilerplate (0).
 
@@ -157,10 +162,12 @@ class BoilerplateClassifier(BaseEstimator):
         check_is_fitted(self, "estimator_")
         pages = _check_pages(pages)
         masks = [np.fromiter((bool(line.strip()) for line in page), dtype=bool, count=len(page)) for page in pages]
-        rows = [page_features(page)[mask] for page, mask in zip(pages, masks)]
+        rows = [_nonblank_rows(page_features(page), mask) for page, mask in zip(pages, masks)]
         out = [np.zeros(len(page)) for page in pages]
         if any(len(r) for r in rows):
-            proba = self.estimator_.predict_proba(np.vstack(rows))[:, 1]
+            # One page (the CLI's case) needs no stacked copy of its rows.
+            X = rows[0] if len(rows) == 1 else np.vstack(rows)
+            proba = self.estimator_.predict_proba(X)[:, 1]
             start = 0
             for page_out, mask, r in zip(out, masks, rows):
                 page_out[mask] = proba[start : start + len(r)]

@@ -21,12 +21,15 @@ import sys
 from pathlib import Path
 
 import bpclass
+from bpclass.corpus import DEFAULT_BATCH, CorpusOptions, run_corpus
 from bpclass.model import ModelFileError
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
+# Failed JSONL records named on standard error; all of them go to --errors.
+MAX_ERRORS_SHOWN = 20
 
 
 class InputError(Exception):
@@ -56,6 +59,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     clean.add_argument(
         "--errors", type=Path, default=None, help="JSONL: write records that failed here, with the reason"
+    )
+    clean.add_argument("--jobs", type=int, default=1, help="JSONL: worker processes (default 1)")
+    clean.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="JSONL: records per batch")
+    clean.add_argument(
+        "--resume", action="store_true", help="JSONL: continue an interrupted run into the same output file"
+    )
+    clean.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="JSONL: show pages/s on standard error (default: when it is a terminal)",
     )
     clean.add_argument("-o", "--output", default="-", help="where to write (default: standard output; .gz compresses)")
     clean.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8)")
@@ -138,79 +152,42 @@ def _clean_page(args, model) -> int:
     return EXIT_OK
 
 
-def _iter_jsonl(args):
-    """Yield (line number, raw line) of the JSONL input."""
-    if args.input == "-":
-        stream = sys.stdin.buffer
-    else:
-        try:
-            stream = gzip.open(args.input, "rb") if args.input.endswith(".gz") else open(args.input, "rb")
-        except OSError as exc:
-            raise InputError(f"cannot read {args.input}: {exc.strerror or exc}.") from exc
-    try:
-        yield from enumerate(stream, start=1)
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{args.input}: read failed ({exc}).") from exc
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
-
-
-def _record_text(raw: bytes, args) -> tuple[dict, str]:
-    try:
-        line = raw.decode(args.encoding, errors="strict" if args.strict else "replace")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid {args.encoding} at byte {exc.start}") from exc
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg})") from exc
-    if not isinstance(record, dict):
-        raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
-    text = record.get(args.text_field)
-    if not isinstance(text, str):
-        what = "missing" if args.text_field not in record else f"a {type(text).__name__}, not a string"
-        raise ValueError(f"field {args.text_field!r} is {what}")
-    return record, text
-
-
 def _clean_jsonl(args, model) -> int:
-    out = _open_output(args.output)
-    errors = _open_output(str(args.errors)) if args.errors else None
-    counts = {"pages": 0, "failed": 0, "kept": 0, "dropped": 0}
-    try:
-        for number, raw in _iter_jsonl(args):
-            if not raw.strip():
-                continue
-            try:
-                record, text = _record_text(raw, args)
-            except ValueError as exc:
-                counts["failed"] += 1
-                print(f"error: {args.input}:{number}: {exc}", file=sys.stderr)
-                if errors:
-                    errors.write(
-                        json.dumps({"line": number, "error": str(exc), "raw": raw.decode("utf-8", "replace")}) + "\n"
-                    )
-                continue
-            lines = text.splitlines()
-            labels = model.predict([lines], threshold=args.threshold)[0]
-            record[args.output_field] = "\n".join(line for line, y in zip(lines, labels) if y)
-            n_kept = int(labels.sum())
-            counts["pages"] += 1
-            counts["kept"] += n_kept
-            counts["dropped"] += sum(1 for line in lines if line.strip()) - n_kept
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-        if errors:
-            errors.close()
-    print(
-        f"bpclass: {counts['pages']} pages cleaned, {counts['failed']} failed; "
-        f"{counts['kept']} lines kept, {counts['dropped']} dropped",
-        file=sys.stderr,
+    options = CorpusOptions(
+        text_field=args.text_field,
+        output_field=args.output_field,
+        threshold=args.threshold,
+        encoding=args.encoding,
+        strict=args.strict,
+        model_path=None if args.model is None else str(args.model),
     )
-    return EXIT_BAD_RECORDS if counts["failed"] else EXIT_OK
+    if args.jobs < 1 or args.batch_size < 1:
+        raise InputError("--jobs and --batch-size must be at least 1.")
+    if args.input != "-" and not Path(args.input).is_file():
+        raise InputError(f"cannot read {args.input}: no such file.")
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    try:
+        summary = run_corpus(
+            args.input,
+            args.output,
+            None if args.errors is None else str(args.errors),
+            options,
+            jobs=args.jobs,
+            batch_size=args.batch_size,
+            resume=args.resume,
+            progress=progress,
+            model=model,
+        )
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{args.input}: {exc}") from exc
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    for number, reason in summary.failures[:MAX_ERRORS_SHOWN]:
+        print(f"error: {args.input}:{number}: {reason}", file=sys.stderr)
+    if summary.failed > MAX_ERRORS_SHOWN:
+        print(f"error: ... and {summary.failed - MAX_ERRORS_SHOWN} more (see --errors)", file=sys.stderr)
+    print(summary.line(), file=sys.stderr)
+    return EXIT_BAD_RECORDS if summary.failed else EXIT_OK
 
 
 def _info(args) -> int:
@@ -226,7 +203,7 @@ def run(args) -> int:
     if args.command == "info":
         return _info(args)
     _check_threshold(args.threshold)
-    model = bpclass.load_model(args.model)
+    model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     if args.jsonl:
         return _clean_jsonl(args, model)
     return _clean_page(args, model)

@@ -1,0 +1,114 @@
+"""Throughput: bpclass beside C4's line rules and trafilatura, on the same pages, in one run.
+
+Pages come from the shared data sets: their HTML for trafilatura (which reads HTML),
+the same pages laid out as text lines for bpclass and C4's rules. Each system runs on
+one core (this process), after one warm-up pass. Printed per system: pages/s,
+lines/s, peak Python-heap memory (tracemalloc; numpy's buffers included) and the
+ratio of bpclass's speed to each peer's. Run it on an otherwise idle machine.
+
+bpclass is timed two ways: ``batch`` (``predict`` on batches of pages, as corpus mode
+does) and ``per page`` (one ``predict`` call per page).
+
+    python -m training.benchmark                     # 600 pages
+    python -m training.benchmark --pages 2000 --no-trafilatura
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import bpclass
+from training.c4rules import c4_labels
+from training.htmltext import html_to_lines
+from training.prepare import DEFAULT_DATA
+
+SETS = ("newspaper4k_aed", "wcxb_dev", "dragnet", "cleaneval")
+BATCH = 200
+
+
+def load_pages(data: Path, n: int) -> list[tuple[str, list[str]]]:
+    """(html, lines) for about n pages, taken evenly from SETS."""
+    per_set = n // len(SETS) + 1
+    out = []
+    for name in SETS:
+        taken = 0
+        with gzip.open(data / f"{name}.jsonl.gz", "rt", encoding="utf-8") as fh:
+            for raw in fh:
+                if taken >= per_set:
+                    break
+                record = json.loads(raw)
+                lines = html_to_lines(record["html"]) if record.get("html") else []
+                if lines:
+                    out.append((record["html"], lines))
+                    taken += 1
+    return out[:n]
+
+
+def timed(fn) -> tuple[float, int]:
+    """Best-of-two wall time, then a third run under tracemalloc for the peak memory.
+
+    tracemalloc slows Python code down several times, so it never runs while timing.
+    """
+    fn()  # warm-up: caches, lazy imports, the bundled model
+    seconds = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        fn()
+        seconds = min(seconds, time.perf_counter() - start)
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--no-trafilatura", action="store_true", help="skip trafilatura (slow)")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"error: data folder {args.data} not found (pass --data)", file=sys.stderr)
+        return 2
+    pages = load_pages(args.data, args.pages)
+    line_pages = [lines for _, lines in pages]
+    n_lines = sum(len(lines) for lines in line_pages)
+    model = bpclass.load_model()
+    print(f"{len(pages)} pages, {n_lines / len(pages):.0f} lines per page on average; one core\n")
+
+    systems = {
+        "bpclass (batch)": lambda: [
+            model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)
+        ],
+        "bpclass (per page)": lambda: [model.predict([lines]) for lines in line_pages],
+        "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],
+    }
+    if not args.no_trafilatura:
+        try:
+            import trafilatura
+
+            systems["trafilatura (HTML)"] = lambda: [trafilatura.extract(html) for html, _ in pages]
+        except ImportError:
+            print("trafilatura is not installed (pip install trafilatura); skipped\n")
+
+    results = {}
+    for name, fn in systems.items():
+        seconds, peak = timed(fn)
+        results[name] = (len(pages) / seconds, n_lines / seconds, peak)
+    ours = results["bpclass (batch)"][0]
+    print("| system | pages/s | lines/s | peak memory | bpclass (batch) speed / this |")
+    print("|---|---|---|---|---|")
+    for name, (pps, lps, peak) in results.items():
+        print(f"| {name} | {pps:,.0f} | {lps:,.0f} | {peak / 1e6:.0f} MB | {ours / pps:.2f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,7 @@
 
 Exit codes: 0 success; 1 some JSONL records could not be cleaned (each is reported,
 the others are written); 2 bad usage or unreadable input; 3 the model file is
-unusable.
+unusable; 4 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
+EXIT_INTERNAL = 4
 # Failed JSONL records named on standard error; all of them go to --errors.
 MAX_ERRORS_SHOWN = 20
 
@@ -40,7 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bpclass",
         description="Keep a web page's article text, drop its boilerplate, line by line.",
-        epilog="Exit codes: 0 ok; 1 some JSONL records failed; 2 bad usage or input; 3 unusable model.",
+        epilog="Exit codes: 0 ok; 1 some JSONL records failed; 2 bad usage or input; 3 unusable model; 4 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"bpclass {bpclass.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -234,6 +235,9 @@ def main(argv=None) -> int:
     except MemoryError:
         print("error: out of memory (is the input a huge single page?)", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

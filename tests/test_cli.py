@@ -158,3 +158,23 @@ def test_line_breaks_of_every_kind(tmp_path, capsys, text):
     page.write_text(text, encoding="utf-8", newline="")
     assert main(["clean", "--labels", str(page)]) == EXIT_OK
     assert [row.split("\t", 2)[2] for row in capsys.readouterr().out.splitlines()] == ["a", "b", "c"]
+
+
+def test_unexpected_errors_are_one_line_not_a_traceback(monkeypatch, capsys):
+    import bpclass.cli as cli
+
+    def broken(args, model):
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(cli, "_clean_page", broken)
+    assert main(["clean", str(PAGE)]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: something nobody expected)" in err and "Traceback" not in err
+
+
+def test_a_20_mb_line(tmp_path, capsys):
+    page = tmp_path / "huge.txt"
+    page.write_text("Headline\n" + "x" * 20_000_000 + "\nThe end of the story, told in a sentence.\n")
+    assert main(["clean", "--labels", str(page), "-o", str(tmp_path / "out.txt")]) == EXIT_OK
+    rows = (tmp_path / "out.txt").read_text().splitlines()
+    assert len(rows) == 3 and len(rows[1]) > 20_000_000  # the line comes back whole

@@ -258,3 +258,10 @@ def test_clean_uses_the_bundled_model():
     assert set(kept) <= set(PAGE)
     assert PAGE[3] in kept  # the body sentence
     assert PAGE[4] not in kept  # the copyright line
+
+
+def test_a_page_of_100k_lines(small_model):
+    page = [f"Line number {i} of a very long page." if i % 7 else "" for i in range(100_000)]
+    labels = small_model.predict([page])[0]
+    assert len(labels) == 100_000
+    assert not labels[::7].any()  # the blank lines

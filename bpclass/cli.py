@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import bpclass
-from bpclass.corpus import DEFAULT_BATCH, CorpusOptions, run_corpus
+from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
 from bpclass.model import ModelFileError
 
 EXIT_OK = 0
@@ -41,7 +41,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bpclass",
         description="Keep a web page's article text, drop its boilerplate, line by line.",
-        epilog="Exit codes: 0 ok; 1 some JSONL records failed; 2 bad usage or input; 3 unusable model; 4 internal error.",
+        epilog="Exit codes: 0 ok; 1 some JSONL records failed; 2 bad usage or input; 3 unusable model; "
+        "4 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"bpclass {bpclass.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +64,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     clean.add_argument("--jobs", type=int, default=1, help="JSONL: worker processes (default 1)")
     clean.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="JSONL: records per batch")
+    clean.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="JSONL: 'local' processes, or 'dask' (needs the dask extra)",
+    )
+    clean.add_argument(
+        "--scheduler",
+        default=None,
+        help="JSONL, --engine dask: the scheduler's address (default: a local cluster of --jobs workers)",
+    )
     clean.add_argument(
         "--resume", action="store_true", help="JSONL: continue an interrupted run into the same output file"
     )
@@ -164,6 +176,8 @@ def _clean_jsonl(args, model) -> int:
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler goes with --engine dask.")
     if args.input != "-" and not Path(args.input).is_file():
         raise InputError(f"cannot read {args.input}: no such file.")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
@@ -178,6 +192,8 @@ def _clean_jsonl(args, model) -> int:
             resume=args.resume,
             progress=progress,
             model=model,
+            engine=args.engine,
+            scheduler=args.scheduler,
         )
     except (OSError, EOFError) as exc:
         raise InputError(f"{args.input}: {exc}") from exc

@@ -60,14 +60,20 @@ class Summary:
         )
 
 
-_MODEL = None
+_WORKER_MODELS: dict = {}
+
+
+def _worker_model(model_path):
+    """The model of this worker process, loaded once per path."""
+    if model_path not in _WORKER_MODELS:
+        from bpclass.model import load_model
+
+        _WORKER_MODELS[model_path] = load_model(model_path)
+    return _WORKER_MODELS[model_path]
 
 
 def _worker_init(model_path):
-    global _MODEL
-    from bpclass.model import load_model
-
-    _MODEL = load_model(model_path)
+    _worker_model(model_path)  # load before the first batch arrives
 
 
 def _parse(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
@@ -94,7 +100,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     Returns, in order, ``("ok", number, json_line, kept, dropped)`` or
     ``("error", number, reason, raw_text)`` for each record.
     """
-    model = model if model is not None else _MODEL
+    model = model if model is not None else _worker_model(options.model_path)
     results: list = [None] * len(batch)
     parsed = []
     for k, (number, raw) in enumerate(batch):
@@ -178,6 +184,9 @@ def _write_checkpoint(path: str, state: dict) -> None:
     os.replace(tmp, path)
 
 
+ENGINES = ("local", "dask")
+
+
 def run_corpus(
     input_path: str,
     output_path: str,
@@ -188,8 +197,12 @@ def run_corpus(
     resume: bool = False,
     progress: bool = False,
     model=None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Summary:
     """Clean every record of ``input_path`` into ``output_path``; see the module docstring."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
     if output_path == "-" and resume:
         raise ValueError("--resume needs an output file, not standard output.")
     if resume and output_path.endswith(".gz"):
@@ -244,7 +257,11 @@ def run_corpus(
     stream = _open_input(input_path)
     try:
         batches = _batches(stream, batch_size, state["input_lines"])
-        if jobs <= 1:
+        if engine == "dask":
+            from bpclass.dask_engine import run_dask
+
+            run_dask(batches, options, jobs, scheduler, write)
+        elif jobs <= 1:
             from bpclass.model import load_model
 
             model = model if model is not None else load_model(options.model_path)

@@ -139,3 +139,27 @@ def test_resume_refuses_stdout_and_gzip(tmp_path, capsys):
     assert main(["clean", "--jsonl", str(source), "--resume"]) == 2
     assert main(["clean", "--jsonl", str(source), "--resume", "-o", str(tmp_path / "o.jsonl.gz")]) == 2
     assert "--resume needs" in capsys.readouterr().err
+
+
+def test_dask_engine_gives_the_same_output(tmp_path):
+    distributed = pytest.importorskip("dask.distributed", reason='the dask engine needs: pip install "bpclass[dask]"')
+    source = tmp_path / "in.jsonl"
+    _write_input(source, 60, bad_every=25)
+    local_out, local_err = tmp_path / "local.jsonl", tmp_path / "local.err"
+    assert main(["clean", "--jsonl", str(source), "-o", str(local_out), "--errors", str(local_err)]) == EXIT_BAD_RECORDS
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster:
+        dask_out, dask_err = tmp_path / "dask.jsonl", tmp_path / "dask.err"
+        command = ["clean", "--jsonl", str(source), "-o", str(dask_out), "--errors", str(dask_err), "--batch-size", "8"]
+        command += ["--engine", "dask", "--scheduler", cluster.scheduler_address]
+        assert main(command) == EXIT_BAD_RECORDS
+    assert dask_out.read_bytes() == local_out.read_bytes()
+    assert dask_err.read_bytes() == local_err.read_bytes()
+    assert len(_ids(dask_out)) == 58
+
+
+def test_scheduler_needs_the_dask_engine(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    _write_input(source, 2)
+    assert main(["clean", "--jsonl", str(source), "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler goes with --engine dask" in capsys.readouterr().err

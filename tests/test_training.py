@@ -121,3 +121,33 @@ def test_train_on_your_own_pages(tmp_path):
     page = (DATA / "pages" / "id_news_banjir.txt").read_text(encoding="utf-8").splitlines()
     assert len(model.predict([page])[0]) == len(page)
     assert main(["--pages", str(tmp_path / "missing"), "--out", str(out)]) == 2
+
+
+class _FixedModel:
+    """Keeps the first line of every page, drops the rest."""
+
+    def predict(self, pages, threshold=None):
+        import numpy as np
+
+        return [np.array([1] + [0] * (len(page) - 1)) for page in pages]
+
+
+def test_snippet_scores_and_language_table():
+    from training.evaluate import format_languages, score_pages, score_snippets
+
+    page = {
+        "lang": "de",
+        "lines": ["Dieser Satz bleibt  stehen.", "Impressum"],
+        "with_snippets": ["Dieser Satz bleibt stehen"],
+        "without_snippets": ["Impressum"],
+    }
+    tallies = score_snippets(_FixedModel(), [page])
+    assert tallies["de"]["pages"] == 1
+    assert tallies["de"]["bpclass"] == [1, 1, 1, 1]  # the snippet kept, the footer dropped
+    assert tallies["de"]["keep-all"] == [1, 1, 0, 1]  # keeping everything keeps the footer
+    gold_page = {"lang": "id", "lines": ["Isi berita.", "Menu"], "labels": [1, 0], "gold": "Isi berita."}
+    gold_page["labeler_f1"] = 1.0
+    scores = score_pages(_FixedModel(), [gold_page])
+    assert scores["bpclass"]["bag_f1"] == 1.0 and scores["bpclass"]["line_f1"] == 1.0
+    table = format_languages({"all pages": scores})
+    assert "| id | 1 | **1.000** |" in table

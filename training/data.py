@@ -35,7 +35,9 @@ def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS)) -> list
         if name in TEST_ONLY_SETS:
             raise ValueError(f"{name} is test-only: never train on it.")
         pages += [
-            p for p in load_prepared(name, prepared) if p["split"] == "train" and p["labeler_f1"] >= MIN_LABELER_F1
+            p
+            for p in load_prepared(name, prepared)
+            if p["split"] == "train" and p["gold"] is not None and p["labeler_f1"] >= MIN_LABELER_F1
         ]
     return pages
 

@@ -6,7 +6,10 @@ keep-everything and C4's line rules on the same lines:
 
 * line precision / recall / F1 of the content class, against the aligned labels
   (blank lines are not scored);
-* mean over pages of the token-bag F1 of the kept text against the set's gold text.
+* mean over pages of the token-bag F1 of the kept text against the set's gold text;
+
+then the bag F1 by language, and for ``trafilatura_eval`` (snippets only) the share
+of ``with_snippets`` kept and of ``without_snippets`` dropped, per language.
 
 ``oracle`` is the bag F1 of the aligned labels themselves: the ceiling a perfect
 line labeling reaches. Prints a Markdown table (the README's score table).
@@ -45,24 +48,37 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _system_labels(system: str, lines: list[str], predicted: np.ndarray) -> np.ndarray:
+    if system == "keep-all":
+        return np.array([int(bool(line.strip())) for line in lines])
+    if system == "C4 rules":
+        return np.array(c4_labels(lines), dtype=np.int64)
+    return predicted
+
+
+def _kept_text(lines: list[str], labels) -> str:
+    return "\n".join(line for line, y in zip(lines, labels) if y)
+
+
 def score_pages(model, pages: list[dict], threshold=None) -> dict:
-    """Line P/R/F1 and mean bag F1 of bpclass and the baselines on these pages."""
+    """Line P/R/F1 and mean bag F1 of bpclass and the baselines on pages with a gold text.
+
+    ``per_page`` lists (language, {system: bag F1}) for the by-language table.
+    """
+    pages = [p for p in pages if p.get("gold") is not None]
     predicted = model.predict([p["lines"] for p in pages], threshold=threshold) if pages else []
-    out = {}
+    out = {"per_page": [(p.get("lang") or "?", {}) for p in pages]}
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
         bags = []
-        for page, labels in zip(pages, predicted):
+        for k, (page, ours) in enumerate(zip(pages, predicted)):
             lines = page["lines"]
-            if system == "keep-all":
-                labels = np.array([int(bool(line.strip())) for line in lines])
-            elif system == "C4 rules":
-                labels = np.array(c4_labels(lines))
+            labels = _system_labels(system, lines, ours)
             scored = np.array([y is not None for y in page["labels"]], dtype=bool)
             gold = np.array([y if y is not None else -1 for y in page["labels"]])
             counts += _line_prf(labels[scored], gold[scored])
-            kept = "\n".join(line for line, y in zip(lines, labels) if y)
-            bags.append(bag_f1(kept, page["gold"])[2])
+            bags.append(bag_f1(_kept_text(lines, labels), page["gold"])[2])
+            out["per_page"][k][1][system] = bags[-1]
         p, r, f = _prf(*counts)
         out[system] = {"line_p": p, "line_r": r, "line_f1": f, "bag_f1": statistics.mean(bags) if bags else 0.0}
     out["pages"] = len(pages)
@@ -70,16 +86,69 @@ def score_pages(model, pages: list[dict], threshold=None) -> dict:
     return out
 
 
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def score_snippets(model, pages: list[dict], threshold=None) -> dict:
+    """Per language and system: share of ``with_snippets`` kept, of ``without_snippets`` dropped."""
+    pages = [p for p in pages if p.get("with_snippets") or p.get("without_snippets")]
+    predicted = model.predict([p["lines"] for p in pages], threshold=threshold) if pages else []
+    tallies: dict = {}
+    for page, ours in zip(pages, predicted):
+        for lang in (page.get("lang") or "?", "all"):
+            row = tallies.setdefault(lang, {"pages": 0, **{s: [0, 0, 0, 0] for s in SYSTEMS}})
+            row["pages"] += 1
+            for system in SYSTEMS:
+                kept = _normalise(_kept_text(page["lines"], _system_labels(system, page["lines"], ours)))
+                with_, without = page.get("with_snippets") or [], page.get("without_snippets") or []
+                row[system][0] += sum(_normalise(s) in kept for s in with_)
+                row[system][1] += len(with_)
+                row[system][2] += sum(_normalise(s) not in kept for s in without)
+                row[system][3] += len(without)
+    return tallies
+
+
 def evaluate(model, sets=ALL_SETS, prepared: Path = DEFAULT_OUT, trained_on=(), threshold=None) -> dict:
-    """Scores per set (see :func:`score_pages`), plus ``all`` pooling every page."""
+    """Scores per set (see :func:`score_pages`), plus ``all pages`` pooling every page with a gold text."""
     results = {}
     every = []
     for name in sets:
         pages = evaluation_pages(name, prepared, trained_on)
+        if not any(p.get("gold") is not None for p in pages):
+            continue  # snippet-only sets: see score_snippets
         results[name] = score_pages(model, pages, threshold)
         every += pages
     results["all pages"] = score_pages(model, every, threshold)
     return results
+
+
+def format_languages(results: dict) -> str:
+    """Mean bag F1 per language over every evaluated page with a gold text."""
+    by_lang: dict = {}
+    for lang, scores in results["all pages"]["per_page"]:
+        by_lang.setdefault(lang, []).append(scores)
+    rows = ["| language | pages | bpclass bag F1 | keep-all bag F1 | C4 rules bag F1 |", "|---|---|---|---|---|"]
+    for lang, pages in sorted(by_lang.items(), key=lambda item: -len(item[1])):
+        means = [statistics.mean(p[s] for p in pages) for s in SYSTEMS]
+        rows.append(f"| {lang} | {len(pages)} | **{means[0]:.3f}** | {means[1]:.3f} | {means[2]:.3f} |")
+    return "\n".join(rows)
+
+
+def format_snippets(tallies: dict) -> str:
+    rows = [
+        "| language | pages | bpclass: with kept / without dropped | keep-all | C4 rules |",
+        "|---|---|---|---|---|",
+    ]
+    order = sorted((k for k in tallies if k != "all"), key=lambda k: -tallies[k]["pages"]) + ["all"]
+    for lang in order:
+        row = tallies[lang]
+        cells = []
+        for system in SYSTEMS:
+            kept, n_with, dropped, n_without = row[system]
+            cells.append(f"{kept / max(n_with, 1):.3f} / {dropped / max(n_without, 1):.3f}")
+        rows.append(f"| {lang} | {row['pages']} | **{cells[0]}** | {cells[1]} | {cells[2]} |")
+    return "\n".join(rows)
 
 
 def format_table(results: dict) -> str:
@@ -123,7 +192,19 @@ def main(argv=None) -> int:
     print(f"model: {args.model or 'bundled default'}; trained on {', '.join(trained_on) or 'unknown sets'}")
     print(f"held out: the test split (by site) of {', '.join(trained_on) or '-'}; every page of the other sets\n")
     print(format_table(results))
+    print("\nBy language (every page above with a gold text; languages as the sets give or detect them):\n")
+    print(format_languages(results))
+    if "trafilatura_eval" in args.sets:
+        try:
+            tallies = score_snippets(model, evaluation_pages("trafilatura_eval", args.prepared, trained_on))
+        except FileNotFoundError:
+            tallies = {}
+        if tallies:
+            print("\ntrafilatura_eval snippets: share of with_snippets kept / of without_snippets dropped:\n")
+            print(format_snippets(tallies))
     if args.json:
+        for r in results.values():
+            r.pop("per_page", None)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
 

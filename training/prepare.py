@@ -8,7 +8,9 @@ that already come as text lines with line labels (``turku_*``) are taken as they
 Output: one ``<set>.jsonl.gz`` per set in ``--out`` (default ``build/prepared``,
 which git ignores: the public sets' pages never enter the repository), in bpclass's
 JSON Lines format with extra fields ``dataset``, ``gold`` (the reference text),
-``labeler_f1`` and ``split`` (``train`` or ``test``, decided by site).
+``labeler_f1`` and ``split`` (``train`` or ``test``, decided by site). Pages that
+come with snippets only (``trafilatura_eval``) keep ``with_snippets`` and
+``without_snippets`` instead of a gold text, and have no line labels.
 
     python -m training.prepare                      # all sets
     python -m training.prepare --sets wcxb_dev newspaper4k_aed
@@ -48,6 +50,7 @@ ALL_SETS = (
     "htmltotext_leogao",
     "turku_wac12",
     "turku_text_quality",
+    "trafilatura_eval",
     "scrapinghub_aeb",
 )
 
@@ -89,6 +92,19 @@ def prepare_record(record: dict) -> dict | None:
         labels = [None if not line else int(y) for line, y in zip(lines, record["line_labels"])]
         gold = "\n".join(line for line, y in zip(lines, labels) if y == 1)
         return {**base, "lines": lines, "labels": labels, "gold": gold, "labeler_f1": 1.0}
+    if kind == "snippets_only":
+        lines = html_to_lines(record.get("html") or "")
+        if not lines or not (record.get("with_snippets") or record.get("without_snippets")):
+            return None
+        return {
+            **base,
+            "lines": lines,
+            "labels": [None] * len(lines),
+            "gold": None,
+            "labeler_f1": None,
+            "with_snippets": record.get("with_snippets") or [],
+            "without_snippets": record.get("without_snippets") or [],
+        }
     gold = record.get("gold_text")
     recall = record.get("gold_token_recall_in_html")
     if not gold or not record.get("html") or (recall is not None and recall < MIN_GOLD_RECALL_IN_HTML):
@@ -120,7 +136,8 @@ def prepare_set(name: str, data_dir: Path, out_dir: Path, jobs: int) -> dict:
                 continue
             n_out += 1
             n_lines += sum(label is not None for label in page["labels"])
-            f1s.append(page["labeler_f1"])
+            if page["labeler_f1"] is not None:
+                f1s.append(page["labeler_f1"])
             out.write(json.dumps(page, ensure_ascii=False) + "\n")
     return {
         "set": name,
@@ -156,11 +173,18 @@ def main(argv=None) -> int:
         report.append(row)
         print(
             f"{name:<24}{row['pages_in']:>7}{row['pages_labeled']:>9}{row['lines']:>9}"
-            f"{row['labeler_f1_mean'] or 0:>12.4f}{row['labeler_f1_median'] or 0:>8.4f}"
-            f"{row['share_f1_below_0.9'] or 0:>7.3f}{row['seconds']:>7.1f}",
+            + (
+                f"{row['labeler_f1_mean']:>12.4f}{row['labeler_f1_median']:>8.4f}{row['share_f1_below_0.9']:>7.3f}"
+                if row["labeler_f1_mean"] is not None
+                else f"{'snippets':>12}{'-':>8}{'-':>7}"
+            )
+            + f"{row['seconds']:>7.1f}",
             flush=True,
         )
-    (args.out / "labeling_report.json").write_text(json.dumps(report, indent=1) + "\n")
+    report_path = args.out / "labeling_report.json"
+    earlier = json.loads(report_path.read_text()) if report_path.exists() else []
+    merged = {row["set"]: row for row in earlier + report}
+    report_path.write_text(json.dumps(list(merged.values()), indent=1) + "\n")
     return 0
 
 

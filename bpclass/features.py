@@ -55,7 +55,7 @@ LINE_FEATURES = {
     "share_digits": "share of characters that are digits",
     "share_punct": "share of characters that are neither word characters nor spaces",
     "share_cjk": "share of characters from CJK scripts (words not split by spaces)",
-    "share_stopwords": "share of words that are frequent function words in one of several languages",
+    "share_stopwords": "share of words that are function words in one of several languages (CJK: per character)",
     "has_date": "an absolute date: '27 Desember 2022', 'March 3', '2022-12-27', '27/12/2022'",
     "has_weekday": "a day name in one of several languages ('Selasa', 'Monday')",
     "has_time": "a clock time ('15:04', '3.30 WIB', '11 am')",
@@ -137,6 +137,7 @@ def line_features(line: str) -> list[float]:
     n_cjk = len(P.CJK.findall(head))
     # A CJK run is one "word" to the regex; count its characters as words instead.
     word_count = n_words + max(0, n_cjk - n_words) if n_cjk else n_words
+    head_word_count = word_count
     if n_chars > len(head):
         word_count = int(word_count * n_chars / len(head))
     head_len = max(len(head), 1)
@@ -160,7 +161,7 @@ def line_features(line: str) -> list[float]:
         n_digits / head_len,
         len(P.PUNCT.findall(head)) / head_len,
         n_cjk / head_len,
-        sum(w in P.STOPWORDS for w in (x.lower() for x in words)) / n_words if n_words else 0.0,
+        _stopword_share(words, head, n_cjk, head_word_count),
         1.0 if has_date else 0.0,
         1.0 if not tokens.isdisjoint(P.WEEKDAY_WORDS) and P.WEEKDAY.search(head) else 0.0,
         1.0 if n_digits and P.CLOCK_TIME.search(head) else 0.0,
@@ -176,6 +177,16 @@ def line_features(line: str) -> list[float]:
         1.0 if P.LABEL_PREFIX.search(head) else 0.0,
         1.0 if words and words[0][0].islower() else 0.0,
     ]
+
+
+def _stopword_share(words: list[str], head: str, n_cjk: int, word_count: int) -> float:
+    """Share of the words of ``head`` that are function words; CJK characters count one each."""
+    if not word_count:
+        return 0.0
+    hits = sum(w in P.STOPWORDS for w in (x.lower() for x in words))
+    if n_cjk:
+        hits += len(P.CJK_STOP.findall(head))
+    return min(hits / word_count, 1.0)
 
 
 def _twins(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -160,3 +160,7 @@ STOPWORDS = frozenset(
     ja on ei se että oli ovat mutta
     """.split()
 )
+# The same for Chinese and Japanese, whose words are not split by spaces: single
+# characters that are function words (particles, copulas, aspect markers).
+CJK_STOP_CHARS = frozenset("的了是在和也就都而及与着或这那你我他她们之于为以其" + "のはがをにでともたなへやか")
+CJK_STOP = re.compile("[" + "".join(sorted(CJK_STOP_CHARS)) + "]")

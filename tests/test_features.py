@@ -149,6 +149,12 @@ def test_stopwords():
     assert f("Berita Terkait", "share_stopwords") == 0.0
 
 
+def test_cjk_function_characters_count_as_stopwords():
+    # 9 characters, of which 我, 的 and 在 are function words.
+    assert f("我的朋友在北京工作", "share_stopwords") == pytest.approx(3 / 9)
+    assert f("北京上海广州深圳", "share_stopwords") == 0.0
+
+
 def test_blank_lines_get_zero_rows():
     X = page_features(["Title", "", "   ", "Body text here."])
     assert not X[1].any() and not X[2].any()

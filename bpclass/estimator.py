@@ -139,6 +139,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         Weights of the classes during training.
     random_state : int or None, default=0
         Seed; training is deterministic for a fixed seed.
+    verbose : int, default=0
+        1 prints one line per boosting iteration while fitting (progress).
 
     Attributes
     ----------
@@ -171,6 +173,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         l2_regularization=0.0,
         class_weight=None,
         random_state=0,
+        verbose=0,
     ):
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -180,6 +183,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.l2_regularization = l2_regularization
         self.class_weight = class_weight
         self.random_state = random_state
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Fit the trees on feature rows ``X`` and labels ``y``; returns ``self``."""
@@ -200,6 +204,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             class_weight=self.class_weight,
             early_stopping=False,
             random_state=self.random_state,
+            verbose=self.verbose,
         )
         booster.fit(X, encoded, sample_weight=sample_weight)
         self.n_iter_ = booster.n_iter_

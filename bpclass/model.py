@@ -140,6 +140,7 @@ class BoilerplateClassifier(BaseEstimator):
         """
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
+        LOGGER.info("computing features of %d pages", len(pages))
         X = np.vstack([page_features(page) for page in pages]) if pages else np.zeros((0, len(FEATURE_NAMES)))
         y = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
         scored = y >= 0
@@ -148,6 +149,7 @@ class BoilerplateClassifier(BaseEstimator):
         if set(np.unique(y[scored]).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
         estimator = self.estimator if self.estimator is not None else LineClassifier()
+        LOGGER.info("fitting %s on %d lines", type(estimator).__name__, int(scored.sum()))
         self.estimator_ = clone(estimator).fit(X[scored], y[scored])
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = dict(metadata or {})
@@ -202,7 +204,8 @@ class BoilerplateClassifier(BaseEstimator):
             "feature_names": list(self.feature_names_),
             "classes": est.classes_.tolist(),
             "threshold": float(self.threshold),
-            "estimator_params": est.get_params(),
+            # How chatty training was is not part of the model.
+            "estimator_params": {k: v for k, v in est.get_params().items() if k != "verbose"},
         }
         arrays = {name: est.trees_[name] for name in TREE_ARRAYS}
         arrays[_METADATA_KEY] = np.frombuffer(json.dumps(metadata, indent=1).encode("utf-8"), dtype=np.uint8)

@@ -15,6 +15,7 @@ lines, ``.json``, ``.jsonl``, ``.jsonl.gz``, or a folder of them; see data/FORMA
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,8 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
         },
     }
     start = time.time()
-    model = BoilerplateClassifier(estimator=LineClassifier(**ESTIMATOR_PARAMS))
+    # verbose=1: one line per boosting iteration, so a long fit shows its progress.
+    model = BoilerplateClassifier(estimator=LineClassifier(**ESTIMATOR_PARAMS, verbose=1))
     train = pages + crops
     model.fit([p["lines"] for p in train], [p["labels"] for p in train], metadata=metadata)
     _say(f"fitted in {time.time() - start:.1f} s")
@@ -137,6 +139,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
         if args.pages:
             train_on_files(args.pages, args.out or Path("model.npz"))

@@ -40,3 +40,14 @@ def small_model(example_pages):
         estimator=bpclass.LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0)
     )
     return model.fit([p.lines for p in pages], [p.labels for p in pages])
+
+
+def line_accuracy(model, pages) -> tuple[int, int]:
+    """(lines labeled right, labeled lines) of a model on LabeledPages."""
+    right = total = 0
+    for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
+        for y, p in zip(page.labels, predicted):
+            if y is not None:
+                total += 1
+                right += int(y == p)
+    return right, total

@@ -13,7 +13,7 @@ import json
 import statistics
 
 import pytest
-from conftest import DATASETS, SEED, needs_shared
+from conftest import DATASETS, SEED, line_accuracy, needs_shared
 
 import bpclass
 
@@ -65,3 +65,9 @@ def test_labeler_reproduces_the_gold_text():
 
     pages = [p for p in map(prepare_record, _records("newspaper4k_aed", 100)) if p]
     assert statistics.mean(p["labeler_f1"] for p in pages) >= LABELER_F1_FLOOR
+
+
+def test_shipped_examples(example_pages):
+    # Pages we wrote (Indonesian, English, German); never trained on.
+    right, total = line_accuracy(bpclass.load_model(), example_pages)
+    assert right / total >= 0.9, f"{right}/{total}"

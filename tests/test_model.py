@@ -9,6 +9,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import line_accuracy
 
 import bpclass
 from bpclass import BoilerplateClassifier, ModelFileError, load_model
@@ -34,12 +35,7 @@ def test_predict_shapes_and_blank_lines(small_model):
 
 def test_learns_the_example_pages(small_model, example_pages):
     # Trained on these pages, the model reproduces most of their labels.
-    right = total = 0
-    for page, pred in zip(example_pages, small_model.predict([p.lines for p in example_pages])):
-        for y, p in zip(page.labels, pred):
-            if y is not None:
-                total += 1
-                right += int(y == p)
+    right, total = line_accuracy(small_model, example_pages)
     assert right / total > 0.9
 
 

@@ -149,14 +149,12 @@ def _clean_page(args, model) -> int:
     lines = text.splitlines()
     out = _open_output(args.output)
     try:
+        labels, proba = model.predict_with_proba([lines], threshold=args.threshold)
         if args.labels:
-            proba = model.predict_proba([lines])[0]
-            labels = model.predict([lines], threshold=args.threshold)[0]
-            for line, label, p in zip(lines, labels, proba):
+            for line, label, p in zip(lines, labels[0], proba[0]):
                 out.write(f"{label}\t{p:.3f}\t{line}\n")
         else:
-            labels = model.predict([lines], threshold=args.threshold)[0]
-            for line, label in zip(lines, labels):
+            for line, label in zip(lines, labels[0]):
                 if label:
                     out.write(line + "\n")
     finally:

@@ -185,10 +185,14 @@ class BoilerplateClassifier(BaseEstimator):
 
     def predict(self, pages, threshold=None) -> list[np.ndarray]:
         """0/1 label of each line of each page (blank lines always get 0)."""
+        return self.predict_with_proba(pages, threshold)[0]
+
+    def predict_with_proba(self, pages, threshold=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Labels and P(content) of each line of each page, computed once for both."""
         threshold = self.threshold if threshold is None else threshold
         _check_threshold(threshold)
         probas, masks = self._proba(pages)
-        return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)]
+        return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
 
     # -- files ------------------------------------------------------------------
     def save(self, path) -> None:

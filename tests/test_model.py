@@ -261,3 +261,11 @@ def test_a_page_of_100k_lines(small_model):
     labels = small_model.predict([page])[0]
     assert len(labels) == 100_000
     assert not labels[::7].any()  # the blank lines
+
+
+def test_predict_with_proba_agrees_with_predict_and_predict_proba(small_model):
+    labels, proba = small_model.predict_with_proba([PAGE, ["x"]], threshold=0.3)
+    for a, b in zip(labels, small_model.predict([PAGE, ["x"]], threshold=0.3)):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(proba, small_model.predict_proba([PAGE, ["x"]])):
+        np.testing.assert_array_equal(a, b)

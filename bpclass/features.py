@@ -11,6 +11,7 @@ Blank lines (empty or whitespace only) get a row of zeros: they are never scored
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -179,6 +180,27 @@ def line_features(line: str) -> list[float]:
     ]
 
 
+# Menus, footers and widgets repeat on every page of a site: a line seen before is
+# looked up, not recomputed. At most LINE_CACHE_SIZE lines of at most
+# MAX_CACHED_LINE_CHARS characters are kept (about 16 MB at worst).
+LINE_CACHE_SIZE = 1 << 14
+MAX_CACHED_LINE_CHARS = 500
+
+
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def _cached_short_line(text: str) -> tuple:
+    return tuple(line_features(text))
+
+
+def _cached_line_features(text: str):
+    return _cached_short_line(text) if len(text) <= MAX_CACHED_LINE_CHARS else line_features(text)
+
+
+def clear_line_cache() -> None:
+    """Forget the cached features of lines seen so far (benchmarks start cold with it)."""
+    _cached_short_line.cache_clear()
+
+
 def _stopword_share(words: list[str], head: str, n_cjk: int, word_count: int) -> float:
     """Share of the words of ``head`` that are function words; CJK characters count one each."""
     if not word_count:
@@ -314,7 +336,7 @@ def page_features(lines: list[str]) -> np.ndarray:
     texts = [lines[i].strip() for i in keep]
     base = np.empty((n, len(LINE_FEATURES)))
     for i, t in enumerate(texts):  # row by row: no list of a million lists at once
-        base[i] = line_features(t)
+        base[i] = _cached_line_features(t)
     own = {name: base[:, k] for k, name in enumerate(LINE_FEATURES)}
 
     page = {}

@@ -221,3 +221,14 @@ def test_huge_line_is_handled_quickly():
     line = "9" * 2_000_000
     row = line_features(line)
     assert row[0] == pytest.approx(np.log1p(2_000_000))
+
+
+def test_line_cache_gives_the_same_features():
+    from bpclass.features import clear_line_cache
+
+    page = ["Home", "Share", "A sentence of the body, long enough to matter.", "Home"]
+    clear_line_cache()
+    cold = page_features(page)
+    warm = page_features(page)
+    np.testing.assert_array_equal(cold, warm)
+    np.testing.assert_array_equal(cold[0, : len(line_features("Home"))], line_features("Home"))

@@ -151,3 +151,19 @@ def test_snippet_scores_and_language_table():
     assert scores["bpclass"]["bag_f1"] == 1.0 and scores["bpclass"]["line_f1"] == 1.0
     table = format_languages({"all pages": scores})
     assert "| id | 1 | **1.000** |" in table
+
+
+def test_skipped_prose_lines_flags_gold_that_skips_the_article():
+    from training.data import skipped_prose_lines
+
+    prose = (
+        "This is a long sentence of the article body with well over twenty five words in it, "
+        "so it counts as prose here and ends like one."
+    )
+    page = {"lines": ["Title", prose, prose + " Again.", prose + " More.", "Menu"], "labels": [1, 0, 0, 1, 0]}
+    assert skipped_prose_lines(page) == 2  # the two prose lines between content lines
+    page["labels"] = [1, 1, 1, 1, 0]
+    assert skipped_prose_lines(page) == 0
+    page["lines"][1] = "Short line."
+    page["labels"] = [1, 0, 1, 1, 0]
+    assert skipped_prose_lines(page) == 0  # short lines are not prose

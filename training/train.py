@@ -22,7 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier
-from training.data import MIN_LABELER_F1, TRAIN_SETS, training_pages
+from training.data import MAX_SKIPPED_PROSE, MIN_LABELER_F1, TRAIN_SETS, training_pages
 from training.prepare import ALL_SETS, DEFAULT_OUT, TEST_SHARE_MOD
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "bpclass" / "models" / "default.npz"
@@ -78,6 +78,7 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
             "lines": n_lines,
             "split": f"by site: crc32(site) % {TEST_SHARE_MOD} == 0 held out for testing",
             "min_labeler_f1": MIN_LABELER_F1,
+            "max_skipped_prose_lines": MAX_SKIPPED_PROSE,
             "labels": "HTML laid out as innerText-like lines, aligned in order with the gold text; "
             "the title line is content",
             "cropped_copies": f"every {CROP_EVERY}rd page also starts at its first content line",

@@ -54,9 +54,10 @@ class Summary:
 
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        resumed = f" (resumed after input line {self.skipped_input_lines})" if self.skipped_input_lines else ""
         return (
             f"bpclass: {self.pages} pages cleaned, {self.failed} failed; "
-            f"{self.kept} lines kept, {self.dropped} dropped ({rate:.0f} pages/s)"
+            f"{self.kept} lines kept, {self.dropped} dropped ({rate:.0f} pages/s){resumed}"
         )
 
 

@@ -109,7 +109,7 @@ def test_a_dead_worker_costs_only_its_record(tmp_path, monkeypatch):
     assert summary.pages == 29 and summary.failed == 1
 
 
-def test_killed_run_resumes_without_duplicates_or_losses(tmp_path):
+def test_killed_run_resumes_without_duplicates_or_losses(tmp_path, capsys):
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_input(source, 4000)
     command = [sys.executable, "-m", "bpclass.cli", "clean", "--jsonl", str(source), "-o", str(out)]
@@ -131,6 +131,7 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path):
     assert 0 < done_before < 4000
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume", "--batch-size", "64"]) == EXIT_OK
     assert _ids(out) == list(range(4000))
+    assert f"resumed after input line {done_before}" in capsys.readouterr().err
 
 
 def test_resume_refuses_stdout_and_gzip(tmp_path, capsys):

@@ -10,6 +10,7 @@ this version's :data:`~bpclass.features.FEATURE_NAMES` is refused.
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import json
@@ -152,7 +153,7 @@ class BoilerplateClassifier(BaseEstimator):
         LOGGER.info("fitting %s on %d lines", type(estimator).__name__, int(scored.sum()))
         self.estimator_ = clone(estimator).fit(X[scored], y[scored])
         self.feature_names_ = FEATURE_NAMES
-        self.metadata_ = dict(metadata or {})
+        self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})
         self.metadata_["training_data"].setdefault("pages", len(pages))
         self.metadata_["training_data"].setdefault("lines", int(scored.sum()))

@@ -269,3 +269,13 @@ def test_predict_with_proba_agrees_with_predict_and_predict_proba(small_model):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(proba, small_model.predict_proba([PAGE, ["x"]])):
         np.testing.assert_array_equal(a, b)
+
+
+def test_fit_leaves_the_callers_metadata_alone(example_pages):
+    from bpclass import LineClassifier
+
+    metadata = {"training_data": {"source": "examples"}}
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=3, min_samples_leaf=2))
+    model.fit([p.lines for p in example_pages], [p.labels for p in example_pages], metadata=metadata)
+    assert metadata == {"training_data": {"source": "examples"}}
+    assert model.metadata_["training_data"]["pages"] == len(example_pages)

@@ -11,7 +11,8 @@ Resuming: after each batch is written and flushed, a checkpoint file
 ``OUTPUT.checkpoint`` records how many input lines are done and how long the output
 and errors files were at that point. ``resume=True`` truncates both files back to
 the checkpoint (dropping anything written after it, e.g. by a killed run) and skips
-the input lines already done, so no record is duplicated or lost.
+the input lines already done, so no record is duplicated or lost. A run that
+completes removes its checkpoint.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import numpy as np
 
 DEFAULT_BATCH = 64
 CHECKPOINT_SUFFIX = ".checkpoint"
+# The summary keeps the first failures for the console; the errors file has them all.
+MAX_FAILURES_KEPT = 1000
 
 
 @dataclass
@@ -242,7 +245,8 @@ def run_corpus(
             else:
                 _, number, reason, raw = result
                 summary.failed += 1
-                summary.failures.append((number, reason))
+                if len(summary.failures) < MAX_FAILURES_KEPT:
+                    summary.failures.append((number, reason))
                 if errors:
                     errors.write(json.dumps({"line": number, "error": reason, "raw": raw}).encode("utf-8") + b"\n")
         out.flush()
@@ -277,6 +281,8 @@ def run_corpus(
             out.close()
         if errors:
             errors.close()
+    if checkpoint and os.path.exists(checkpoint):
+        os.remove(checkpoint)  # the run is complete: nothing left to resume
     summary.seconds = time.monotonic() - start
     bar.update(summary.pages, final=True)
     return summary

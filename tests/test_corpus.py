@@ -132,6 +132,7 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path, capsys):
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume", "--batch-size", "64"]) == EXIT_OK
     assert _ids(out) == list(range(4000))
     assert f"resumed after input line {done_before}" in capsys.readouterr().err
+    assert not checkpoint.exists()  # complete: nothing left to resume
 
 
 def test_resume_refuses_stdout_and_gzip(tmp_path, capsys):

@@ -344,8 +344,9 @@ def page_features(lines: list[str]) -> np.ndarray:
     page["rel_position"] = positions / max(n_lines - 1, 1)
     page["rel_position_nonblank"] = np.arange(n) / max(n - 1, 1)
     page["log_page_lines"] = np.full(n, math.log1p(n))
-    blank = np.array([not line.strip() for line in lines] + [True])
     keep_arr = np.array(keep)
+    blank = np.ones(n_lines + 1, dtype=bool)  # one past the end counts as blank
+    blank[keep_arr] = False
     page["blank_before"] = np.where(keep_arr > 0, blank[keep_arr - 1], True).astype(float)
     page["blank_after"] = blank[keep_arr + 1].astype(float)
     counts: dict[str, int] = {}
@@ -370,10 +371,7 @@ def page_features(lines: list[str]) -> np.ndarray:
         for name in WINDOW_SOURCES:
             columns[f"{name}~{width}"] = _window_mean(columns[name], width)
 
-    if n == n_lines:
-        for k, name in enumerate(FEATURE_NAMES):
-            out[:, k] = columns[name]
-    else:
-        for k, name in enumerate(FEATURE_NAMES):
-            out[keep_arr, k] = columns[name]
+    rows = slice(None) if n == n_lines else keep_arr  # a slice writes in place, no index gather
+    for k, name in enumerate(FEATURE_NAMES):
+        out[rows, k] = columns[name]
     return out

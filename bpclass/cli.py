@@ -22,7 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
-from bpclass.model import ModelFileError
+from bpclass.model import ModelFileError, check_threshold
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
@@ -98,8 +98,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def _check_threshold(value) -> None:
-    if value is not None and not 0.0 <= value <= 1.0:
-        raise InputError(f"--threshold must be between 0 and 1; got {value}.")
+    """The model's own threshold check, reported as a usage error before any work."""
+    if value is not None:
+        try:
+            check_threshold(value)
+        except ValueError as exc:
+            raise InputError(f"--{exc}") from exc
 
 
 def _read_bytes(source: str) -> bytes:

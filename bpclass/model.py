@@ -191,7 +191,7 @@ class BoilerplateClassifier(BaseEstimator):
     def predict_with_proba(self, pages, threshold=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Labels and P(content) of each line of each page, computed once for both."""
         threshold = self.threshold if threshold is None else threshold
-        _check_threshold(threshold)
+        check_threshold(threshold)
         probas, masks = self._proba(pages)
         return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
 
@@ -220,7 +220,8 @@ class BoilerplateClassifier(BaseEstimator):
             fh.write(buffer.getvalue())
 
 
-def _check_threshold(threshold) -> None:
+def check_threshold(threshold) -> None:
+    """Raise ValueError unless ``threshold`` is a number between 0 and 1."""
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be a number between 0 and 1; got {threshold!r}.")
 
@@ -293,7 +294,7 @@ def _check_metadata(metadata: dict, name: str) -> None:
         raise ModelFileError(f"{name}: a line model must have classes [0, 1]; the file says {classes!r}.")
     threshold = metadata.get("threshold", DEFAULT_THRESHOLD)
     try:
-        _check_threshold(threshold)
+        check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
 

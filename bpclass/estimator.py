@@ -15,6 +15,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from bpclass.features import _speedups
+
 # The arrays that describe a fitted forest, in the order a model file stores them.
 TREE_ARRAYS = ("feature", "threshold", "left", "right", "value", "roots", "tree_class", "baseline")
 
@@ -56,6 +58,10 @@ def _export_trees(booster: HistGradientBoostingClassifier) -> dict:
     }
 
 
+# Forests no deeper than this are also laid out as perfect binary trees (below),
+# which the compiled walk descends with no branches; deeper ones are walked node by node.
+MAX_PERFECT_DEPTH = 10
+
 # Rows are walked down the trees in chunks of this many: small enough for the
 # (rows x trees) index arrays to stay in the CPU cache.
 CHUNK_ROWS = 256
@@ -84,13 +90,66 @@ def _walk_arrays(trees: dict) -> tuple:
     return safe_feature, threshold, left, right, depth
 
 
-def raw_scores(trees: dict, X: np.ndarray) -> np.ndarray:
-    """Sum of the leaf values each row reaches, per raw-score column, plus the baseline."""
+def perfect_layout(trees: dict, tree_class: int = 0) -> dict | None:
+    """The trees of one raw-score column as perfect binary trees of one depth.
+
+    Node ``k`` of a tree splits on ``feature[t, k]`` at ``threshold[t, k]``; its
+    children are ``2k + 1`` (``x <= threshold``) and ``2k + 2``. A leaf above the
+    bottom level is padded with splits whose two sides end in copies of its value,
+    so every row takes exactly ``depth`` steps and reaches ``leaf[t, j]``.
+    ``None`` when the forest is deeper than :data:`MAX_PERFECT_DEPTH`.
+    """
+    feature, threshold, left, right = (trees[k] for k in ("feature", "threshold", "left", "right"))
+    value = trees["value"]
+    roots = np.asarray(trees["roots"])[np.asarray(trees["tree_class"]) == tree_class]
+    depth = _walk_arrays({**trees, "roots": roots})[4]
+    if depth > MAX_PERFECT_DEPTH:
+        return None
+    n_inner = (1 << depth) - 1
+    out_feature = np.zeros((len(roots), n_inner), dtype=np.int32)
+    out_threshold = np.zeros((len(roots), n_inner))
+    out_leaf = np.zeros((len(roots), 1 << depth))
+    for t, root in enumerate(roots.tolist()):
+        stack = [(root, 0, 0)]  # node, index in the perfect tree, level
+        while stack:
+            node, k, level = stack.pop()
+            if feature[node] < 0:
+                first = k  # leftmost bottom descendant: the padded leaves are contiguous
+                for _ in range(depth - level):
+                    first = 2 * first + 1
+                out_leaf[t, first - n_inner : first - n_inner + (1 << (depth - level))] = value[node]
+            else:
+                out_feature[t, k] = feature[node]
+                out_threshold[t, k] = threshold[node]
+                stack.append((int(left[node]), 2 * k + 1, level + 1))
+                stack.append((int(right[node]), 2 * k + 2, level + 1))
+    return {"feature": out_feature, "threshold": out_threshold, "leaf": out_leaf, "depth": depth}
+
+
+def raw_scores(trees: dict, X: np.ndarray, layouts: list | None = None) -> np.ndarray:
+    """The baseline plus the leaf value each row reaches in each tree, per raw-score column.
+
+    Leaf values are added one tree after another, in training order, as
+    scikit-learn does: both walks below give the very same numbers.
+    ``layouts`` (one :func:`perfect_layout` per column) saves rebuilding them.
+    """
     n_columns = len(trees["baseline"])
     scores = np.tile(trees["baseline"], (X.shape[0], 1))
     n_trees = len(trees["roots"])
     if X.shape[0] == 0 or n_trees == 0:
         return scores
+    if _speedups is not None:
+        if layouts is None:
+            layouts = [perfect_layout(trees, k) for k in range(n_columns)]
+        if all(layout is not None for layout in layouts):
+            X = np.ascontiguousarray(X, dtype=np.float64)
+            for k, layout in enumerate(layouts):
+                column = np.ascontiguousarray(scores[:, k])
+                _speedups.forest_scores(
+                    X, X.shape[1], layout["feature"], layout["threshold"], layout["leaf"], layout["depth"], column
+                )
+                scores[:, k] = column
+            return scores
     feature, threshold, left, right, depth = _walk_arrays(trees)
     roots = np.asarray(trees["roots"], dtype=np.int64)
     tree_class = trees["tree_class"]
@@ -106,11 +165,11 @@ def raw_scores(trees: dict, X: np.ndarray) -> np.ndarray:
             go_left = np.take(flat, row_base + np.take(feature, node)) <= np.take(threshold, node)
             node = np.where(go_left, np.take(left, node), np.take(right, node))
         leaf_values = np.take(trees["value"], node)
-        if n_columns == 1:
-            scores[start : start + CHUNK_ROWS, 0] += leaf_values.sum(axis=1)
-        else:
-            for k in range(n_columns):
-                scores[start : start + CHUNK_ROWS, k] += leaf_values[:, tree_class == k].sum(axis=1)
+        for k in range(n_columns):
+            # The baseline, then one tree after another: cumsum adds in order.
+            values = leaf_values if n_columns == 1 else leaf_values[:, tree_class == k]
+            running = np.column_stack([scores[start : start + CHUNK_ROWS, k], values])
+            scores[start : start + CHUNK_ROWS, k] = np.cumsum(running, axis=1)[:, -1]
     return scores
 
 
@@ -209,13 +268,18 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         booster.fit(X, encoded, sample_weight=sample_weight)
         self.n_iter_ = booster.n_iter_
         self.trees_ = _export_trees(booster)
+        self._prepare_walk()
         return self
+
+    def _prepare_walk(self) -> None:
+        """Lay the trees out for the compiled walk once, not on every predict call."""
+        self._layouts = [perfect_layout(self.trees_, k) for k in range(len(self.trees_["baseline"]))]
 
     def decision_function(self, X):
         """Raw scores: log-odds of the last class (binary) or one column per class."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        scores = raw_scores(self.trees_, X)
+        scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict_proba(self, X):

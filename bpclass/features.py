@@ -11,12 +11,26 @@ Blank lines (empty or whitespace only) get a row of zeros: they are never scored
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
+import os
 
 import numpy as np
 
 from bpclass import patterns as P
+
+# The compiled scan (bpclass/_speedups.c) computes the same numbers as the Python
+# code below, many times faster; the tests hold the two to identical output.
+# BPCLASS_PURE_PYTHON=1 turns it off (e.g. to compare the two).
+try:
+    if os.environ.get("BPCLASS_PURE_PYTHON"):
+        raise ImportError("BPCLASS_PURE_PYTHON is set")
+    from bpclass import _speedups
+except ImportError:
+    _speedups = None
+# True when the compiled extension is in use.
+NATIVE = _speedups is not None
 
 # Patterns only look at this many characters of a line: dates, captions and widget
 # text sit at the start of short lines, and the cap bounds the time spent on a
@@ -246,30 +260,6 @@ def _twins(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return is_twin, has_twin
 
 
-def _shift(values: np.ndarray, offset: int) -> np.ndarray:
-    """values[k + offset] for each k, -1 where that falls outside the array."""
-    out = np.full_like(values, -1.0)
-    n = len(values)
-    if offset < 0 and -offset < n:
-        out[-offset:] = values[: n + offset]
-    elif 0 < offset < n:
-        out[: n - offset] = values[offset:]
-    return out
-
-
-def _prose_distances(is_prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Non-blank lines to the next / since the previous prose line, capped."""
-    n = len(is_prose)
-    idx = np.arange(n)
-    prose_at = np.where(is_prose, idx, -1)
-    last = np.maximum.accumulate(prose_at)
-    since = np.where(last >= 0, idx - last, MAX_PROSE_DISTANCE)
-    nxt = np.where(is_prose, idx, n + MAX_PROSE_DISTANCE)
-    nxt = np.minimum.accumulate(nxt[::-1])[::-1]
-    to_next = nxt - idx
-    return np.minimum(to_next, MAX_PROSE_DISTANCE).astype(float), np.minimum(since, MAX_PROSE_DISTANCE).astype(float)
-
-
 def _prose_vocabulary_overlap(texts: list[str], is_prose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """How much of each line's vocabulary the page's other prose lines use.
 
@@ -297,13 +287,258 @@ def _prose_vocabulary_overlap(texts: list[str], is_prose: np.ndarray) -> tuple[n
     return share, found
 
 
-def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
-    padded = np.concatenate([[0.0], np.cumsum(values)])
-    n = len(values)
-    idx = np.arange(n)
-    lo = np.maximum(idx - width, 0)
-    hi = np.minimum(idx + width + 1, n)
-    return (padded[hi] - padded[lo]) / (hi - lo)
+FEATURE_INDEX = {name: k for k, name in enumerate(FEATURE_NAMES)}
+_N_LINE = len(LINE_FEATURES)
+_N_OWN = len(LINE_FEATURES) + len(PAGE_FEATURES)
+_CONTEXT_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in CONTEXT_SOURCES]
+_WINDOW_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in WINDOW_SOURCES]
+
+# What the compiled scan asks of the patterns, besides the numbers it computes.
+# Bits of ``needs``: search the whole line for these (NEED_* = N_* in _speedups.c).
+NEED_RELATIVE, NEED_EMAIL, NEED_BYLINE = 1, 2, 4
+# Kinds of (line, kind, position) candidates: a match can only start at (or, for
+# dates, copyright and captions, just before) such a position (K_* in _speedups.c).
+CAND_MONTH, CAND_WEEKDAY, CAND_BOILER, CAND_COPYRIGHT, CAND_CAPTION, CAND_URL, CAND_RELATIVE, CAND_NUMERIC = range(1, 9)
+
+if _speedups is not None:
+    # Bit k of a word's entry = membership of the k-th set (W_* in _speedups.c).
+    _speedups.configure(
+        [P.STOPWORDS, P.MONTH_WORDS, P.WEEKDAY_WORDS, P.RELATIVE_WORDS, P.COPYRIGHT_WORDS,
+         P.CAPTION_WORDS, P.BOILER_WORDS, P.BYLINE_WORDS, P.RELATIVE_START_WORDS,
+         P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS],
+        "".join(sorted(P.CJK_STOP_CHARS)),
+        P.FOLD_CHARS,
+    )  # fmt: skip
+
+# Column of each pattern feature in LINE_FEATURES.
+_DATE, _WEEKDAY, _TIME, _RELATIVE = 11, 12, 13, 14
+_URL, _EMAIL, _COPYRIGHT, _CAPTION, _BYLINE, _BOILER = 16, 17, 18, 19, 20, 21
+# Where a candidate's match may start, relative to its position: "12 May" starts up
+# to 4 characters before the month, "(c)" and "(photo" one before the word.
+_CAND_STARTS = {
+    CAND_MONTH: ((P.MONTH_DATE, _DATE),),
+    CAND_WEEKDAY: ((P.WEEKDAY, _WEEKDAY),),
+    CAND_COPYRIGHT: ((P.COPYRIGHT, _COPYRIGHT),),
+    CAND_CAPTION: ((P.CAPTION, _CAPTION),),
+    CAND_URL: ((P.URL, _URL),),
+    CAND_RELATIVE: ((P.RELATIVE_TIME, _RELATIVE),),
+    CAND_NUMERIC: ((P.NUMERIC_DATE, _DATE), (P.CLOCK_TIME, _TIME)),
+}
+_CAND_BACK = {CAND_MONTH: range(-4, 1), CAND_COPYRIGHT: (-1, 0), CAND_CAPTION: (-1, 0)}
+_SEARCHED = (
+    (NEED_RELATIVE, P.RELATIVE_TIME, _RELATIVE),
+    (NEED_EMAIL, P.EMAIL, _EMAIL),
+    (NEED_BYLINE, P.BYLINE, _BYLINE),
+)
+
+
+def _run_patterns(texts: list[str], needs: np.ndarray, candidates: list, base: np.ndarray) -> None:
+    """Fill the pattern columns of ``base`` where the compiled scan says a pattern may match.
+
+    Gives the same values as :func:`line_features`, which runs each pattern on the
+    whole line: ``needs`` flags lines to search whole, ``candidates`` the only
+    places where a pattern can start matching.
+    """
+    for bit, pattern, column in _SEARCHED:
+        for i in np.flatnonzero(needs & bit).tolist():
+            if pattern.search(texts[i][:MAX_PATTERN_CHARS]):
+                base[i, column] = 1.0
+    line = -1
+    boiler_end = 0
+    for i, kind, pos in candidates:
+        if i != line:
+            line, head, boiler_end = i, texts[i][:MAX_PATTERN_CHARS], 0
+        if kind == CAND_BOILER:
+            # findall's count: matches do not overlap, so skip starts inside the last one.
+            if pos >= boiler_end and base[i, _BOILER] < 5:
+                match = P.BOILER_PHRASE.match(head, pos)
+                if match:
+                    base[i, _BOILER] += 1.0
+                    boiler_end = match.end()
+            continue
+        for pattern, column in _CAND_STARTS[kind]:
+            if base[i, column]:
+                continue
+            for delta in _CAND_BACK.get(kind, (0,)):
+                if pos + delta >= 0 and pattern.match(head, pos + delta):
+                    base[i, column] = 1.0
+                    break
+
+
+def _is_prose(base: np.ndarray) -> np.ndarray:
+    return (base[:, 1] >= math.log1p(PROSE_MIN_WORDS)) & (base[:, 4] > 0)
+
+
+def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LINE_FEATURES of stripped non-blank lines, and their prose-vocabulary overlap.
+
+    ``bounds`` holds the first row of each page and, last, ``len(texts)``.
+    """
+    n = len(texts)
+    base = np.empty((n, _N_LINE))
+    share = np.zeros(n)
+    found = np.zeros(n)
+    if _speedups is not None:
+        needs = np.zeros(n, dtype=np.int32)
+        candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found)
+        _run_patterns(texts, needs, candidates, base)
+        return base, share, found
+    for i, t in enumerate(texts):  # row by row: no list of a million lists at once
+        base[i] = _cached_line_features(t)
+    is_prose = _is_prose(base)
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        if hi > lo:
+            share[lo:hi], found[lo:hi] = _prose_vocabulary_overlap(texts[lo:hi], is_prose[lo:hi])
+    return base, share, found
+
+
+_OFFSET_COLUMNS = np.array([FEATURE_INDEX[f"{CONTEXT_SOURCES[0]}@{o:+d}"] for o in NEIGHBOUR_OFFSETS], np.int32)
+_WIDTH_COLUMNS = np.array([FEATURE_INDEX[f"{WINDOW_SOURCES[0]}~{w}"] for w in WINDOWS], np.int32)
+
+
+def _fill_context(X: np.ndarray, bounds: np.ndarray, rank: np.ndarray, n_row: np.ndarray) -> None:
+    """The neighbour and window columns of X, from its line and page columns.
+
+    Neighbour ``offset``: that column of the row ``offset`` rows away in the same
+    page, -1 past its edges. Window ``width``: the mean over the rows of the page at
+    most ``width`` away, summed in order of the offset, so that a page gets the very
+    same numbers in any batch.
+    """
+    if _speedups is not None:
+        _speedups.fill_context(
+            X,
+            bounds,
+            np.array(_CONTEXT_SOURCE_COLUMNS, np.int32),
+            np.array(NEIGHBOUR_OFFSETS, np.int32),
+            _OFFSET_COLUMNS,
+            np.array(_WINDOW_SOURCE_COLUMNS, np.int32),
+            np.array(WINDOWS, np.int32),
+            _WIDTH_COLUMNS,
+        )
+        return
+    n = len(X)
+    rows = np.arange(n)
+    sources = X[:, _CONTEXT_SOURCE_COLUMNS]
+    window_sources = X[:, _WINDOW_SOURCE_COLUMNS]
+    window_sums = {width: np.zeros_like(window_sources) for width in WINDOWS}
+    window_counts = {width: np.zeros(n) for width in WINDOWS}
+    for offset in range(-max(WINDOWS), max(WINDOWS) + 1):
+        inside = (rank + offset >= 0) & (rank + offset < n_row)
+        source_rows = np.clip(rows + offset, 0, n - 1)
+        if offset in NEIGHBOUR_OFFSETS:
+            first = _OFFSET_COLUMNS[NEIGHBOUR_OFFSETS.index(offset)]
+            X[:, first : first + len(CONTEXT_SOURCES)] = np.where(inside[:, None], sources[source_rows], -1.0)
+        shifted = np.where(inside[:, None], window_sources[source_rows], 0.0)
+        for width in WINDOWS:
+            if abs(offset) <= width:
+                window_sums[width] += shifted
+                window_counts[width] += inside
+    for width, first in zip(WINDOWS, _WIDTH_COLUMNS):
+        X[:, first : first + len(WINDOW_SOURCES)] = window_sums[width] / window_counts[width][:, None]
+
+
+def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows of the non-blank lines of many pages, computed together.
+
+    Parameters
+    ----------
+    pages : list of list of str
+        Pages, each a list of lines without newlines.
+
+    Returns
+    -------
+    X : ndarray of shape (n_non_blank_lines, len(FEATURE_NAMES))
+        One row per non-blank line, page after page, in line order. A page's rows
+        do not depend on the other pages of the batch.
+    non_blank : ndarray of bool, shape (total number of lines,)
+        Which lines (page after page) have a row in ``X``.
+    """
+    pages = [page if type(page) is list else list(page) for page in pages]
+    n_pages = len(pages)
+    page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=n_pages)
+    if _speedups is not None:
+        non_blank = np.zeros(int(page_lens.sum()), dtype=bool)
+        texts = _speedups.strip_pages(pages, non_blank)
+    else:
+        stripped = [line.strip() for page in pages for line in page]
+        non_blank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
+        texts = [t for t in stripped if t]
+        del stripped
+    n = len(texts)
+    X = np.zeros((n, len(FEATURE_NAMES)))
+    if n == 0:
+        return X, non_blank
+
+    line_start = np.zeros(n_pages + 1, dtype=np.int64)
+    np.cumsum(page_lens, out=line_start[1:])
+    where = np.flatnonzero(non_blank)  # each row's line, counted over the whole batch
+    row_page = np.repeat(np.arange(n_pages), page_lens)[where]
+    per_page = np.bincount(row_page, minlength=n_pages)  # non-blank lines of each page
+    bounds = np.zeros(n_pages + 1, dtype=np.int64)
+    np.cumsum(per_page, out=bounds[1:])
+    rows = np.arange(n)
+    rank = rows - bounds[row_page]  # among the page's non-blank lines
+    n_row = per_page[row_page]
+    pos = where - line_start[row_page]  # line number in the page
+    lines_row = page_lens[row_page]
+
+    base, share, found = _line_block(texts, bounds)
+    X[:, :_N_LINE] = base
+    col = FEATURE_INDEX
+
+    X[:, col["rel_position"]] = pos / np.maximum(lines_row - 1, 1)
+    X[:, col["rel_position_nonblank"]] = rank / np.maximum(n_row - 1, 1)
+    X[:, col["log_page_lines"]] = np.array([math.log1p(c) for c in per_page.tolist()])[row_page]
+    X[:, col["blank_before"]] = np.where(pos > 0, ~non_blank[np.maximum(where - 1, 0)], True)
+    next_line = np.minimum(where + 1, len(non_blank) - 1)
+    X[:, col["blank_after"]] = np.where(pos < lines_row - 1, ~non_blank[next_line], True)
+
+    chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    repeats = np.empty(n)
+    twin_rows = np.flatnonzero((base[:, 3] > 0) | (chars > MAX_PATTERN_CHARS))  # could end with an ellipsis
+    twin_pages = set(row_page[twin_rows].tolist())
+    is_twin = X[:, col["is_truncated_twin"]]
+    has_twin = X[:, col["has_truncated_twin"]]
+    for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+        if hi == lo:
+            continue
+        page_texts = texts[lo:hi]
+        counts = collections.Counter(page_texts)
+        repeats[lo:hi] = list(map(counts.__getitem__, page_texts))
+        if p in twin_pages:
+            is_twin[lo:hi], has_twin[lo:hi] = _twins(page_texts)
+    X[:, col["log_repeats"]] = np.log(repeats)  # log(1 + others)
+
+    filled = per_page > 0
+    first = bounds[:-1][filled]
+    page_max = np.zeros(n_pages)
+    page_max[filled] = np.maximum.reduceat(chars, first)
+    X[:, col["chars_vs_page_max"]] = chars / page_max[row_page]
+    # Integer counts as floats: the cumulative sums are exact, whatever the batch.
+    total = np.cumsum(chars)
+    page_total = np.zeros(n_pages)
+    page_total[filled] = np.add.reduceat(chars, first)
+    before_page = np.zeros(n_pages)
+    before_page[filled] = total[first] - chars[first]
+    X[:, col["cum_chars_before"]] = (total - chars - before_page[row_page]) / page_total[row_page]
+    X[:, col["is_first_line"]] = rank == 0
+
+    is_prose = _is_prose(base)
+    prose_at = np.where(is_prose, rows, -1)
+    last = np.maximum.accumulate(prose_at)
+    since = np.where(last >= bounds[row_page], rows - last, MAX_PROSE_DISTANCE)
+    nxt = np.minimum.accumulate(np.where(is_prose, rows, n + MAX_PROSE_DISTANCE)[::-1])[::-1]
+    to_next = np.where(nxt < bounds[row_page + 1], nxt - rows, MAX_PROSE_DISTANCE)
+    X[:, col["lines_to_next_prose"]] = np.minimum(to_next, MAX_PROSE_DISTANCE)
+    X[:, col["lines_since_prose"]] = np.minimum(since, MAX_PROSE_DISTANCE)
+    prose_lines = np.zeros(n_pages)
+    prose_lines[filled] = np.add.reduceat(is_prose.astype(np.float64), first)
+    X[:, col["share_prose_lines"]] = (prose_lines / np.maximum(per_page, 1))[row_page]
+    X[:, col["share_words_in_prose"]] = share
+    X[:, col["n_words_in_prose"]] = found
+
+    _fill_context(X, bounds, rank, n_row)
+    return X, non_blank
 
 
 def page_features(lines: list[str]) -> np.ndarray:
@@ -327,51 +562,9 @@ def page_features(lines: list[str]) -> np.ndarray:
     >>> float(X[1].sum())
     0.0
     """
-    n_lines = len(lines)
-    out = np.zeros((n_lines, len(FEATURE_NAMES)))
-    keep = [i for i, line in enumerate(lines) if line.strip()]
-    n = len(keep)
-    if n == 0:
-        return out
-    texts = [lines[i].strip() for i in keep]
-    base = np.empty((n, len(LINE_FEATURES)))
-    for i, t in enumerate(texts):  # row by row: no list of a million lists at once
-        base[i] = _cached_line_features(t)
-    own = {name: base[:, k] for k, name in enumerate(LINE_FEATURES)}
-
-    page = {}
-    positions = np.array(keep, dtype=np.float64)
-    page["rel_position"] = positions / max(n_lines - 1, 1)
-    page["rel_position_nonblank"] = np.arange(n) / max(n - 1, 1)
-    page["log_page_lines"] = np.full(n, math.log1p(n))
-    keep_arr = np.array(keep)
-    blank = np.ones(n_lines + 1, dtype=bool)  # one past the end counts as blank
-    blank[keep_arr] = False
-    page["blank_before"] = np.where(keep_arr > 0, blank[keep_arr - 1], True).astype(float)
-    page["blank_after"] = blank[keep_arr + 1].astype(float)
-    counts: dict[str, int] = {}
-    for t in texts:
-        counts[t] = counts.get(t, 0) + 1
-    page["log_repeats"] = np.log([counts[t] for t in texts])  # log(1 + others)
-    page["is_truncated_twin"], page["has_truncated_twin"] = _twins(texts)
-    chars = np.array([len(t) for t in texts], dtype=np.float64)
-    page["chars_vs_page_max"] = chars / chars.max()
-    page["cum_chars_before"] = (np.cumsum(chars) - chars) / chars.sum()
-    page["is_first_line"] = (np.arange(n) == 0).astype(float)
-    is_prose = (own["log_words"] >= math.log1p(PROSE_MIN_WORDS)) & (own["ends_terminal"] > 0)
-    page["lines_to_next_prose"], page["lines_since_prose"] = _prose_distances(is_prose)
-    page["share_prose_lines"] = np.full(n, is_prose.mean())
-    page["share_words_in_prose"], page["n_words_in_prose"] = _prose_vocabulary_overlap(texts, is_prose)
-
-    columns = {**own, **page}
-    for offset in NEIGHBOUR_OFFSETS:
-        for name in CONTEXT_SOURCES:
-            columns[f"{name}@{offset:+d}"] = _shift(columns[name], offset)
-    for width in WINDOWS:
-        for name in WINDOW_SOURCES:
-            columns[f"{name}~{width}"] = _window_mean(columns[name], width)
-
-    rows = slice(None) if n == n_lines else keep_arr  # a slice writes in place, no index gather
-    for k, name in enumerate(FEATURE_NAMES):
-        out[rows, k] = columns[name]
+    X, non_blank = batch_features([lines])
+    if len(X) == len(lines):
+        return X
+    out = np.zeros((len(lines), len(FEATURE_NAMES)))
+    out[non_blank] = X
     return out

@@ -351,6 +351,7 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
     known = LineClassifier().get_params()
     estimator = LineClassifier(**{k: v for k, v in params.items() if k in known})
     estimator.trees_ = trees
+    estimator._prepare_walk()
     estimator.classes_ = np.array([0, 1])
     estimator.n_features_in_ = len(FEATURE_NAMES)
     estimator.n_iter_ = len(trees["roots"])

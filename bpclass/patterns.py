@@ -86,11 +86,11 @@ CAPTION = re.compile(
     r"\bap photo\b|\breuters/|\bafp/|\(photo\b|\bphoto by\b|\bfile photo\b",
     re.I,
 )
-BYLINE = re.compile(
-    r"^(?:by|oleh|von|par|por|di|door|av|autor|author|penulis|reporter|editor|"
-    r"redaktur|written by|posted by)\b\s?:?\s?\S",
-    re.I,
-)
+_BYLINE_STARTS = "by oleh von par por di door av autor author penulis reporter editor redaktur".split() + [
+    "written by",
+    "posted by",
+]
+BYLINE = re.compile(rf"^(?:{_words(_BYLINE_STARTS)})\b\s?:?\s?\S", re.I)
 _BOILER_PHRASES = (
     "share shares tweet subscribe newsletter login register cookie cookies privacy "
     "advertisement advertising sponsored loading related recommended trending popular "
@@ -115,7 +115,6 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 
-
 def _first_words(phrases) -> frozenset:
     """The first run of letters of each phrase, lower-cased.
 
@@ -129,6 +128,7 @@ def _first_words(phrases) -> frozenset:
 MONTH_WORDS = _first_words(_MONTHS)
 WEEKDAY_WORDS = _first_words(_WEEKDAYS)
 BOILER_WORDS = _first_words(_BOILER_PHRASES)
+BYLINE_WORDS = _first_words(_BYLINE_STARTS)
 # Every alternative of CAPTION, COPYRIGHT and RELATIVE_TIME (besides "©" and digits)
 # contains one of these words.
 CAPTION_WORDS = frozenset(
@@ -136,9 +136,20 @@ CAPTION_WORDS = frozenset(
     "picture video getty shutterstock ap reuters afp file".split()
 )
 COPYRIGHT_WORDS = frozenset("c copyright all hak alle tous todos".split())
-RELATIVE_WORDS = frozenset(
-    "ago lalu vor il hace há fa geleden temu назад yesterday just kemarin baru gestern hier ayer ieri ontem".split()
-)
+# Every way RELATIVE_TIME can match starts with a word of the first two sets ("vor 3
+# Stunden", "yesterday"; the second only with a digit: "il y a 2 jours") or ends with
+# a word of the last two ("2 hours ago"; "3 hari lalu"). Together: RELATIVE_WORDS.
+RELATIVE_START_WORDS = frozenset("vor yesterday just kemarin baru gestern hier ayer ieri ontem".split())
+RELATIVE_START_DIGIT_WORDS = frozenset("il hace há".split())
+RELATIVE_END_WORDS = frozenset(["ago"])
+RELATIVE_END_DIGIT_WORDS = frozenset("lalu fa geleden temu назад".split())
+RELATIVE_WORDS = RELATIVE_START_WORDS | RELATIVE_START_DIGIT_WORDS | RELATIVE_END_WORDS | RELATIVE_END_DIGIT_WORDS
+# A URL that URL finds by its start.
+URL_WORDS = frozenset("http https www".split())
+# Characters that re.IGNORECASE lets match a letter of the patterns above although
+# str.lower() does not turn them into it (U+017F long s matches "s"): a word holding
+# one escapes the word-list tests. tests/test_speedups.py recomputes this list.
+FOLD_CHARS = "\u0130\u0131\u017f\u1c81"
 
 # Frequent function words: a line of prose is full of them, a menu or a headline
 # list is not. Short lists, several languages; the share is language-agnostic.

@@ -1,0 +1,1291 @@
+/*
+ * bpclass._speedups: the per-line feature scan and the tree walk in C.
+ *
+ * Optional: bpclass works without it (bpclass/features.py and
+ * bpclass/estimator.py hold the reference implementation in Python), and the
+ * tests check that both give identical numbers. What this module computes:
+ *
+ *   scan_lines(texts, page_starts, out, needs, share, found)
+ *       For each stripped, non-blank line: the LINE_FEATURES columns that need
+ *       no regular expression (lengths, shares of characters and words, the
+ *       ending), a bit mask of the patterns that could match the line (Python
+ *       runs those patterns on the few lines flagged), and the page-level
+ *       prose-vocabulary overlap (share_words_in_prose, n_words_in_prose).
+ *
+ *   forest_scores(X, feature, threshold, left, right, value, roots, out)
+ *       Adds to out[i] the leaf value each row of X reaches in every tree.
+ *
+ *   configure(word_sets, cjk_stop)
+ *       The word lists of bpclass.patterns, once, before any scan.
+ *
+ * Character classes follow Python's re module on str patterns: a word
+ * character is alphanumeric (str.isalnum) or "_", a digit is a decimal digit,
+ * white space is str.isspace. Words are lower-cased as str.lower does.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Must match bpclass/features.py. */
+#define MAX_PATTERN_CHARS 2000
+#define N_LINE_FEATURES 25
+#define PROSE_MIN_WORDS 12
+#define MAX_SEPARATORS 10
+
+/* Bits of a word's entry in the word table (bit k = the k-th word set passed
+ * to configure(); see bpclass/features.py). */
+#define W_STOP 1
+#define W_MONTH 2
+#define W_WEEKDAY 4
+#define W_RELATIVE 8
+#define W_COPYRIGHT 16
+#define W_CAPTION 32
+#define W_BOILER 64
+#define W_BYLINE 128
+#define W_RELATIVE_START 256       /* a match of RELATIVE_TIME can start at the word */
+#define W_RELATIVE_START_DIGIT 512 /* ... when the line has a digit */
+#define W_RELATIVE_END 1024        /* a match can end with the word */
+#define W_RELATIVE_END_DIGIT 2048  /* ... when the line has a digit */
+#define W_URL 4096
+#define N_WORD_SETS 13
+/* Tokens whose start may start a match of a candidate pattern. */
+#define W_ANCHORS (W_MONTH | W_WEEKDAY | W_COPYRIGHT | W_CAPTION | W_BOILER | W_URL | W_RELATIVE_START | W_RELATIVE_START_DIGIT)
+/* Flags of a candidate entry besides its word bits. */
+#define E_FOLD (1 << 20)      /* a word holding a character that re.I folds unlike str.lower */
+#define E_COPY_SIGN (1 << 21) /* a copyright sign */
+#define E_URL_DOT (1 << 22)   /* a dot that may start ".com" */
+#define E_NUMERIC (1 << 23)   /* the start of a run of digits that may start a date or time */
+
+/* Bits of `needs`: patterns Python must search the whole line for. Keep in step
+ * with NEED_* in bpclass/features.py. */
+#define N_RELATIVE 1
+#define N_EMAIL 2
+#define N_BYLINE 4
+
+/* Kinds of the (line, kind, position) candidates: Python tries the pattern at
+ * (or just before) the position. Keep in step with CAND_* in bpclass/features.py. */
+#define K_MONTH 1
+#define K_WEEKDAY 2
+#define K_BOILER 3
+#define K_COPYRIGHT 4
+#define K_CAPTION 5
+#define K_URL 6
+#define K_RELATIVE 7
+#define K_NUMERIC 8 /* the start of a run of digits: a date or a clock time may start there */
+
+/* ---------------------------------------------------------------- words -- */
+
+/* Open-addressing table of lower-cased words (UCS-4) -> bit mask. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start; /* into word_pool */
+    Py_ssize_t len;   /* 0: empty slot */
+    int mask;
+} WordSlot;
+
+static WordSlot *word_table = NULL;
+static size_t word_table_size = 0; /* a power of two */
+static Py_UCS4 *word_pool = NULL;
+static Py_ssize_t word_pool_len = 0;
+static int configured = 0;
+
+/* CJK function characters: a bitmap over U+3000..U+9FFF. */
+#define CJK_LO 0x3000
+#define CJK_HI 0xA000
+static unsigned char cjk_stop[(CJK_HI - CJK_LO) / 8];
+
+/* Characters that re.IGNORECASE matches to a letter of a pattern although
+ * str.lower maps them elsewhere (e.g. U+017F long s matches "s"). */
+#define MAX_FOLD 64
+static Py_UCS4 fold_chars[MAX_FOLD];
+static Py_ssize_t fold_count = 0;
+
+static inline int
+is_fold(Py_UCS4 ch)
+{
+    for (Py_ssize_t i = 0; i < fold_count; i++)
+        if (fold_chars[i] == ch)
+            return 1;
+    return 0;
+}
+
+static uint64_t
+hash_ucs4(const Py_UCS4 *s, Py_ssize_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        h ^= (uint64_t)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static int
+word_lookup(const Py_UCS4 *s, Py_ssize_t n)
+{
+    if (!word_table_size || n == 0)
+        return 0;
+    uint64_t h = hash_ucs4(s, n);
+    size_t mask = word_table_size - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        WordSlot *slot = &word_table[i];
+        if (slot->len == 0)
+            return 0;
+        if (slot->hash == h && slot->len == n &&
+            memcmp(word_pool + slot->start, s, (size_t)n * sizeof(Py_UCS4)) == 0)
+            return slot->mask;
+    }
+}
+
+/* Add `word` (a str, already lower-case) with bit `bit`. */
+static int
+word_insert(PyObject *word, int bit, size_t *used)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (n == 0)
+        return 0;
+    Py_UCS4 *buf = PyUnicode_AsUCS4Copy(word);
+    if (!buf)
+        return -1;
+    uint64_t h = hash_ucs4(buf, n);
+    size_t mask = word_table_size - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        WordSlot *slot = &word_table[i];
+        if (slot->len == 0) {
+            Py_UCS4 *pool = PyMem_Realloc(word_pool, (size_t)(word_pool_len + n) * sizeof(Py_UCS4));
+            if (!pool) {
+                PyMem_Free(buf);
+                PyErr_NoMemory();
+                return -1;
+            }
+            word_pool = pool;
+            memcpy(word_pool + word_pool_len, buf, (size_t)n * sizeof(Py_UCS4));
+            slot->hash = h;
+            slot->start = word_pool_len;
+            slot->len = n;
+            slot->mask = bit;
+            word_pool_len += n;
+            (*used)++;
+            break;
+        }
+        if (slot->hash == h && slot->len == n &&
+            memcmp(word_pool + slot->start, buf, (size_t)n * sizeof(Py_UCS4)) == 0) {
+            slot->mask |= bit;
+            break;
+        }
+    }
+    PyMem_Free(buf);
+    return 0;
+}
+
+static PyObject *
+configure(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *sets, *cjk, *fold;
+    if (!PyArg_ParseTuple(args, "O!UU", &PyList_Type, &sets, &cjk, &fold))
+        return NULL;
+    Py_ssize_t n_sets = PyList_GET_SIZE(sets);
+    if (n_sets != N_WORD_SETS) {
+        PyErr_Format(PyExc_ValueError, "expected %d word sets", N_WORD_SETS);
+        return NULL;
+    }
+    Py_ssize_t n_fold = PyUnicode_GET_LENGTH(fold);
+    if (n_fold > MAX_FOLD) {
+        PyErr_SetString(PyExc_ValueError, "too many fold characters");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n_fold; i++)
+        fold_chars[i] = PyUnicode_READ_CHAR(fold, i);
+    fold_count = n_fold;
+    size_t total = 0;
+    for (Py_ssize_t k = 0; k < n_sets; k++) {
+        Py_ssize_t size = PyObject_Size(PyList_GET_ITEM(sets, k));
+        if (size < 0)
+            return NULL;
+        total += (size_t)size;
+    }
+    size_t size = 64;
+    while (size < 4 * total)
+        size <<= 1;
+    PyMem_Free(word_table);
+    PyMem_Free(word_pool);
+    word_pool = NULL;
+    word_pool_len = 0;
+    word_table = PyMem_Calloc(size, sizeof(WordSlot));
+    if (!word_table) {
+        word_table_size = 0;
+        return PyErr_NoMemory();
+    }
+    word_table_size = size;
+    size_t used = 0;
+    for (Py_ssize_t k = 0; k < n_sets; k++) {
+        PyObject *iter = PyObject_GetIter(PyList_GET_ITEM(sets, k));
+        if (!iter)
+            return NULL;
+        PyObject *item;
+        while ((item = PyIter_Next(iter))) {
+            if (!PyUnicode_Check(item)) {
+                Py_DECREF(item);
+                Py_DECREF(iter);
+                PyErr_SetString(PyExc_TypeError, "word sets hold str");
+                return NULL;
+            }
+            int rc = word_insert(item, 1 << k, &used);
+            Py_DECREF(item);
+            if (rc < 0) {
+                Py_DECREF(iter);
+                return NULL;
+            }
+        }
+        Py_DECREF(iter);
+        if (PyErr_Occurred())
+            return NULL;
+    }
+    memset(cjk_stop, 0, sizeof(cjk_stop));
+    Py_ssize_t n = PyUnicode_GET_LENGTH(cjk);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ_CHAR(cjk, i);
+        if (ch < CJK_LO || ch >= CJK_HI) {
+            PyErr_SetString(PyExc_ValueError, "CJK function characters must lie in U+3000..U+9FFF");
+            return NULL;
+        }
+        cjk_stop[(ch - CJK_LO) >> 3] |= (unsigned char)(1 << ((ch - CJK_LO) & 7));
+    }
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------ character classes -- */
+
+/* Classes of a character as re sees it: \w, [^\W\d_], \d, \s. */
+#define C_WORD 1
+#define C_LETTER 2
+#define C_DECIMAL 4
+#define C_SPACE 8
+static unsigned char ascii_class[128];
+
+static inline int
+slow_class(Py_UCS4 ch)
+{
+    if (ch == '_')
+        return C_WORD;
+    if (Py_UNICODE_ISALNUM(ch))
+        return C_WORD | (Py_UNICODE_ISDECIMAL(ch) ? C_DECIMAL : C_LETTER);
+    return Py_UNICODE_ISSPACE(ch) ? C_SPACE : 0;
+}
+
+static inline int
+char_class(Py_UCS4 ch)
+{
+    return ch < 128 ? ascii_class[ch] : slow_class(ch);
+}
+
+static inline int
+is_word(Py_UCS4 ch) /* re's \w */
+{
+    return char_class(ch) & C_WORD;
+}
+
+static inline int
+is_letter(Py_UCS4 ch) /* [^\W\d_] */
+{
+    return char_class(ch) & C_LETTER;
+}
+
+static inline int
+is_space(Py_UCS4 ch)
+{
+    return char_class(ch) & C_SPACE;
+}
+
+static inline int
+is_decimal(Py_UCS4 ch)
+{
+    return char_class(ch) & C_DECIMAL;
+}
+
+static inline int
+is_cjk(Py_UCS4 ch)
+{
+    return (ch >= 0x3040 && ch <= 0x30ff) || (ch >= 0x3400 && ch <= 0x4dbf) || (ch >= 0x4e00 && ch <= 0x9fff) ||
+           (ch >= 0xf900 && ch <= 0xfaff) || (ch >= 0xac00 && ch <= 0xd7af);
+}
+
+static inline int
+is_separator(Py_UCS4 ch)
+{
+    switch (ch) {
+    case '|': case 0xbb: case 0x203a: case 0xab: case 0x2039: case 0x2022: case 0xb7:
+    case '>': case '/': case '\\':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static inline int
+is_terminal(Py_UCS4 ch)
+{
+    switch (ch) {
+    case '.': case '!': case '?': case 0x3002: case 0xff01: case 0xff1f: case 0x061f: case ':': case ';':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static inline int
+is_closer(Py_UCS4 ch)
+{
+    switch (ch) {
+    case '"': case '\'': case 0x201d: case 0x2019: case 0xbb: case ')': case ']':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------ lower-casing -- */
+
+/* Growable UCS-4 buffer. */
+typedef struct {
+    Py_UCS4 *data;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int
+buf_reserve(Buf *b, Py_ssize_t need)
+{
+    if (need <= b->cap)
+        return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    Py_UCS4 *data = PyMem_Realloc(b->data, (size_t)cap * sizeof(Py_UCS4));
+    if (!data) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->data = data;
+    b->cap = cap;
+    return 0;
+}
+
+/* Lower-case text[start:end] into b (replacing its content), as str.lower does.
+ * Per-character simple mappings equal str.lower except for U+0130 (which
+ * lowers to two characters) and U+03A3 (final sigma); a word holding either is
+ * lowered by Python itself. */
+static int
+lower_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end, Buf *b)
+{
+    Py_ssize_t n = end - start;
+    if (buf_reserve(b, n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, start + i);
+        if (ch < 128) {
+            b->data[i] = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
+        } else if (ch == 0x130 || ch == 0x3a3) {
+            PyObject *word = PyUnicode_Substring(text, start, end);
+            if (!word)
+                return -1;
+            PyObject *low = PyObject_CallMethod(word, "lower", NULL);
+            Py_DECREF(word);
+            if (!low)
+                return -1;
+            Py_ssize_t m = PyUnicode_GET_LENGTH(low);
+            if (buf_reserve(b, m) < 0 || !PyUnicode_AsUCS4(low, b->data, m, 0)) {
+                Py_DECREF(low);
+                return -1;
+            }
+            Py_DECREF(low);
+            b->len = m;
+            return 0;
+        } else {
+            b->data[i] = Py_UNICODE_TOLOWER(ch);
+        }
+    }
+    b->len = n;
+    return 0;
+}
+
+/* ------------------------------------------------- page vocabulary tables -- */
+
+/* Per page: distinct content words -> id, and per line the ids it holds. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start, len; /* into pool; len 0 = empty */
+    Py_ssize_t id;
+} VocabSlot;
+
+typedef struct {
+    VocabSlot *slots;
+    size_t size, used;
+    Buf pool;
+    Py_ssize_t *count;     /* prose lines holding word id */
+    Py_ssize_t *last_line; /* last line that added word id (dedupe within a line) */
+    Py_ssize_t n_ids, cap_ids;
+    Py_ssize_t *line_ids; /* ids of all lines, line after line */
+    Py_ssize_t n_line_ids, cap_line_ids;
+} Vocab;
+
+static void
+vocab_free(Vocab *v)
+{
+    PyMem_Free(v->slots);
+    PyMem_Free(v->pool.data);
+    PyMem_Free(v->count);
+    PyMem_Free(v->last_line);
+    PyMem_Free(v->line_ids);
+    memset(v, 0, sizeof(*v));
+}
+
+static void
+vocab_reset(Vocab *v)
+{
+    if (v->slots)
+        memset(v->slots, 0, v->size * sizeof(VocabSlot));
+    v->used = 0;
+    v->pool.len = 0;
+    v->n_ids = 0;
+    v->n_line_ids = 0;
+}
+
+static int
+vocab_grow_table(Vocab *v)
+{
+    size_t size = v->size ? v->size * 2 : 1024;
+    VocabSlot *slots = PyMem_Calloc(size, sizeof(VocabSlot));
+    if (!slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < v->size; i++) {
+        VocabSlot *old = &v->slots[i];
+        if (!old->len)
+            continue;
+        size_t j = (size_t)old->hash & (size - 1);
+        while (slots[j].len)
+            j = (j + 1) & (size - 1);
+        slots[j] = *old;
+    }
+    PyMem_Free(v->slots);
+    v->slots = slots;
+    v->size = size;
+    return 0;
+}
+
+/* The id of word w (adding it if new), or -1 on error. */
+static Py_ssize_t
+vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n)
+{
+    if ((v->used + 1) * 2 > v->size && vocab_grow_table(v) < 0)
+        return -1;
+    uint64_t h = hash_ucs4(w, n);
+    size_t mask = v->size - 1;
+    size_t i = (size_t)h & mask;
+    for (;; i = (i + 1) & mask) {
+        VocabSlot *slot = &v->slots[i];
+        if (!slot->len)
+            break;
+        if (slot->hash == h && slot->len == n &&
+            memcmp(v->pool.data + slot->start, w, (size_t)n * sizeof(Py_UCS4)) == 0)
+            return slot->id;
+    }
+    if (buf_reserve(&v->pool, v->pool.len + n) < 0)
+        return -1;
+    memcpy(v->pool.data + v->pool.len, w, (size_t)n * sizeof(Py_UCS4));
+    if (v->n_ids == v->cap_ids) {
+        Py_ssize_t cap = v->cap_ids ? v->cap_ids * 2 : 1024;
+        Py_ssize_t *count = PyMem_Realloc(v->count, (size_t)cap * sizeof(Py_ssize_t));
+        if (!count) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->count = count;
+        Py_ssize_t *last = PyMem_Realloc(v->last_line, (size_t)cap * sizeof(Py_ssize_t));
+        if (!last) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->last_line = last;
+        v->cap_ids = cap;
+    }
+    VocabSlot *slot = &v->slots[i];
+    slot->hash = h;
+    slot->start = v->pool.len;
+    slot->len = n;
+    slot->id = v->n_ids;
+    v->pool.len += n;
+    v->used++;
+    v->count[v->n_ids] = 0;
+    v->last_line[v->n_ids] = -1;
+    return v->n_ids++;
+}
+
+static int
+vocab_push_line_id(Vocab *v, Py_ssize_t id)
+{
+    if (v->n_line_ids == v->cap_line_ids) {
+        Py_ssize_t cap = v->cap_line_ids ? v->cap_line_ids * 2 : 4096;
+        Py_ssize_t *ids = PyMem_Realloc(v->line_ids, (size_t)cap * sizeof(Py_ssize_t));
+        if (!ids) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->line_ids = ids;
+        v->cap_line_ids = cap;
+    }
+    v->line_ids[v->n_line_ids++] = id;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- one line -- */
+
+/* Ends with "..." or U+2026, then white space, within the last 10 characters of
+ * text[0:n] (re: (?:\.\.\.|…)\s*$ on head[-10:]). */
+static int
+ends_ellipsis(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t lo = n > 10 ? n - 10 : 0, i = n;
+    while (i > lo && is_space(PyUnicode_READ(kind, data, i - 1)))
+        i--;
+    if (i > lo && PyUnicode_READ(kind, data, i - 1) == 0x2026)
+        return 1;
+    return i - lo >= 3 && PyUnicode_READ(kind, data, i - 1) == '.' && PyUnicode_READ(kind, data, i - 2) == '.' &&
+           PyUnicode_READ(kind, data, i - 3) == '.';
+}
+
+/* Sentence punctuation, then closing quotes or brackets, then white space, within
+ * the last 10 characters (re: [.!?。！？؟:;]["'”’»)\]]*\s*$ on text[-10:]). */
+static int
+ends_terminal(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t lo = n > 10 ? n - 10 : 0, i = n;
+    while (i > lo && is_space(PyUnicode_READ(kind, data, i - 1)))
+        i--;
+    while (i > lo && is_closer(PyUnicode_READ(kind, data, i - 1)))
+        i--;
+    return i > lo && is_terminal(PyUnicode_READ(kind, data, i - 1));
+}
+
+/* re: ^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s) with IGNORECASE, on text[0:n]. */
+static int
+list_marker(int kind, const void *data, Py_ssize_t n)
+{
+    if (n < 2)
+        return 0;
+    Py_UCS4 c0 = PyUnicode_READ(kind, data, 0), c1 = PyUnicode_READ(kind, data, 1);
+    switch (c0) {
+    case '-': case '*': case 0x2022: case 0xb7: case 0x2013: case 0x2014: case 0x25aa: case 0x25ba:
+        return is_space(c1);
+    }
+    Py_ssize_t r = 0;
+    while (r < n && r < 4 && is_decimal(PyUnicode_READ(kind, data, r)))
+        r++;
+    if (r >= 1 && r <= 3) {
+        Py_UCS4 c = r < n ? PyUnicode_READ(kind, data, r) : 0;
+        return (c == '.' || c == ')') && r + 1 < n && is_space(PyUnicode_READ(kind, data, r + 1));
+    }
+    /* [a-z] under IGNORECASE: ASCII letters and the four letters that fold to one. */
+    int letter = (c0 < 128 && ((c0 | 32) >= 'a' && (c0 | 32) <= 'z')) || c0 == 0x130 || c0 == 0x131 ||
+                 c0 == 0x17f || c0 == 0x212a;
+    return letter && (c1 == '.' || c1 == ')') && n > 2 && is_space(PyUnicode_READ(kind, data, 2));
+}
+
+/* re: ^[\w' -]{1,25}:\s on text[0:n]: ':' is not in the class, so it must be
+ * the first character outside it. */
+static int
+label_prefix(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t p = 0;
+    while (p < n && p <= 25) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, p);
+        if (!(is_word(c) || c == '\'' || c == ' ' || c == '-'))
+            break;
+        p++;
+    }
+    return p >= 1 && p <= 25 && p + 1 < n && PyUnicode_READ(kind, data, p) == ':' &&
+           is_space(PyUnicode_READ(kind, data, p + 1));
+}
+
+typedef struct {
+    Py_ssize_t pos;
+    int what; /* W_* bits of a word, or E_* flags */
+} Entry;
+
+typedef struct {
+    Buf low;
+    Vocab vocab;
+    Entry *entries; /* of the current line */
+    Py_ssize_t n_entries, cap_entries;
+    PyObject *cands; /* list of (line, kind, position) */
+} Scratch;
+
+static int
+add_entry(Scratch *s, Py_ssize_t pos, int what)
+{
+    if (s->n_entries == s->cap_entries) {
+        Py_ssize_t cap = s->cap_entries ? s->cap_entries * 2 : 64;
+        Entry *e = PyMem_Realloc(s->entries, (size_t)cap * sizeof(Entry));
+        if (!e) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->entries = e;
+        s->cap_entries = cap;
+    }
+    s->entries[s->n_entries].pos = pos;
+    s->entries[s->n_entries].what = what;
+    s->n_entries++;
+    return 0;
+}
+
+static int
+emit(Scratch *s, Py_ssize_t line, int kind, Py_ssize_t pos)
+{
+    PyObject *t = Py_BuildValue("(nin)", line, kind, pos);
+    if (!t)
+        return -1;
+    int rc = PyList_Append(s->cands, t);
+    Py_DECREF(t);
+    return rc;
+}
+
+static inline int
+is_ampm(Py_UCS4 ch)
+{
+    return ch == 'a' || ch == 'A' || ch == 'p' || ch == 'P';
+}
+
+/* Features of one stripped line; its content words go to the page vocabulary,
+ * the positions where a pattern may match go to s->cands. */
+static int
+scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *s, int *is_prose)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n_chars = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t head = n_chars < MAX_PATTERN_CHARS ? n_chars : MAX_PATTERN_CHARS;
+    Py_ssize_t n_words = 0, letters = 0, upper = 0, capitalised = 0, n_digits = 0, n_cjk = 0, n_punct = 0;
+    Py_ssize_t n_sep = 0, stop_hits = 0, cjk_stop_hits = 0;
+    int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0;
+    Py_ssize_t run_start = 0;
+    s->n_entries = 0;
+
+    for (Py_ssize_t i = 0; i < head;) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (is_letter(ch)) {
+            /* A run of letters is one word. */
+            Py_ssize_t start = i;
+            if (n_words == 0)
+                starts_lower = Py_UNICODE_ISLOWER(ch);
+            capitalised += Py_UNICODE_ISUPPER(ch) ? 1 : 0;
+            int ascii = 1, fold = 0;
+            while (i < head) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, i);
+                if (!is_letter(c))
+                    break;
+                if (c >= 128) {
+                    ascii = 0;
+                    if (is_cjk(c)) {
+                        n_cjk++;
+                        if (c < CJK_HI && (cjk_stop[(c - CJK_LO) >> 3] >> ((c - CJK_LO) & 7) & 1))
+                            cjk_stop_hits++;
+                    } else if (is_fold(c)) {
+                        fold = 1;
+                    }
+                }
+                if (c < 'a' || c > 'z')
+                    upper++;
+                i++;
+            }
+            letters += i - start;
+            if (lower_word(text, kind, data, start, i, &s->low) < 0)
+                return -1;
+            int bits = word_lookup(s->low.data, s->low.len);
+            if (bits & W_STOP)
+                stop_hits++;
+            if (n_words == 0 && start == 0 && (!ascii || (bits & W_BYLINE)))
+                needs |= N_BYLINE;
+            token_bits |= bits;
+            has_fold |= fold;
+            if ((bits & W_ANCHORS) || fold) {
+                if (add_entry(s, start, (bits & W_ANCHORS) | (fold ? E_FOLD : 0)) < 0)
+                    return -1;
+            }
+            n_words++;
+            if (s->low.len >= 3 && !(bits & W_STOP)) {
+                Py_ssize_t id = vocab_id(&s->vocab, s->low.data, s->low.len);
+                if (id < 0)
+                    return -1;
+                if (s->vocab.last_line[id] != line) {
+                    s->vocab.last_line[id] = line;
+                    if (vocab_push_line_id(&s->vocab, id) < 0)
+                        return -1;
+                }
+            }
+            continue;
+        }
+        /* Not a letter: a digit, "_", white space, punctuation, or a mark or
+         * unassigned point (some of them inside the CJK ranges). */
+        if (ch >= 128 && is_cjk(ch))
+            n_cjk++; /* CJK function characters are all letters: counted above */
+        int cls = char_class(ch);
+        if (cls & C_DECIMAL) {
+            n_digits++;
+            if (i == 0 || !is_decimal(PyUnicode_READ(kind, data, i - 1)))
+                run_start = i;
+            if (i + 1 < head) {
+                /* A date or a clock time: digit [-/.:] digit, or digit, space?, a/p;
+                 * its match starts where this run of digits starts. */
+                Py_UCS4 c1 = PyUnicode_READ(kind, data, i + 1);
+                Py_UCS4 c2 = i + 2 < head ? PyUnicode_READ(kind, data, i + 2) : 0;
+                if (((c1 == '-' || c1 == '/' || c1 == '.' || c1 == ':') && is_decimal(c2)) || is_ampm(c1) ||
+                    (is_space(c1) && is_ampm(c2))) {
+                    if (add_entry(s, run_start, E_NUMERIC) < 0)
+                        return -1;
+                }
+            }
+        } else if (!(cls & (C_WORD | C_SPACE))) {
+            n_punct++;
+            if (is_separator(ch))
+                n_sep++;
+            if (ch == '@') {
+                needs |= N_EMAIL;
+            } else if (ch == 0xa9) {
+                copy_sign = 1;
+                if (add_entry(s, i, E_COPY_SIGN) < 0)
+                    return -1;
+            } else if (ch == '.' && i > 0 && i + 1 < head && is_word(PyUnicode_READ(kind, data, i - 1))) {
+                /* May start ".com" and the like (re.I: also folded letters). */
+                Py_UCS4 c = PyUnicode_READ(kind, data, i + 1);
+                if (c >= 128 || strchr("cnoidfuCNOIDFU", (int)c) != NULL) {
+                    if (c != 0 && add_entry(s, i, E_URL_DOT) < 0)
+                        return -1;
+                }
+            }
+        }
+        i++;
+    }
+
+    /* Every way RELATIVE_TIME can match either starts at a word of
+     * RELATIVE_START(_DIGIT) (a candidate) or ends with a word of
+     * RELATIVE_END(_DIGIT): such lines, and lines with a folded letter, are
+     * searched whole. */
+    if ((token_bits & W_RELATIVE_END) || (n_digits && (token_bits & W_RELATIVE_END_DIGIT)) ||
+        (has_fold && (n_digits || (token_bits & W_RELATIVE))))
+        needs |= N_RELATIVE;
+
+    /* Candidates, in line order; a folded word is a candidate wherever the
+     * reference gate (a word of the list on the line) lets the pattern run. */
+    for (Py_ssize_t e = 0; e < s->n_entries; e++) {
+        Py_ssize_t pos = s->entries[e].pos;
+        int what = s->entries[e].what;
+        int fold = (what & E_FOLD) != 0;
+        if (what & E_COPY_SIGN) {
+            if (emit(s, line, K_COPYRIGHT, pos) < 0)
+                return -1;
+            continue;
+        }
+        if (what & E_URL_DOT) {
+            if (emit(s, line, K_URL, pos) < 0)
+                return -1;
+            continue;
+        }
+        if (what & E_NUMERIC) {
+            if (emit(s, line, K_NUMERIC, pos) < 0)
+                return -1;
+            continue;
+        }
+        if (((what & W_RELATIVE_START) || (n_digits && (what & W_RELATIVE_START_DIGIT))) &&
+            !(needs & N_RELATIVE) && emit(s, line, K_RELATIVE, pos) < 0)
+            return -1;
+        if (n_digits && ((what & W_MONTH) || (fold && (token_bits & W_MONTH))) && emit(s, line, K_MONTH, pos) < 0)
+            return -1;
+        if (((what & W_WEEKDAY) || (fold && (token_bits & W_WEEKDAY))) && emit(s, line, K_WEEKDAY, pos) < 0)
+            return -1;
+        if (((what & W_BOILER) || (fold && (token_bits & W_BOILER))) && emit(s, line, K_BOILER, pos) < 0)
+            return -1;
+        if (((what & W_COPYRIGHT) || (fold && ((token_bits & W_COPYRIGHT) || copy_sign))) &&
+            emit(s, line, K_COPYRIGHT, pos) < 0)
+            return -1;
+        if (((what & W_CAPTION) || (fold && (token_bits & W_CAPTION))) && emit(s, line, K_CAPTION, pos) < 0)
+            return -1;
+        if (((what & W_URL) || fold) && emit(s, line, K_URL, pos) < 0)
+            return -1;
+    }
+
+    /* A CJK run is one "word" to the regex; count its characters as words instead. */
+    Py_ssize_t word_count = n_words;
+    if (n_cjk && n_cjk > n_words)
+        word_count = n_cjk;
+    Py_ssize_t head_word_count = word_count;
+    if (n_chars > head)
+        word_count = (Py_ssize_t)((double)word_count * (double)n_chars / (double)head);
+    double head_len = head > 0 ? (double)head : 1.0;
+    double stop_share = 0.0;
+    if (head_word_count) {
+        stop_share = (double)(stop_hits + (n_cjk ? cjk_stop_hits : 0)) / (double)head_word_count;
+        if (stop_share > 1.0)
+            stop_share = 1.0;
+    }
+    row[0] = log1p((double)n_chars);
+    row[1] = log1p((double)word_count);
+    row[2] = n_words ? (double)letters / (double)n_words : 0.0;
+    row[3] = ends_ellipsis(kind, data, head) ? 1.0 : 0.0;
+    row[4] = ends_terminal(kind, data, n_chars) ? 1.0 : 0.0;
+    row[5] = n_words ? (double)capitalised / (double)n_words : 0.0;
+    row[6] = letters ? (double)upper / (double)letters : 0.0;
+    row[7] = (double)n_digits / head_len;
+    row[8] = (double)n_punct / head_len;
+    row[9] = (double)n_cjk / head_len;
+    row[10] = stop_share;
+    for (int k = 11; k < N_LINE_FEATURES; k++)
+        row[k] = 0.0;
+    row[15] = (double)(n_sep < MAX_SEPARATORS ? n_sep : MAX_SEPARATORS);
+    row[22] = list_marker(kind, data, head) ? 1.0 : 0.0;
+    row[23] = label_prefix(kind, data, head) ? 1.0 : 0.0;
+    row[24] = starts_lower ? 1.0 : 0.0;
+    *need = needs;
+    *is_prose = row[1] >= log1p((double)PROSE_MIN_WORDS) && row[4] > 0;
+    return 0;
+}
+
+/* ------------------------------------------------------------- buffers -- */
+
+static int
+get_buffer(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, Py_ssize_t n, const char *name)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    if (view->itemsize != itemsize || strcmp(view->format, format) != 0 || view->len != n * itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of format '%s'", name, n, format);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+get_ro(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, int writable, const char *name)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0)
+        return -1;
+    int same = strcmp(view->format, format) == 0 || (strcmp(format, "l") == 0 && strcmp(view->format, "q") == 0);
+    if (view->itemsize != itemsize || !same) {
+        PyErr_Format(PyExc_ValueError, "%s: expected items of format '%s'", name, format);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *texts, *starts_obj, *out_obj, *needs_obj, *share_obj, *found_obj;
+    if (!PyArg_ParseTuple(args, "O!OOOOO", &PyList_Type, &texts, &starts_obj, &out_obj, &needs_obj, &share_obj,
+                          &found_obj))
+        return NULL;
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    Py_buffer starts = {0}, out = {0}, needs = {0}, share = {0}, found = {0};
+    PyObject *result = NULL;
+    Scratch s;
+    memset(&s, 0, sizeof(s));
+    unsigned char *prose = NULL;
+    s.cands = PyList_New(0);
+    if (!s.cands)
+        return NULL;
+
+    if (PyObject_GetBuffer(starts_obj, &starts, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        Py_DECREF(s.cands);
+        return NULL;
+    }
+    if (starts.itemsize != 8 || (strcmp(starts.format, "q") != 0 && strcmp(starts.format, "l") != 0)) {
+        PyErr_SetString(PyExc_ValueError, "page_starts: expected int64");
+        goto done;
+    }
+    Py_ssize_t n_bounds = starts.len / 8;
+    const int64_t *bounds = starts.buf;
+    if (n_bounds < 1 || bounds[0] != 0 || bounds[n_bounds - 1] != n) {
+        PyErr_SetString(PyExc_ValueError, "page_starts must run from 0 to len(texts)");
+        goto done;
+    }
+    for (Py_ssize_t p = 1; p < n_bounds; p++) {
+        if (bounds[p] < bounds[p - 1]) {
+            PyErr_SetString(PyExc_ValueError, "page_starts must not decrease");
+            goto done;
+        }
+    }
+    if (get_buffer(out_obj, &out, "d", 8, n * N_LINE_FEATURES, "out") < 0)
+        goto done;
+    if (get_buffer(needs_obj, &needs, "i", 4, n, "needs") < 0)
+        goto done;
+    if (get_buffer(share_obj, &share, "d", 8, n, "share") < 0)
+        goto done;
+    if (get_buffer(found_obj, &found, "d", 8, n, "found") < 0)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
+            PyErr_SetString(PyExc_TypeError, "texts must hold str");
+            goto done;
+        }
+    }
+    prose = PyMem_Malloc(n ? (size_t)n : 1);
+    Py_ssize_t *line_end = PyMem_Malloc((n ? (size_t)n : 1) * sizeof(Py_ssize_t));
+    if (!prose || !line_end) {
+        PyMem_Free(line_end);
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *rows = out.buf, *share_out = share.buf, *found_out = found.buf;
+    int32_t *need_out = needs.buf;
+    for (Py_ssize_t p = 0; p + 1 < n_bounds; p++) {
+        Py_ssize_t lo = (Py_ssize_t)bounds[p], hi = (Py_ssize_t)bounds[p + 1];
+        vocab_reset(&s.vocab);
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            int is_prose;
+            if (scan_line(PyList_GET_ITEM(texts, i), i, rows + i * N_LINE_FEATURES, need_out + i, &s, &is_prose) < 0) {
+                PyMem_Free(line_end);
+                goto done;
+            }
+            prose[i] = (unsigned char)is_prose;
+            line_end[i] = s.vocab.n_line_ids;
+        }
+        /* How many prose lines use each word, then each line's share of words used by other prose lines. */
+        Py_ssize_t k = 0;
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            for (; k < line_end[i]; k++)
+                if (prose[i])
+                    s.vocab.count[s.vocab.line_ids[k]]++;
+        }
+        k = 0;
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            Py_ssize_t start = k, hits = 0, own = prose[i] ? 1 : 0;
+            for (; k < line_end[i]; k++)
+                if (s.vocab.count[s.vocab.line_ids[k]] - own > 0)
+                    hits++;
+            Py_ssize_t bag = k - start;
+            share_out[i] = bag ? (double)hits / (double)bag : 0.0;
+            found_out[i] = bag ? log1p((double)hits) : 0.0;
+        }
+    }
+    PyMem_Free(line_end);
+    result = s.cands;
+    Py_INCREF(result);
+done:
+    Py_DECREF(s.cands);
+    PyMem_Free(s.entries);
+    PyMem_Free(prose);
+    PyMem_Free(s.low.data);
+    vocab_free(&s.vocab);
+    PyBuffer_Release(&starts);
+    if (out.obj)
+        PyBuffer_Release(&out);
+    if (needs.obj)
+        PyBuffer_Release(&needs);
+    if (share.obj)
+        PyBuffer_Release(&share);
+    if (found.obj)
+        PyBuffer_Release(&found);
+    return result;
+}
+
+/* ---------------------------------------------------- lines and context -- */
+
+/* strip_pages(pages, non_blank) -> texts: every line stripped (str.strip), the
+ * non-blank ones returned in order, and non_blank[i] set for each line. */
+static PyObject *
+strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *pages, *mask_obj;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &pages, &mask_obj))
+        return NULL;
+    Py_buffer mask;
+    if (get_ro(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
+        return NULL;
+    PyObject *texts = PyList_New(0);
+    if (!texts)
+        goto fail;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *page = PyList_GET_ITEM(pages, p);
+        if (!PyList_Check(page)) {
+            PyErr_SetString(PyExc_TypeError, "pages must be lists of str");
+            goto fail;
+        }
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(page); i++, at++) {
+            PyObject *line = PyList_GET_ITEM(page, i);
+            if (!PyUnicode_Check(line)) {
+                PyErr_SetString(PyExc_TypeError, "pages must be lists of str");
+                goto fail;
+            }
+            if (at >= mask.len) {
+                PyErr_SetString(PyExc_ValueError, "non_blank: one flag per line expected");
+                goto fail;
+            }
+            int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(line);
+            while (lo < hi && is_space(PyUnicode_READ(kind, data, lo)))
+                lo++;
+            while (hi > lo && is_space(PyUnicode_READ(kind, data, hi - 1)))
+                hi--;
+            ((char *)mask.buf)[at] = hi > lo;
+            if (hi == lo)
+                continue;
+            PyObject *text = PyUnicode_Substring(line, lo, hi); /* the line itself when nothing is cut */
+            if (!text || PyList_Append(texts, text) < 0) {
+                Py_XDECREF(text);
+                goto fail;
+            }
+            Py_DECREF(text);
+        }
+    }
+    if (at != mask.len) {
+        PyErr_SetString(PyExc_ValueError, "non_blank: one flag per line expected");
+        goto fail;
+    }
+    PyBuffer_Release(&mask);
+    return texts;
+fail:
+    Py_XDECREF(texts);
+    PyBuffer_Release(&mask);
+    return NULL;
+}
+
+/* fill_context(X, bounds, sources, offsets, offset_columns, window_sources, widths, width_columns):
+ * in each page's rows of X (rows bounds[p]..bounds[p+1]), column offset_columns[o] + j
+ * gets column sources[j] of the row offsets[o] away (-1 outside the page), and
+ * column width_columns[w] + j the mean of column window_sources[j] over the rows at
+ * most widths[w] away inside the page, summed in the order of the offsets. */
+static PyObject *
+fill_context(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *objs[8];
+    if (!PyArg_ParseTuple(args, "OOOOOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4], &objs[5], &objs[6],
+                          &objs[7]))
+        return NULL;
+    static const char *names[8] = {"X", "bounds", "sources", "offsets", "offset_columns",
+                                   "window_sources", "widths", "width_columns"};
+    static const char *formats[8] = {"d", "l", "i", "i", "i", "i", "i", "i"};
+    static const Py_ssize_t sizes[8] = {8, 8, 4, 4, 4, 4, 4, 4};
+    Py_buffer v[8];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 8; got++) {
+        if (get_ro(objs[got], &v[got], formats[got], sizes[got], got == 0, names[got]) < 0)
+            goto done;
+    }
+    if (v[0].ndim != 2) {
+        PyErr_SetString(PyExc_ValueError, "X must be 2-d");
+        goto done;
+    }
+    Py_ssize_t n = v[0].shape[0], nf = v[0].shape[1];
+    double *X = v[0].buf;
+    const int64_t *bounds = v[1].buf;
+    Py_ssize_t n_bounds = v[1].len / 8;
+    const int32_t *src = v[2].buf, *off = v[3].buf, *offcol = v[4].buf, *wsrc = v[5].buf, *wid = v[6].buf,
+                  *widcol = v[7].buf;
+    Py_ssize_t n_src = v[2].len / 4, n_off = v[3].len / 4, n_wsrc = v[5].len / 4, n_wid = v[6].len / 4;
+    if (v[4].len / 4 != n_off || v[7].len / 4 != n_wid) {
+        PyErr_SetString(PyExc_ValueError, "one first column per offset and per width expected");
+        goto done;
+    }
+    if (n_bounds < 1 || bounds[0] != 0 || bounds[n_bounds - 1] != n) {
+        PyErr_SetString(PyExc_ValueError, "bounds must run from 0 to the number of rows");
+        goto done;
+    }
+    for (Py_ssize_t p = 1; p < n_bounds; p++)
+        if (bounds[p] < bounds[p - 1]) {
+            PyErr_SetString(PyExc_ValueError, "bounds must not decrease");
+            goto done;
+        }
+    for (Py_ssize_t j = 0; j < n_src; j++)
+        if (src[j] < 0 || src[j] >= nf) {
+            PyErr_SetString(PyExc_ValueError, "column out of range");
+            goto done;
+        }
+    for (Py_ssize_t j = 0; j < n_wsrc; j++)
+        if (wsrc[j] < 0 || wsrc[j] >= nf) {
+            PyErr_SetString(PyExc_ValueError, "column out of range");
+            goto done;
+        }
+    for (Py_ssize_t o = 0; o < n_off; o++)
+        if (offcol[o] < 0 || offcol[o] + n_src > nf) {
+            PyErr_SetString(PyExc_ValueError, "column out of range");
+            goto done;
+        }
+    for (Py_ssize_t w = 0; w < n_wid; w++)
+        if (widcol[w] < 0 || widcol[w] + n_wsrc > nf || wid[w] < 0 || wid[w] > 1000) {
+            PyErr_SetString(PyExc_ValueError, "column or width out of range");
+            goto done;
+        }
+    for (Py_ssize_t p = 0; p + 1 < n_bounds; p++) {
+        Py_ssize_t lo = (Py_ssize_t)bounds[p], hi = (Py_ssize_t)bounds[p + 1];
+        for (Py_ssize_t r = lo; r < hi; r++) {
+            double *row = X + r * nf;
+            for (Py_ssize_t o = 0; o < n_off; o++) {
+                Py_ssize_t q = r + off[o];
+                double *dst = row + offcol[o];
+                if (q >= lo && q < hi) {
+                    const double *other = X + q * nf;
+                    for (Py_ssize_t j = 0; j < n_src; j++)
+                        dst[j] = other[src[j]];
+                } else {
+                    for (Py_ssize_t j = 0; j < n_src; j++)
+                        dst[j] = -1.0;
+                }
+            }
+            for (Py_ssize_t w = 0; w < n_wid; w++) {
+                double *dst = row + widcol[w];
+                Py_ssize_t a = r - wid[w] < lo ? lo : r - wid[w];
+                Py_ssize_t b = r + wid[w] >= hi ? hi - 1 : r + wid[w];
+                for (Py_ssize_t j = 0; j < n_wsrc; j++) {
+                    double sum = 0.0;
+                    for (Py_ssize_t q = a; q <= b; q++)
+                        sum += X[q * nf + wsrc[j]];
+                    dst[j] = sum / (double)(b - a + 1);
+                }
+            }
+        }
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&v[k]);
+    return result;
+}
+
+/* ------------------------------------------------------------ tree walk -- */
+
+/* Rows walked down the trees together, so that their memory loads overlap. */
+#define LANES 8
+
+/* forest_scores(X, n_features, feature, threshold, leaf, depth, out): for each
+ * row of X, out[row] += the leaf value reached in each perfect tree, added one
+ * tree after another. Node k of a tree goes to 2k+1 when x <= threshold (NaN
+ * goes right, as in the node-by-node walk), else to 2k+2. */
+static PyObject *
+forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *objs[5];
+    Py_ssize_t n_features;
+    int depth;
+    if (!PyArg_ParseTuple(args, "OnOOOiO", &objs[0], &n_features, &objs[1], &objs[2], &objs[3], &depth, &objs[4]))
+        return NULL;
+    static const char *names[5] = {"X", "feature", "threshold", "leaf", "out"};
+    static const char *formats[5] = {"d", "i", "d", "d", "d"};
+    static const Py_ssize_t sizes[5] = {8, 4, 8, 8, 8};
+    Py_buffer views[5];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 5; got++) {
+        if (get_ro(objs[got], &views[got], formats[got], sizes[got], got == 4, names[got]) < 0)
+            goto done;
+    }
+    if (n_features <= 0 || views[0].len % (n_features * 8) != 0) {
+        PyErr_SetString(PyExc_ValueError, "X: shape does not match n_features");
+        goto done;
+    }
+    if (depth < 0 || depth > 20) {
+        PyErr_SetString(PyExc_ValueError, "depth out of range");
+        goto done;
+    }
+    Py_ssize_t n_rows = views[0].len / (n_features * 8);
+    Py_ssize_t n_inner = ((Py_ssize_t)1 << depth) - 1, n_leaves = (Py_ssize_t)1 << depth;
+    Py_ssize_t n_trees = views[3].len / 8 / n_leaves;
+    if (views[1].len / 4 != n_trees * n_inner || views[2].len / 8 != n_trees * n_inner ||
+        views[3].len / 8 != n_trees * n_leaves) {
+        PyErr_SetString(PyExc_ValueError, "tree arrays do not match the depth");
+        goto done;
+    }
+    if (views[4].len / 8 != n_rows) {
+        PyErr_SetString(PyExc_ValueError, "out: one value per row expected");
+        goto done;
+    }
+    const double *X = views[0].buf, *thr = views[2].buf, *leaf = views[3].buf;
+    const int32_t *feat = views[1].buf;
+    double *out = views[4].buf;
+    for (Py_ssize_t i = 0; i < n_trees * n_inner; i++) {
+        if (feat[i] < 0 || feat[i] >= n_features) {
+            PyErr_SetString(PyExc_ValueError, "feature index out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t r = 0;
+    for (; r + LANES <= n_rows; r += LANES) {
+        double acc[LANES];
+        const double *x[LANES];
+        for (int l = 0; l < LANES; l++) {
+            acc[l] = out[r + l];
+            x[l] = X + (r + l) * n_features;
+        }
+        for (Py_ssize_t t = 0; t < n_trees; t++) {
+            const int32_t *f = feat + t * n_inner;
+            const double *th = thr + t * n_inner;
+            Py_ssize_t k[LANES] = {0};
+            for (int d = 0; d < depth; d++)
+                for (int l = 0; l < LANES; l++)
+                    k[l] = 2 * k[l] + 2 - (x[l][f[k[l]]] <= th[k[l]]);
+            const double *lv = leaf + t * n_leaves - n_inner;
+            for (int l = 0; l < LANES; l++)
+                acc[l] += lv[k[l]];
+        }
+        for (int l = 0; l < LANES; l++)
+            out[r + l] = acc[l];
+    }
+    for (; r < n_rows; r++) {
+        double acc = out[r];
+        const double *x = X + r * n_features;
+        for (Py_ssize_t t = 0; t < n_trees; t++) {
+            const int32_t *f = feat + t * n_inner;
+            const double *th = thr + t * n_inner;
+            Py_ssize_t k = 0;
+            for (int d = 0; d < depth; d++)
+                k = 2 * k + 2 - (x[f[k]] <= th[k]);
+            acc += leaf[t * n_leaves + k - n_inner];
+        }
+        out[r] = acc;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&views[k]);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS, "configure(word_sets, cjk_stop_chars): the word lists, once."},
+    {"scan_lines", scan_lines, METH_VARARGS,
+     "scan_lines(texts, page_starts, out, needs, share, found) -> [(line, kind, position)]: line features."},
+    {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
+    {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
+    {"forest_scores", forest_scores, METH_VARARGS,
+     "forest_scores(X, n_features, feature, threshold, leaf, depth, out): out += leaf values."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups", "Compiled line features and tree walk for bpclass.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    for (Py_UCS4 ch = 0; ch < 128; ch++)
+        ascii_class[ch] = (unsigned char)slow_class(ch);
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,211 @@
+"""The compiled extension (bpclass/_speedups.c) gives exactly what the Python code gives.
+
+Each test computes the same thing twice, with the extension and with the pure-Python
+reference (the extension switched off), and asserts identical numbers, bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import numpy as np
+import pytest
+from conftest import DATASETS, needs_shared
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bpclass
+from bpclass import estimator, features
+from bpclass import patterns as P
+
+native = pytest.mark.skipif(features._speedups is None, reason="bpclass._speedups is not built")
+EXAMPLES = int(os.environ.get("BPCLASS_FUZZ_EXAMPLES", "1000"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_extension_is_built_where_required():
+    """CI sets BPCLASS_REQUIRE_SPEEDUPS=1: there a missing build is a failure, not a skip."""
+    if os.environ.get("BPCLASS_REQUIRE_SPEEDUPS") and features._speedups is None:
+        pytest.fail("bpclass._speedups did not build or import (set by .ci/run: a C compiler is expected)")
+    assert bpclass.features.NATIVE == (features._speedups is not None)
+
+
+def both_ways(monkeypatch, fn):
+    """fn() with the extension, then fn() with the pure-Python code."""
+    fast = fn()
+    monkeypatch.setattr(features, "_speedups", None)
+    monkeypatch.setattr(estimator, "_speedups", None)
+    features.clear_line_cache()
+    slow = fn()
+    monkeypatch.undo()
+    return fast, slow
+
+
+def assert_same(a, b):
+    np.testing.assert_array_equal(a, b, strict=True)
+
+
+@native
+def test_same_features_on_the_example_pages(monkeypatch, example_pages):
+    pages = [p.lines for p in example_pages]
+    (X1, m1), (X2, m2) = both_ways(monkeypatch, lambda: features.batch_features(pages))
+    assert_same(m1, m2)
+    assert_same(X1, X2)
+
+
+@native
+@needs_shared
+def test_same_features_on_real_pages(monkeypatch):
+    """Pages of several languages and scripts, as the shared sets give them."""
+    import gzip
+    import json
+
+    from training.htmltext import html_to_lines
+
+    pages = []
+    for name, count in (("trafilatura_eval", 60), ("wcxb_dev", 30), ("turku_wac12", 20)):
+        path = DATASETS / f"{name}.jsonl.gz"
+        if not path.exists():
+            pytest.skip(f"{path} missing")
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for raw in fh:
+                if count == 0:
+                    break
+                record = json.loads(raw)
+                lines = html_to_lines(record["html"]) if record.get("html") else []
+                if lines:
+                    pages.append(lines)
+                    count -= 1
+    (X1, _), (X2, _) = both_ways(monkeypatch, lambda: features.batch_features(pages))
+    assert_same(X1, X2)
+
+
+# Words of the lists, characters that case-fold oddly (U+017F, U+0130, U+0131, U+212A,
+# U+03A3), digits, separators, CJK, and the punctuation the patterns look for.
+WORDS = sorted(
+    P.STOPWORDS | P.MONTH_WORDS | P.WEEKDAY_WORDS | P.RELATIVE_WORDS | P.BOILER_WORDS | P.CAPTION_WORDS
+    | P.COPYRIGHT_WORDS | P.BYLINE_WORDS | P.URL_WORDS
+    | {"now", "saja", "rights", "reserved", "images", "photo", "by", "more", "ago", "y", "a", "com", "in"}
+)  # fmt: skip
+PIECES = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(WORDS).map(str.upper),
+    st.sampled_from(WORDS).map(str.title),
+    st.text(alphabet="0123456789", min_size=1, max_size=5),
+    st.sampled_from(list(" .:-/()|@©…!?\"'»,;\t_") + ["...", "://", "www.", ".com", "(c)", "\u00a0"]),
+    st.sampled_from(list("\u017f\u0130\u0131\u212a\u03a3\u1c81Éü的のは漢字\u30fb\u3099한") + ["ſhare", "İl", "aɡo"]),
+    st.text(max_size=6),
+)
+LINE = st.lists(PIECES, max_size=30).map("".join)
+
+
+@native
+@FUZZ
+@given(st.lists(st.lists(LINE, max_size=12), min_size=1, max_size=4))
+def test_same_features_on_generated_pages(pages):
+    fast = features.batch_features(pages)
+    saved = (features._speedups, estimator._speedups)
+    features._speedups = estimator._speedups = None
+    try:
+        features.clear_line_cache()
+        slow = features.batch_features(pages)
+    finally:
+        features._speedups, estimator._speedups = saved
+    assert_same(fast[1], slow[1])
+    assert_same(fast[0], slow[0])
+
+
+@native
+@FUZZ
+@given(LINE)
+def test_same_line_features_as_the_reference(line):
+    """The batch code's line columns equal line_features() of each line."""
+    text = line.strip()
+    if not text:
+        return
+    X, _ = features.batch_features([[line]])
+    assert_same(X[0, : len(features.LINE_FEATURES)], np.array(features.line_features(line)))
+
+
+@native
+def test_same_scores_from_both_tree_walks(monkeypatch):
+    model = bpclass.load_model()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, len(bpclass.FEATURE_NAMES))) * 3
+    X[::7, 3] = np.nan  # NaN goes right in both walks
+    trees = model.estimator_.trees_
+    fast, slow = both_ways(monkeypatch, lambda: estimator.raw_scores(trees, X))
+    assert_same(fast, slow)
+    assert_same(model.estimator_.decision_function(X[1::7]), slow[1::7, 0])
+
+
+@native
+def test_same_scores_multiclass(monkeypatch):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 5))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)
+    clf = bpclass.LineClassifier(max_iter=15, max_depth=4).fit(X, y)
+    fast, slow = both_ways(monkeypatch, lambda: clf.predict_proba(X))
+    assert_same(fast, slow)
+
+
+def test_deep_trees_fall_back_to_the_node_walk():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(3000, 4))
+    y = rng.integers(0, 2, size=3000)  # noise: the trees grow as deep as they can
+    params = dict(max_iter=3, max_leaf_nodes=None, min_samples_leaf=1, random_state=0)
+    clf = bpclass.LineClassifier(**params).fit(X, y)
+    assert estimator.perfect_layout(clf.trees_) is None  # deeper than MAX_PERFECT_DEPTH
+    booster = HistGradientBoostingClassifier(**params, early_stopping=False).fit(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X), booster.predict_proba(X), atol=1e-12)
+
+
+@native
+def test_compiled_walk_rejects_bad_arrays():
+    walk = features._speedups.forest_scores
+    X = np.zeros((2, 3))
+    out = np.zeros(2)
+    good = (np.zeros((1, 1), np.int32), np.zeros((1, 1)), np.zeros((1, 2)))
+    walk(X, 3, *good, 1, out)
+    with pytest.raises(ValueError, match="feature index"):
+        walk(X, 3, np.full((1, 1), 3, np.int32), good[1], good[2], 1, out)
+    with pytest.raises(ValueError, match="format"):
+        walk(X.astype(np.float32), 3, *good, 1, out)
+    with pytest.raises(ValueError, match="depth"):
+        walk(X, 3, *good, 2, out)
+    with pytest.raises(ValueError, match="one value per row"):
+        walk(X, 3, *good, 1, np.zeros(3))
+
+
+@native
+def test_compiled_scan_rejects_bad_input():
+    scan = features._speedups.scan_lines
+    n = 2
+    bufs = (np.zeros((n, len(features.LINE_FEATURES))), np.zeros(n, np.int32), np.zeros(n), np.zeros(n))
+    with pytest.raises(TypeError):
+        scan(["a", 3], np.array([0, 2]), *bufs)
+    with pytest.raises(ValueError, match="page_starts"):
+        scan(["a", "b"], np.array([0, 1]), *bufs)
+    with pytest.raises(ValueError):
+        scan(["a", "b"], np.array([0, 2]), np.zeros((n, 3)), *bufs[1:])
+
+
+@pytest.mark.skipif(sys.maxunicode < 0x10FFFF, reason="narrow build")
+def test_fold_characters_are_complete():
+    """FOLD_CHARS: every character that re.IGNORECASE matches to a letter of the word
+    patterns although str.lower() does not give that letter."""
+    patterns = (P.MONTH_DATE, P.WEEKDAY, P.RELATIVE_TIME, P.URL, P.COPYRIGHT, P.CAPTION, P.BOILER_PHRASE)
+    letters = sorted({c for p in patterns for c in p.pattern if c.isalpha()})
+    any_letter = re.compile("[" + "".join(re.escape(c) for c in letters) + "]", re.I)
+    found = []
+    for code in range(128, sys.maxunicode + 1):
+        ch = chr(code)
+        if any_letter.fullmatch(ch) and not any(
+            ch.lower() == x.lower() for x in letters if re.fullmatch(re.escape(x), ch, re.I)
+        ):
+            found.append(ch)
+    assert "".join(found) == P.FOLD_CHARS

@@ -33,6 +33,7 @@
 #define N_LINE_FEATURES 25
 #define PROSE_MIN_WORDS 12
 #define MAX_SEPARATORS 10
+#define MAX_BOILER 5
 
 /* Bits of a word's entry in the word table (bit k = the k-th word set passed
  * to configure(); see bpclass/features.py). */
@@ -73,7 +74,6 @@
 #define K_CAPTION 5
 #define K_URL 6
 #define K_RELATIVE 7
-#define K_NUMERIC 8 /* the start of a run of digits: a date or a clock time may start there */
 
 /* ---------------------------------------------------------------- words -- */
 
@@ -90,6 +90,16 @@ static size_t word_table_size = 0; /* a power of two */
 static Py_UCS4 *word_pool = NULL;
 static Py_ssize_t word_pool_len = 0;
 static int configured = 0;
+
+/* Phrase lists (lower case, longest first, as a regex alternation tries them):
+ * BOILER_PHRASES and COPYRIGHT_PHRASES, each matched between word boundaries. */
+#define MAX_PHRASES 256
+#define N_PHRASE_LISTS 2
+#define P_BOILER 0
+#define P_COPYRIGHT 1
+static Py_UCS4 *phrase_text[N_PHRASE_LISTS][MAX_PHRASES];
+static Py_ssize_t phrase_len[N_PHRASE_LISTS][MAX_PHRASES];
+static Py_ssize_t phrase_count[N_PHRASE_LISTS];
 
 /* CJK function characters: a bitmap over U+3000..U+9FFF. */
 #define CJK_LO 0x3000
@@ -183,9 +193,35 @@ word_insert(PyObject *word, int bit, size_t *used)
 static PyObject *
 configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *sets, *cjk, *fold;
-    if (!PyArg_ParseTuple(args, "O!UU", &PyList_Type, &sets, &cjk, &fold))
+    PyObject *sets, *cjk, *fold, *phrases;
+    if (!PyArg_ParseTuple(args, "O!UUO!", &PyList_Type, &sets, &cjk, &fold, &PyList_Type, &phrases))
         return NULL;
+    if (PyList_GET_SIZE(phrases) != N_PHRASE_LISTS) {
+        PyErr_Format(PyExc_ValueError, "expected %d phrase lists", N_PHRASE_LISTS);
+        return NULL;
+    }
+    for (int t = 0; t < N_PHRASE_LISTS; t++) {
+        PyObject *list = PyList_GET_ITEM(phrases, t);
+        if (!PyList_Check(list) || PyList_GET_SIZE(list) > MAX_PHRASES) {
+            PyErr_SetString(PyExc_ValueError, "a phrase list must be a list of at most 256 str");
+            return NULL;
+        }
+        for (Py_ssize_t k = 0; k < phrase_count[t]; k++)
+            PyMem_Free(phrase_text[t][k]);
+        phrase_count[t] = 0;
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(list); k++) {
+            PyObject *phrase = PyList_GET_ITEM(list, k);
+            if (!PyUnicode_Check(phrase)) {
+                PyErr_SetString(PyExc_TypeError, "phrases must be str");
+                return NULL;
+            }
+            phrase_text[t][k] = PyUnicode_AsUCS4Copy(phrase);
+            if (!phrase_text[t][k])
+                return NULL;
+            phrase_len[t][k] = PyUnicode_GET_LENGTH(phrase);
+            phrase_count[t] = k + 1;
+        }
+    }
     Py_ssize_t n_sets = PyList_GET_SIZE(sets);
     if (n_sets != N_WORD_SETS) {
         PyErr_Format(PyExc_ValueError, "expected %d word sets", N_WORD_SETS);
@@ -571,6 +607,171 @@ ends_terminal(int kind, const void *data, Py_ssize_t n)
     return i > lo && is_terminal(PyUnicode_READ(kind, data, i - 1));
 }
 
+/* Characters of text[0:n] from i on that are decimal digits. */
+static Py_ssize_t
+run_len(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
+{
+    Py_ssize_t k = i;
+    while (k < n && is_decimal(PyUnicode_READ(kind, data, k)))
+        k++;
+    return k - i;
+}
+
+static inline Py_UCS4
+char_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
+{
+    return i < n ? PyUnicode_READ(kind, data, i) : 0;
+}
+
+static inline int
+boundary_after(int kind, const void *data, Py_ssize_t n, Py_ssize_t i) /* re's \b after a word character */
+{
+    return i >= n || !is_word(PyUnicode_READ(kind, data, i));
+}
+
+static inline int
+is_date_sep(Py_UCS4 c)
+{
+    return c == '-' || c == '/' || c == '.';
+}
+
+/* Does text[i] match ASCII letter t under re.IGNORECASE? */
+static inline int
+same_letter(Py_UCS4 c, Py_UCS4 t)
+{
+    if (c < 128)
+        return (c | 32) == t;
+    return (t == 'i' && (c == 0x130 || c == 0x131)) || (t == 's' && c == 0x17f) || (t == 'k' && c == 0x212a);
+}
+
+/* NUMERIC_DATE.match(text, q), q the start of a run of digits after a non-word
+ * character: \d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b | \d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b. */
+static int
+numeric_date_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
+{
+    Py_ssize_t r1 = run_len(kind, data, n, q);
+    if (!is_date_sep(char_at(kind, data, n, q + r1)))
+        return 0;
+    Py_ssize_t r2 = run_len(kind, data, n, q + r1 + 1);
+    if (r2 < 1 || r2 > 2 || !is_date_sep(char_at(kind, data, n, q + r1 + 1 + r2)))
+        return 0;
+    Py_ssize_t at = q + r1 + r2 + 2, r3 = run_len(kind, data, n, at);
+    if (!boundary_after(kind, data, n, at + r3))
+        return 0;
+    return (r1 == 4 && r3 >= 1 && r3 <= 2) || (r1 >= 1 && r1 <= 2 && r3 >= 2 && r3 <= 4);
+}
+
+/* CLOCK_TIME.match(text, q) (IGNORECASE), q as above:
+ * [0-2]?\d:[0-5]\d\b | [0-2]?\d\.[0-5]\d\s?(?:wib|wita|wit|uhr|h)\b | \d{1,2}\s?[ap]\.?m\b */
+static int
+clock_time_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
+{
+    Py_ssize_t r1 = run_len(kind, data, n, q);
+    Py_UCS4 first = PyUnicode_READ(kind, data, q);
+    if (r1 == 1 || (r1 == 2 && first >= '0' && first <= '2')) {
+        Py_UCS4 sep = char_at(kind, data, n, q + r1), m1 = char_at(kind, data, n, q + r1 + 1);
+        Py_ssize_t after = q + r1 + 3;
+        if ((sep == ':' || sep == '.') && m1 >= '0' && m1 <= '5' && is_decimal(char_at(kind, data, n, q + r1 + 2))) {
+            if (sep == ':' && boundary_after(kind, data, n, after))
+                return 1;
+            if (sep == '.') {
+                Py_ssize_t w = is_space(char_at(kind, data, n, after)) ? after + 1 : after, e = w;
+                while (e < n && is_word(PyUnicode_READ(kind, data, e)))
+                    e++;
+                static const char *units[] = {"wib", "wita", "wit", "uhr", "h"};
+                for (int u = 0; u < 5; u++) {
+                    Py_ssize_t len = (Py_ssize_t)strlen(units[u]), k = 0;
+                    if (e - w != len)
+                        continue;
+                    while (k < len && same_letter(PyUnicode_READ(kind, data, w + k), (Py_UCS4)units[u][k]))
+                        k++;
+                    if (k == len)
+                        return 1;
+                }
+            }
+        }
+    }
+    if (r1 >= 1 && r1 <= 2) {
+        Py_ssize_t p = q + r1;
+        if (is_space(char_at(kind, data, n, p)))
+            p++;
+        Py_UCS4 c = char_at(kind, data, n, p);
+        if (c == 'a' || c == 'A' || c == 'p' || c == 'P') {
+            p++;
+            if (char_at(kind, data, n, p) == '.')
+                p++;
+            c = char_at(kind, data, n, p);
+            if ((c == 'm' || c == 'M') && boundary_after(kind, data, n, p + 1))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+
+/* Length of the match of phrase list `t` at text[p] (a word start after a
+ * non-word character, no folded letters on the line), or 0. */
+static Py_ssize_t
+phrase_at(int t, int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    for (Py_ssize_t k = 0; k < phrase_count[t]; k++) {
+        Py_ssize_t len = phrase_len[t][k], j = 0;
+        if (p + len > n)
+            continue;
+        const Py_UCS4 *w = phrase_text[t][k];
+        for (; j < len; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, p + j);
+            Py_UCS4 low = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
+            if (w[j] == ' ' ? c != ' ' : low != w[j])
+                break;
+        }
+        if (j == len && boundary_after(kind, data, n, p + len))
+            return len;
+    }
+    return 0;
+}
+
+/* MONTH_DATE.match at text[p] or just before, p the start of a month word
+ * (IGNORECASE): \d{1,2}\.?\s(?:months)\b | (?:months)\.?\s\d{1,4}\b. */
+static int
+month_date_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, int starts_word)
+{
+    Py_ssize_t e = p;
+    while (e < n && is_letter(PyUnicode_READ(kind, data, e)))
+        e++;
+    if (starts_word) { /* "May 2024", "Dez. 3" */
+        Py_ssize_t x = char_at(kind, data, n, e) == '.' ? e + 1 : e;
+        if (is_space(char_at(kind, data, n, x))) {
+            Py_ssize_t r = run_len(kind, data, n, x + 1);
+            if (r >= 1 && r <= 4 && boundary_after(kind, data, n, x + 1 + r))
+                return 1;
+        }
+    }
+    /* "3 May", "3. Mai" */
+    if (!boundary_after(kind, data, n, e) || p < 2 || !is_space(PyUnicode_READ(kind, data, p - 1)))
+        return 0;
+    Py_ssize_t z = p - 2;
+    if (PyUnicode_READ(kind, data, z) == '.')
+        z--;
+    Py_ssize_t q = z;
+    while (q >= 0 && z - q < 3 && is_decimal(PyUnicode_READ(kind, data, q)))
+        q--;
+    Py_ssize_t r = z - q; /* digits ending at z (3 means "more than 2") */
+    return r >= 1 && r <= 2 && (q < 0 || !is_word(PyUnicode_READ(kind, data, q)));
+}
+
+/* The "(c) 2024" alternative of COPYRIGHT, its "c" at text[p]: \(c\)\s?\d{4}. */
+static int
+copyright_c_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    Py_UCS4 c = char_at(kind, data, n, p);
+    if (p < 1 || PyUnicode_READ(kind, data, p - 1) != '(' || (c != 'c' && c != 'C') ||
+        char_at(kind, data, n, p + 1) != ')')
+        return 0;
+    Py_ssize_t x = is_space(char_at(kind, data, n, p + 2)) ? p + 3 : p + 2;
+    return run_len(kind, data, n, x) >= 4;
+}
+
 /* re: ^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s) with IGNORECASE, on text[0:n]. */
 static int
 list_marker(int kind, const void *data, Py_ssize_t n)
@@ -779,6 +980,8 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
         (has_fold && (n_digits || (token_bits & W_RELATIVE))))
         needs |= N_RELATIVE;
 
+    int numeric_date = 0, clock_time = 0, n_boiler = 0, month_date = 0, copyright = 0;
+    Py_ssize_t boiler_end = 0;
     /* Candidates, in line order; a folded word is a candidate wherever the
      * reference gate (a word of the list on the line) lets the pattern run. */
     for (Py_ssize_t e = 0; e < s->n_entries; e++) {
@@ -786,8 +989,7 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
         int what = s->entries[e].what;
         int fold = (what & E_FOLD) != 0;
         if (what & E_COPY_SIGN) {
-            if (emit(s, line, K_COPYRIGHT, pos) < 0)
-                return -1;
+            copyright = 1; /* "©" is an alternative of COPYRIGHT by itself */
             continue;
         }
         if (what & E_URL_DOT) {
@@ -796,22 +998,51 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
             continue;
         }
         if (what & E_NUMERIC) {
-            if (emit(s, line, K_NUMERIC, pos) < 0)
-                return -1;
+            if (pos == 0 || !is_word(PyUnicode_READ(kind, data, pos - 1))) { /* \b before the digits */
+                if (!numeric_date && numeric_date_at(kind, data, head, pos))
+                    numeric_date = 1;
+                if (!clock_time && clock_time_at(kind, data, head, pos))
+                    clock_time = 1;
+            }
             continue;
         }
         if (((what & W_RELATIVE_START) || (n_digits && (what & W_RELATIVE_START_DIGIT))) &&
             !(needs & N_RELATIVE) && emit(s, line, K_RELATIVE, pos) < 0)
             return -1;
-        if (n_digits && ((what & W_MONTH) || (fold && (token_bits & W_MONTH))) && emit(s, line, K_MONTH, pos) < 0)
-            return -1;
+        int starts_word = pos == 0 || !is_word(PyUnicode_READ(kind, data, pos - 1)); /* \b before it */
+        if (n_digits && ((what & W_MONTH) || (fold && (token_bits & W_MONTH)))) {
+            if (has_fold) {
+                if (emit(s, line, K_MONTH, pos) < 0)
+                    return -1;
+            } else if (!month_date && month_date_at(kind, data, head, pos, starts_word)) {
+                month_date = 1;
+            }
+        }
         if (((what & W_WEEKDAY) || (fold && (token_bits & W_WEEKDAY))) && emit(s, line, K_WEEKDAY, pos) < 0)
             return -1;
-        if (((what & W_BOILER) || (fold && (token_bits & W_BOILER))) && emit(s, line, K_BOILER, pos) < 0)
-            return -1;
-        if (((what & W_COPYRIGHT) || (fold && ((token_bits & W_COPYRIGHT) || copy_sign))) &&
-            emit(s, line, K_COPYRIGHT, pos) < 0)
-            return -1;
+        if ((what & W_BOILER) || (fold && (token_bits & W_BOILER))) {
+            if (has_fold) {
+                /* A folded letter: Python runs the pattern at each word. */
+                if (emit(s, line, K_BOILER, pos) < 0)
+                    return -1;
+            } else if (pos >= boiler_end && n_boiler < MAX_BOILER &&
+                       (pos == 0 || !is_word(PyUnicode_READ(kind, data, pos - 1)))) {
+                Py_ssize_t len = phrase_at(P_BOILER, kind, data, head, pos);
+                if (len) {
+                    n_boiler++;
+                    boiler_end = pos + len;
+                }
+            }
+        }
+        if ((what & W_COPYRIGHT) || (fold && ((token_bits & W_COPYRIGHT) || copy_sign))) {
+            if (has_fold) {
+                if (emit(s, line, K_COPYRIGHT, pos) < 0)
+                    return -1;
+            } else if (!copyright && (copyright_c_at(kind, data, head, pos) ||
+                                      (starts_word && phrase_at(P_COPYRIGHT, kind, data, head, pos)))) {
+                copyright = 1;
+            }
+        }
         if (((what & W_CAPTION) || (fold && (token_bits & W_CAPTION))) && emit(s, line, K_CAPTION, pos) < 0)
             return -1;
         if (((what & W_URL) || fold) && emit(s, line, K_URL, pos) < 0)
@@ -845,7 +1076,11 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
     row[10] = stop_share;
     for (int k = 11; k < N_LINE_FEATURES; k++)
         row[k] = 0.0;
+    row[11] = numeric_date || month_date ? 1.0 : 0.0;
+    row[13] = clock_time ? 1.0 : 0.0;
     row[15] = (double)(n_sep < MAX_SEPARATORS ? n_sep : MAX_SEPARATORS);
+    row[18] = copyright ? 1.0 : 0.0;
+    row[21] = (double)n_boiler;
     row[22] = list_marker(kind, data, head) ? 1.0 : 0.0;
     row[23] = label_prefix(kind, data, head) ? 1.0 : 0.0;
     row[24] = starts_lower ? 1.0 : 0.0;
@@ -1168,7 +1403,7 @@ done:
 /* ------------------------------------------------------------ tree walk -- */
 
 /* Rows walked down the trees together, so that their memory loads overlap. */
-#define LANES 8
+#define LANES 16
 
 /* forest_scores(X, n_features, feature, threshold, leaf, depth, out): for each
  * row of X, out[row] += the leaf value reached in each perfect tree, added one

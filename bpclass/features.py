@@ -15,6 +15,7 @@ import collections
 import functools
 import math
 import os
+import warnings
 
 import numpy as np
 
@@ -225,18 +226,20 @@ def _stopword_share(words: list[str], head: str, n_cjk: int, word_count: int) ->
     return min(hits / word_count, 1.0)
 
 
-def _twins(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _twins(texts: list[str], candidates=None) -> tuple[np.ndarray, np.ndarray]:
     """Flags: line is a truncated twin of another line / has such a twin.
 
     Truncated lines are bucketed by their first MIN_TWIN_PREFIX characters; a full
     line is compared with at most MAX_TWIN_CANDIDATES distinct stems of its bucket,
-    so a page of a million look-alike lines stays linear.
+    so a page of a million look-alike lines stays linear. ``candidates``: indices
+    of the lines that may end with an ellipsis (default: all).
     """
     n = len(texts)
     is_twin = np.zeros(n)
     has_twin = np.zeros(n)
     buckets: dict[str, dict[str, list[int]]] = {}
-    for i, text in enumerate(texts):
+    for i in range(n) if candidates is None else candidates:
+        text = texts[i]
         if text.endswith("..."):
             stem = text[:-3]
         elif text.endswith("…"):
@@ -250,8 +253,9 @@ def _twins(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
                 stems.setdefault(stem, []).append(i)
     if not buckets:
         return is_twin, has_twin
-    for j, text in enumerate(texts):
-        for stem, owners in buckets.get(text[:MIN_TWIN_PREFIX], {}).items():
+    for j in [j for j, text in enumerate(texts) if text[:MIN_TWIN_PREFIX] in buckets]:
+        text = texts[j]
+        for stem, owners in buckets[text[:MIN_TWIN_PREFIX]].items():
             if len(text) > len(stem) and text.startswith(stem):
                 others = [i for i in owners if texts[i] != text]
                 if others:
@@ -298,17 +302,23 @@ _WINDOW_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in WINDOW_SOURCES]
 NEED_RELATIVE, NEED_EMAIL, NEED_BYLINE = 1, 2, 4
 # Kinds of (line, kind, position) candidates: a match can only start at (or, for
 # dates, copyright and captions, just before) such a position (K_* in _speedups.c).
-CAND_MONTH, CAND_WEEKDAY, CAND_BOILER, CAND_COPYRIGHT, CAND_CAPTION, CAND_URL, CAND_RELATIVE, CAND_NUMERIC = range(1, 9)
+CAND_MONTH, CAND_WEEKDAY, CAND_BOILER, CAND_COPYRIGHT, CAND_CAPTION, CAND_URL, CAND_RELATIVE = range(1, 8)
 
 if _speedups is not None:
-    # Bit k of a word's entry = membership of the k-th set (W_* in _speedups.c).
-    _speedups.configure(
-        [P.STOPWORDS, P.MONTH_WORDS, P.WEEKDAY_WORDS, P.RELATIVE_WORDS, P.COPYRIGHT_WORDS,
-         P.CAPTION_WORDS, P.BOILER_WORDS, P.BYLINE_WORDS, P.RELATIVE_START_WORDS,
-         P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS],
-        "".join(sorted(P.CJK_STOP_CHARS)),
-        P.FOLD_CHARS,
-    )  # fmt: skip
+    try:
+        # Bit k of a word's entry = membership of the k-th set (W_* in _speedups.c).
+        _speedups.configure(
+            [P.STOPWORDS, P.MONTH_WORDS, P.WEEKDAY_WORDS, P.RELATIVE_WORDS, P.COPYRIGHT_WORDS,
+             P.CAPTION_WORDS, P.BOILER_WORDS, P.BYLINE_WORDS, P.RELATIVE_START_WORDS,
+             P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS],
+            "".join(sorted(P.CJK_STOP_CHARS)),
+            P.FOLD_CHARS,
+            [list(P.BOILER_PHRASES), sorted(P.COPYRIGHT_PHRASES, key=len, reverse=True)],
+        )  # fmt: skip
+    except (TypeError, ValueError) as error:  # a build older than this code
+        warnings.warn(f"bpclass._speedups does not fit this version ({error}); using pure Python", stacklevel=1)
+        _speedups = None
+        NATIVE = False
 
 # Column of each pattern feature in LINE_FEATURES.
 _DATE, _WEEKDAY, _TIME, _RELATIVE = 11, 12, 13, 14
@@ -322,7 +332,6 @@ _CAND_STARTS = {
     CAND_CAPTION: ((P.CAPTION, _CAPTION),),
     CAND_URL: ((P.URL, _URL),),
     CAND_RELATIVE: ((P.RELATIVE_TIME, _RELATIVE),),
-    CAND_NUMERIC: ((P.NUMERIC_DATE, _DATE), (P.CLOCK_TIME, _TIME)),
 }
 _CAND_BACK = {CAND_MONTH: range(-4, 1), CAND_COPYRIGHT: (-1, 0), CAND_CAPTION: (-1, 0)}
 _SEARCHED = (
@@ -495,8 +504,11 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
 
     chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
     repeats = np.empty(n)
-    twin_rows = np.flatnonzero((base[:, 3] > 0) | (chars > MAX_PATTERN_CHARS))  # could end with an ellipsis
-    twin_pages = set(row_page[twin_rows].tolist())
+    # Rows that could end with an ellipsis (texts are stripped; long ones are cut for the flag).
+    twin_rows = np.flatnonzero((base[:, 3] > 0) | (chars > MAX_PATTERN_CHARS))
+    twin_pages: dict[int, list[int]] = {}
+    for r in twin_rows.tolist():
+        twin_pages.setdefault(int(row_page[r]), []).append(r)
     is_twin = X[:, col["is_truncated_twin"]]
     has_twin = X[:, col["has_truncated_twin"]]
     for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
@@ -506,7 +518,7 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         counts = collections.Counter(page_texts)
         repeats[lo:hi] = list(map(counts.__getitem__, page_texts))
         if p in twin_pages:
-            is_twin[lo:hi], has_twin[lo:hi] = _twins(page_texts)
+            is_twin[lo:hi], has_twin[lo:hi] = _twins(page_texts, [r - lo for r in twin_pages[p]])
     X[:, col["log_repeats"]] = np.log(repeats)  # log(1 + others)
 
     filled = per_page > 0

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
-from bpclass.features import FEATURE_NAMES, page_features
+from bpclass.features import FEATURE_NAMES, batch_features
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,10 +64,12 @@ def _check_pages(pages) -> list[list[str]]:
                 f"page {p} must be a list of lines (str); got {type(page).__name__}. "
                 "Wrap a single page in a list: predict([lines])."
             )
-        for i, line in enumerate(page):
-            if not isinstance(line, str):
-                raise TypeError(f"page {p}, line {i} must be a str; got {type(line).__name__}.")
-        checked.append(list(page))
+        page = page if type(page) is list else list(page)
+        if not set(map(type, page)) <= {str}:  # fast path; subclasses of str and other types below
+            for i, line in enumerate(page):
+                if not isinstance(line, str):
+                    raise TypeError(f"page {p}, line {i} must be a str; got {type(line).__name__}.")
+        checked.append(page)
     return checked
 
 
@@ -91,11 +93,6 @@ def _check_labels(pages: list[list[str]], labels) -> list[np.ndarray]:
             row[i] = int(label)
         out.append(row)
     return out
-
-
-def _nonblank_rows(X: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The rows of non-blank lines; no copy when every line is non-blank."""
-    return X if mask.all() else X[mask]
 
 
 class BoilerplateClassifier(BaseEstimator):
@@ -142,8 +139,8 @@ class BoilerplateClassifier(BaseEstimator):
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
         LOGGER.info("computing features of %d pages", len(pages))
-        X = np.vstack([page_features(page) for page in pages]) if pages else np.zeros((0, len(FEATURE_NAMES)))
-        y = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
+        X, non_blank = batch_features(pages)
+        y = np.concatenate(label_rows)[non_blank] if label_rows else np.zeros(0, dtype=np.int64)
         scored = y >= 0
         if not scored.any():
             raise ValueError("no labeled non-blank lines to train on.")
@@ -164,18 +161,12 @@ class BoilerplateClassifier(BaseEstimator):
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         pages = _check_pages(pages)
-        masks = [np.fromiter((bool(line.strip()) for line in page), dtype=bool, count=len(page)) for page in pages]
-        rows = [_nonblank_rows(page_features(page), mask) for page, mask in zip(pages, masks)]
-        out = [np.zeros(len(page)) for page in pages]
-        if any(len(r) for r in rows):
-            # One page (the CLI's case) needs no stacked copy of its rows.
-            X = rows[0] if len(rows) == 1 else np.vstack(rows)
-            proba = self.estimator_.predict_proba(X)[:, 1]
-            start = 0
-            for page_out, mask, r in zip(out, masks, rows):
-                page_out[mask] = proba[start : start + len(r)]
-                start += len(r)
-        return out, masks
+        X, non_blank = batch_features(pages)
+        flat = np.zeros(len(non_blank))
+        if len(X):
+            flat[non_blank] = self.estimator_.predict_proba(X)[:, 1]
+        ends = np.cumsum([len(page) for page in pages])
+        return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.

@@ -75,11 +75,11 @@ SEPARATOR = re.compile(r"[|»›«‹•·>/\\]")
 URL = re.compile(r"\bhttps?://\S|\bwww\.\S|(?<=\w)\.(?:com|net|org|id|co|io|de|fr|uk)\b", re.I)
 # Anchored on the "@" for the same reason.
 EMAIL = re.compile(r"(?<=[\w.+-])@[\w-]+\.\w")
-COPYRIGHT = re.compile(
-    r"©|\(c\)\s?\d{4}|\bcopyright\b|\ball rights reserved\b|\bhak cipta\b|"
-    r"\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos\b",
-    re.I,
-)
+COPYRIGHT_PHRASES = (
+    "copyright", "all rights reserved", "hak cipta", "alle rechte vorbehalten", "tous droits réservés",
+    "todos los derechos",
+)  # fmt: skip
+COPYRIGHT = re.compile(rf"©|\(c\)\s?\d{{4}}|\b(?:{_words(COPYRIGHT_PHRASES)})\b", re.I)
 CAPTION = re.compile(
     r"\b(?:foto|photo|photos|image|images|bild|gambar|ilustrasi|illustration|credit|"
     r"credits|kredit|pic|picture|video)\s?[:/|]|\bgetty images\b|\bshutterstock\b|"
@@ -104,6 +104,8 @@ _BOILER_PHRASES = (
     "mehr zum thema", "lesen sie auch", "lire aussi", "leer más", "leggi anche",
 ]  # fmt: skip
 BOILER_PHRASE = re.compile(rf"\b(?:{_words(_BOILER_PHRASES)})\b", re.I)
+# The same alternatives, longest first as the pattern tries them (the compiled scan matches them itself).
+BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
 LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
 LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")

@@ -87,13 +87,16 @@ def test_same_features_on_real_pages(monkeypatch):
 WORDS = sorted(
     P.STOPWORDS | P.MONTH_WORDS | P.WEEKDAY_WORDS | P.RELATIVE_WORDS | P.BOILER_WORDS | P.CAPTION_WORDS
     | P.COPYRIGHT_WORDS | P.BYLINE_WORDS | P.URL_WORDS
-    | {"now", "saja", "rights", "reserved", "images", "photo", "by", "more", "ago", "y", "a", "com", "in"}
+    | {"now", "saja", "rights", "reserved", "images", "photo", "by", "more", "ago", "y", "a", "com", "in", "wib",
+       "wita", "wit", "uhr", "h", "am", "pm", "top", "to", "us", "thema", "zum", "juga", "más", "anche", "also"}
+    | set(P.BOILER_PHRASES)
 )  # fmt: skip
 PIECES = st.one_of(
     st.sampled_from(WORDS),
     st.sampled_from(WORDS).map(str.upper),
     st.sampled_from(WORDS).map(str.title),
     st.text(alphabet="0123456789", min_size=1, max_size=5),
+    st.text(alphabet="0125:.-/ apmAPM٣", min_size=1, max_size=8),
     st.sampled_from(list(" .:-/()|@©…!?\"'»,;\t_") + ["...", "://", "www.", ".com", "(c)", "\u00a0"]),
     st.sampled_from(list("\u017f\u0130\u0131\u212a\u03a3\u1c81Éü的のは漢字\u30fb\u3099한") + ["ſhare", "İl", "aɡo"]),
     st.text(max_size=6),

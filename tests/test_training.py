@@ -94,8 +94,7 @@ def test_prepare_record():
         "gold_token_recall_in_html": 1.0,
         "title": "Storm hits the coast",
         "html": (
-            "<nav>Home</nav><h1>Storm hits the coast</h1>"
-            "<p>The storm hit the coast at dawn.</p><footer>© 2024</footer>"
+            "<nav>Home</nav><h1>Storm hits the coast</h1><p>The storm hit the coast at dawn.</p><footer>© 2024</footer>"
         ),
         "gold_text": "The storm hit the coast at dawn.",
     }

@@ -28,6 +28,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* Must match bpclass/features.py. */
 #define MAX_PATTERN_CHARS 2000
 #define N_LINE_FEATURES 25
@@ -121,6 +127,15 @@ is_fold(Py_UCS4 ch)
     return 0;
 }
 
+static inline int
+same_ucs4(const Py_UCS4 *a, const Py_UCS4 *b, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 static uint64_t
 hash_ucs4(const Py_UCS4 *s, Py_ssize_t n)
 {
@@ -133,18 +148,17 @@ hash_ucs4(const Py_UCS4 *s, Py_ssize_t n)
 }
 
 static int
-word_lookup(const Py_UCS4 *s, Py_ssize_t n)
+word_lookup(const Py_UCS4 *s, Py_ssize_t n, uint64_t h)
 {
     if (!word_table_size || n == 0)
         return 0;
-    uint64_t h = hash_ucs4(s, n);
     size_t mask = word_table_size - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         WordSlot *slot = &word_table[i];
         if (slot->len == 0)
             return 0;
         if (slot->hash == h && slot->len == n &&
-            memcmp(word_pool + slot->start, s, (size_t)n * sizeof(Py_UCS4)) == 0)
+            same_ucs4(word_pool + slot->start, s, n))
             return slot->mask;
     }
 }
@@ -515,11 +529,10 @@ vocab_grow_table(Vocab *v)
 
 /* The id of word w (adding it if new), or -1 on error. */
 static Py_ssize_t
-vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n)
+vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
 {
     if ((v->used + 1) * 2 > v->size && vocab_grow_table(v) < 0)
         return -1;
-    uint64_t h = hash_ucs4(w, n);
     size_t mask = v->size - 1;
     size_t i = (size_t)h & mask;
     for (;; i = (i + 1) & mask) {
@@ -527,7 +540,7 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n)
         if (!slot->len)
             break;
         if (slot->hash == h && slot->len == n &&
-            memcmp(v->pool.data + slot->start, w, (size_t)n * sizeof(Py_UCS4)) == 0)
+            same_ucs4(v->pool.data + slot->start, w, n))
             return slot->id;
     }
     if (buf_reserve(&v->pool, v->pool.len + n) < 0)
@@ -844,15 +857,25 @@ add_entry(Scratch *s, Py_ssize_t pos, int what)
     return 0;
 }
 
+/* Candidates go to a flat list, line, kind, position, line, ...: plain ints are
+ * not tracked by the garbage collector, tuples would be. */
+static int
+append_int(PyObject *list, Py_ssize_t value)
+{
+    PyObject *v = PyLong_FromSsize_t(value);
+    if (!v)
+        return -1;
+    int rc = PyList_Append(list, v);
+    Py_DECREF(v);
+    return rc;
+}
+
 static int
 emit(Scratch *s, Py_ssize_t line, int kind, Py_ssize_t pos)
 {
-    PyObject *t = Py_BuildValue("(nin)", line, kind, pos);
-    if (!t)
+    if (append_int(s->cands, line) < 0 || append_int(s->cands, kind) < 0 || append_int(s->cands, pos) < 0)
         return -1;
-    int rc = PyList_Append(s->cands, t);
-    Py_DECREF(t);
-    return rc;
+    return 0;
 }
 
 static inline int
@@ -863,10 +886,10 @@ is_ampm(Py_UCS4 ch)
 
 /* Features of one stripped line; its content words go to the page vocabulary,
  * the positions where a pattern may match go to s->cands. */
-static int
-scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *s, int *is_prose)
+static ALWAYS_INLINE int
+scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *s, int *is_prose,
+               const int kind)
 {
-    int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n_chars = PyUnicode_GET_LENGTH(text);
     Py_ssize_t head = n_chars < MAX_PATTERN_CHARS ? n_chars : MAX_PATTERN_CHARS;
@@ -882,8 +905,8 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
             /* A run of letters is one word. */
             Py_ssize_t start = i;
             if (n_words == 0)
-                starts_lower = Py_UNICODE_ISLOWER(ch);
-            capitalised += Py_UNICODE_ISUPPER(ch) ? 1 : 0;
+                starts_lower = ch < 128 ? (ch >= 'a' && ch <= 'z') : Py_UNICODE_ISLOWER(ch);
+            capitalised += (ch < 128 ? (ch >= 'A' && ch <= 'Z') : Py_UNICODE_ISUPPER(ch)) ? 1 : 0;
             int ascii = 1, fold = 0;
             while (i < head) {
                 Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -906,7 +929,8 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
             letters += i - start;
             if (lower_word(text, kind, data, start, i, &s->low) < 0)
                 return -1;
-            int bits = word_lookup(s->low.data, s->low.len);
+            uint64_t h = hash_ucs4(s->low.data, s->low.len);
+            int bits = word_lookup(s->low.data, s->low.len, h);
             if (bits & W_STOP)
                 stop_hits++;
             if (n_words == 0 && start == 0 && (!ascii || (bits & W_BYLINE)))
@@ -919,7 +943,7 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
             }
             n_words++;
             if (s->low.len >= 3 && !(bits & W_STOP)) {
-                Py_ssize_t id = vocab_id(&s->vocab, s->low.data, s->low.len);
+                Py_ssize_t id = vocab_id(&s->vocab, s->low.data, s->low.len, h);
                 if (id < 0)
                     return -1;
                 if (s->vocab.last_line[id] != line) {
@@ -1087,6 +1111,21 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
     *need = needs;
     *is_prose = row[1] >= log1p((double)PROSE_MIN_WORDS) && row[4] > 0;
     return 0;
+}
+
+/* scan_line_kind compiled once per string width, so that reading a character
+ * needs no test of the width. */
+static int
+scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *s, int *is_prose)
+{
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        return scan_line_kind(text, line, row, need, s, is_prose, PyUnicode_1BYTE_KIND);
+    case PyUnicode_2BYTE_KIND:
+        return scan_line_kind(text, line, row, need, s, is_prose, PyUnicode_2BYTE_KIND);
+    default:
+        return scan_line_kind(text, line, row, need, s, is_prose, PyUnicode_4BYTE_KIND);
+    }
 }
 
 /* ------------------------------------------------------------- buffers -- */
@@ -1504,7 +1543,7 @@ done:
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_sets, cjk_stop_chars): the word lists, once."},
     {"scan_lines", scan_lines, METH_VARARGS,
-     "scan_lines(texts, page_starts, out, needs, share, found) -> [(line, kind, position)]: line features."},
+     "scan_lines(texts, page_starts, out, needs, share, found) -> [line, kind, position, ...]: line features."},
     {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,

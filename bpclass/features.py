@@ -345,8 +345,8 @@ def _run_patterns(texts: list[str], needs: np.ndarray, candidates: list, base: n
     """Fill the pattern columns of ``base`` where the compiled scan says a pattern may match.
 
     Gives the same values as :func:`line_features`, which runs each pattern on the
-    whole line: ``needs`` flags lines to search whole, ``candidates`` the only
-    places where a pattern can start matching.
+    whole line: ``needs`` flags lines to search whole, ``candidates`` (a flat list of
+    line, kind, position triples) the only places where a pattern can start matching.
     """
     for bit, pattern, column in _SEARCHED:
         for i in np.flatnonzero(needs & bit).tolist():
@@ -354,7 +354,8 @@ def _run_patterns(texts: list[str], needs: np.ndarray, candidates: list, base: n
                 base[i, column] = 1.0
     line = -1
     boiler_end = 0
-    for i, kind, pos in candidates:
+    flat = iter(candidates)  # line, kind, position, line, ...
+    for i, kind, pos in zip(flat, flat, flat):
         if i != line:
             line, head, boiler_end = i, texts[i][:MAX_PATTERN_CHARS], 0
         if kind == CAND_BOILER:

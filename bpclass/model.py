@@ -27,6 +27,8 @@ from sklearn.utils.validation import check_is_fitted
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_NAMES, batch_features
 
+# Lines per feature matrix when predicting (see _proba).
+CHUNK_LINES = 8192
 LOGGER = logging.getLogger(__name__)
 
 FORMAT_NAME = "bpclass-model"
@@ -161,11 +163,25 @@ class BoilerplateClassifier(BaseEstimator):
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         pages = _check_pages(pages)
-        X, non_blank = batch_features(pages)
-        flat = np.zeros(len(non_blank))
-        if len(X):
-            flat[non_blank] = self.estimator_.predict_proba(X)[:, 1]
-        ends = np.cumsum([len(page) for page in pages])
+        sizes = [len(page) for page in pages]
+        ends = np.cumsum(sizes)
+        flat = np.zeros(int(ends[-1]) if len(ends) else 0)
+        non_blank = np.zeros(len(flat), dtype=bool)
+        # Pages go through in chunks of about CHUNK_LINES lines: one feature matrix for
+        # many pages, small enough to stay in the CPU cache.
+        start = 0
+        while start < len(pages):
+            stop, lines = start, 0
+            while stop < len(pages) and (stop == start or lines + sizes[stop] <= CHUNK_LINES):
+                lines += sizes[stop]
+                stop += 1
+            X, chunk_non_blank = batch_features(pages[start:stop])
+            first = int(ends[start - 1]) if start else 0
+            rows = slice(first, first + len(chunk_non_blank))
+            non_blank[rows] = chunk_non_blank
+            if len(X):
+                flat[rows][chunk_non_blank] = self.estimator_.predict_proba(X)[:, 1]
+            start = stop
         return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:

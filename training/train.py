@@ -31,14 +31,15 @@ SEED = 0
 # of the whole page). One in CROP_EVERY training pages is also shown that way: a
 # copy cut to start at its first content line.
 CROP_EVERY = 3
-# Chosen on a validation split (by site) of the training pages and the dev sets
-# (dragnet, cleaneval, krdwrd); never on scrapinghub_aeb or the seed page. Depth 6
-# scores as well as unlimited depth and predicts twice as fast (fewer levels to walk).
+# Chosen with training/tune.py on a validation split (by site) of the training pages
+# and the dev sets (dragnet, cleaneval, krdwrd); never on scrapinghub_aeb or the seed
+# page. 150 trees of depth 5 scored as well as 300 of depth 6 (validation mean bag F1
+# 0.842 vs 0.840) and are 2.4 times less to walk per line.
 ESTIMATOR_PARAMS = {
-    "max_iter": 300,
-    "learning_rate": 0.1,
+    "max_iter": 150,
+    "learning_rate": 0.15,
     "max_leaf_nodes": 31,
-    "max_depth": 6,
+    "max_depth": 5,
     "min_samples_leaf": 40,
     "l2_regularization": 1.0,
     "random_state": SEED,

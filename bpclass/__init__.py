@@ -9,7 +9,7 @@
 import logging
 
 from bpclass.estimator import LineClassifier
-from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, page_features
+from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, batch_features, page_features
 from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
 from bpclass.model import BoilerplateClassifier, ModelFileError, clean, load_model
 
@@ -23,6 +23,7 @@ __all__ = [
     "LineClassifier",
     "ModelFileError",
     "__version__",
+    "batch_features",
     "clean",
     "load_model",
     "page_features",

@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import DATA
 
+import bpclass.features
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_MODEL, EXIT_OK, EXIT_USAGE, main, parse_args
 
 PAGE = DATA / "pages" / "en_news_library.txt"
@@ -150,6 +151,7 @@ def test_info(capsys):
     assert main(["info"]) == EXIT_OK
     meta = json.loads(capsys.readouterr().out)
     assert meta["format"] == "bpclass-model" and meta["n_features"] > 50
+    assert meta["compiled_speedups"] is bpclass.features.NATIVE
 
 
 @pytest.mark.parametrize("text", ["a\r\nb\r\nc", "a\rb\rc", "a\u2028b\u2029c"])

@@ -198,6 +198,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         Weights of the classes during training.
     random_state : int or None, default=0
         Seed; training is deterministic for a fixed seed.
+    max_samples : int or None, default=None
+        Fit on at most this many rows, drawn at random (with ``random_state``) when
+        there are more: training time grows with the rows, and depth-limited trees
+        gain little from millions of them. ``None``: every row.
     verbose : int, default=0
         1 prints one line per boosting iteration while fitting (progress).
 
@@ -232,6 +236,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         l2_regularization=0.0,
         class_weight=None,
         random_state=0,
+        max_samples=None,
         verbose=0,
     ):
         self.max_iter = max_iter
@@ -242,6 +247,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.l2_regularization = l2_regularization
         self.class_weight = class_weight
         self.random_state = random_state
+        self.max_samples = max_samples
         self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
@@ -253,6 +259,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"LineClassifier needs 2 classes to learn from, but y has only 1 class: {self.classes_.tolist()}."
             )
+        if self.max_samples is not None:
+            if not isinstance(self.max_samples, (int, np.integer)) or self.max_samples < 1:
+                raise ValueError(f"max_samples must be a positive int or None; got {self.max_samples!r}.")
+            if len(X) > self.max_samples:
+                rows = np.sort(np.random.default_rng(self.random_state).choice(len(X), self.max_samples, replace=False))
+                X, encoded = X[rows], encoded[rows]
+                sample_weight = None if sample_weight is None else np.asarray(sample_weight)[rows]
         booster = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,

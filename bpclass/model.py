@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from importlib import resources
 
 import numpy as np
@@ -75,6 +75,9 @@ def _check_pages(pages) -> list[list[str]]:
     return checked
 
 
+_LABEL_CODES = {None: -1, 0: 0, 1: 1}
+
+
 def _check_labels(pages: list[list[str]], labels) -> list[np.ndarray]:
     if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
         raise TypeError("labels must be a list with one sequence of 0/1 labels per page.")
@@ -84,17 +87,32 @@ def _check_labels(pages: list[list[str]], labels) -> list[np.ndarray]:
     for p, (page, page_labels) in enumerate(zip(pages, labels)):
         if len(page_labels) != len(page):
             raise ValueError(f"page {p} has {len(page)} lines but {len(page_labels)} labels.")
-        row = np.full(len(page), -1, dtype=np.int64)
-        for i, (line, label) in enumerate(zip(page, page_labels)):
-            if not line.strip():
-                continue  # blank lines are never scored, whatever their label
-            if label is None:
-                continue  # an unlabeled line is left out of training
-            if label not in (0, 1):
-                raise ValueError(f"page {p}, line {i}: label must be 0 or 1 (or None); got {label!r}.")
-            row[i] = int(label)
+        try:  # -1 for None (not trained on); True and 1.0 count as 1
+            row = np.fromiter(map(_LABEL_CODES.__getitem__, page_labels), dtype=np.int64, count=len(page))
+        except (KeyError, TypeError):
+            for i, label in enumerate(page_labels):
+                if label is not None and not (isinstance(label, Hashable) and label in _LABEL_CODES):
+                    raise ValueError(f"page {p}, line {i}: label must be 0 or 1 (or None); got {label!r}.") from None
+            raise
         out.append(row)
     return out
+
+
+def _chunks(pages: list[list[str]]):
+    """(first line, first page, end page) of runs of pages of about CHUNK_LINES lines.
+
+    Features are computed one run at a time: one matrix for many pages, small
+    enough to stay in the CPU cache (a page longer than CHUNK_LINES is a run alone).
+    """
+    start = first = 0
+    while start < len(pages):
+        stop, lines = start, 0
+        while stop < len(pages) and (stop == start or lines + len(pages[stop]) <= CHUNK_LINES):
+            lines += len(pages[stop])
+            stop += 1
+        yield first, start, stop
+        first += lines
+        start = stop
 
 
 class BoilerplateClassifier(BaseEstimator):
@@ -140,22 +158,34 @@ class BoilerplateClassifier(BaseEstimator):
         """
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
+        y_lines = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
         LOGGER.info("computing features of %d pages", len(pages))
-        X, non_blank = batch_features(pages)
-        y = np.concatenate(label_rows)[non_blank] if label_rows else np.zeros(0, dtype=np.int64)
-        scored = y >= 0
-        if not scored.any():
+        # Blank lines are never trained on, whatever their label. Only the rows of
+        # labeled lines are kept, chunk by chunk, in one preallocated matrix.
+        X = np.empty((int((y_lines >= 0).sum()), len(FEATURE_NAMES)))
+        y = np.empty(len(X), dtype=np.int64)
+        done = 0
+        for first, start, stop in _chunks(pages):
+            rows, non_blank = batch_features(pages[start:stop])
+            chunk_y = y_lines[first : first + len(non_blank)][non_blank]
+            keep = chunk_y >= 0
+            n_keep = int(keep.sum())
+            X[done : done + n_keep] = rows[keep]
+            y[done : done + n_keep] = chunk_y[keep]
+            done += n_keep
+        X, y = X[:done], y[:done]
+        if not done:
             raise ValueError("no labeled non-blank lines to train on.")
-        if set(np.unique(y[scored]).tolist()) != {0, 1}:
+        if set(np.unique(y).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
         estimator = self.estimator if self.estimator is not None else LineClassifier()
-        LOGGER.info("fitting %s on %d lines", type(estimator).__name__, int(scored.sum()))
-        self.estimator_ = clone(estimator).fit(X[scored], y[scored])
+        LOGGER.info("fitting %s on %d lines", type(estimator).__name__, len(X))
+        self.estimator_ = clone(estimator).fit(X, y)
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})
         self.metadata_["training_data"].setdefault("pages", len(pages))
-        self.metadata_["training_data"].setdefault("lines", int(scored.sum()))
+        self.metadata_["training_data"].setdefault("lines", len(X))
         return self
 
     # -- prediction -------------------------------------------------------------
@@ -163,25 +193,15 @@ class BoilerplateClassifier(BaseEstimator):
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         pages = _check_pages(pages)
-        sizes = [len(page) for page in pages]
-        ends = np.cumsum(sizes)
+        ends = np.cumsum([len(page) for page in pages])
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
-        # Pages go through in chunks of about CHUNK_LINES lines: one feature matrix for
-        # many pages, small enough to stay in the CPU cache.
-        start = 0
-        while start < len(pages):
-            stop, lines = start, 0
-            while stop < len(pages) and (stop == start or lines + sizes[stop] <= CHUNK_LINES):
-                lines += sizes[stop]
-                stop += 1
+        for first, start, stop in _chunks(pages):
             X, chunk_non_blank = batch_features(pages[start:stop])
-            first = int(ends[start - 1]) if start else 0
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
             if len(X):
                 flat[rows][chunk_non_blank] = self.estimator_.predict_proba(X)[:, 1]
-            start = stop
         return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:

@@ -6,6 +6,7 @@ import pickle
 
 import joblib
 import numpy as np
+import pytest
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
@@ -57,3 +58,17 @@ def test_picklable_with_joblib(tmp_path):
     again = joblib.load(tmp_path / "clf.joblib")
     np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
     assert pickle.loads(pickle.dumps(clf)).get_params() == clf.get_params()
+
+
+def test_max_samples_fits_on_a_seeded_subset_of_rows():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 3))
+    y = (X[:, 0] + 0.3 * rng.normal(size=400) > 0).astype(int)
+    capped = LineClassifier(max_iter=5, max_samples=100, random_state=7).fit(X, y)
+    rows = np.sort(np.random.default_rng(7).choice(400, 100, replace=False))
+    by_hand = LineClassifier(max_iter=5, random_state=7).fit(X[rows], y[rows])
+    np.testing.assert_array_equal(capped.decision_function(X), by_hand.decision_function(X))
+    everything = LineClassifier(max_iter=5, max_samples=400, random_state=7).fit(X, y)
+    assert not np.array_equal(everything.decision_function(X), capped.decision_function(X))
+    with pytest.raises(ValueError, match="max_samples"):
+        LineClassifier(max_samples=0).fit(X, y)

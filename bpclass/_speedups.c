@@ -773,6 +773,43 @@ month_date_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, int starts
     return r >= 1 && r <= 2 && (q < 0 || !is_word(PyUnicode_READ(kind, data, q)));
 }
 
+/* The ".com" alternative of URL, the dot just before text[p] (after a word
+ * character): (?:com|net|org|id|co|io|de|fr|uk)\b, IGNORECASE. The \b makes the
+ * run of word characters after the dot the whole top-level domain. */
+static int
+tld_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    static const char *tlds[] = {"com", "net", "org", "id", "co", "io", "de", "fr", "uk"};
+    Py_ssize_t e = p;
+    while (e < n && e - p <= 3 && is_word(PyUnicode_READ(kind, data, e)))
+        e++;
+    for (int t = 0; t < 9; t++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(tlds[t]), k = 0;
+        if (e - p != len)
+            continue;
+        while (k < len && same_letter(PyUnicode_READ(kind, data, p + k), (Py_UCS4)tlds[t][k]))
+            k++;
+        if (k == len)
+            return 1;
+    }
+    return 0;
+}
+
+/* The other URL alternatives at a word start: https?://\S and www\.\S, the word
+ * ("http", "https" or "www", any case) at text[p]. */
+static int
+url_start_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    Py_ssize_t e = p;
+    while (e < n && is_letter(PyUnicode_READ(kind, data, e)))
+        e++;
+    Py_UCS4 c = char_at(kind, data, n, e);
+    if (e - p == 3) /* www */
+        return c == '.' && e + 1 < n && !is_space(PyUnicode_READ(kind, data, e + 1));
+    return c == ':' && char_at(kind, data, n, e + 1) == '/' && char_at(kind, data, n, e + 2) == '/' && e + 3 < n &&
+           !is_space(PyUnicode_READ(kind, data, e + 3));
+}
+
 /* The "(c) 2024" alternative of COPYRIGHT, its "c" at text[p]: \(c\)\s?\d{4}. */
 static int
 copyright_c_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
@@ -1004,7 +1041,7 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
         (has_fold && (n_digits || (token_bits & W_RELATIVE))))
         needs |= N_RELATIVE;
 
-    int numeric_date = 0, clock_time = 0, n_boiler = 0, month_date = 0, copyright = 0;
+    int numeric_date = 0, clock_time = 0, n_boiler = 0, month_date = 0, copyright = 0, url = 0;
     Py_ssize_t boiler_end = 0;
     /* Candidates, in line order; a folded word is a candidate wherever the
      * reference gate (a word of the list on the line) lets the pattern run. */
@@ -1017,8 +1054,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             continue;
         }
         if (what & E_URL_DOT) {
-            if (emit(s, line, K_URL, pos) < 0)
-                return -1;
+            if (!url && tld_at(kind, data, head, pos + 1))
+                url = 1;
             continue;
         }
         if (what & E_NUMERIC) {
@@ -1069,8 +1106,12 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
         }
         if (((what & W_CAPTION) || (fold && (token_bits & W_CAPTION))) && emit(s, line, K_CAPTION, pos) < 0)
             return -1;
-        if (((what & W_URL) || fold) && emit(s, line, K_URL, pos) < 0)
-            return -1;
+        if (fold) {
+            if (emit(s, line, K_URL, pos) < 0)
+                return -1;
+        } else if ((what & W_URL) && !url && starts_word && url_start_at(kind, data, head, pos)) {
+            url = 1;
+        }
     }
 
     /* A CJK run is one "word" to the regex; count its characters as words instead. */
@@ -1103,6 +1144,7 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     row[11] = numeric_date || month_date ? 1.0 : 0.0;
     row[13] = clock_time ? 1.0 : 0.0;
     row[15] = (double)(n_sep < MAX_SEPARATORS ? n_sep : MAX_SEPARATORS);
+    row[16] = url ? 1.0 : 0.0;
     row[18] = copyright ? 1.0 : 0.0;
     row[21] = (double)n_boiler;
     row[22] = list_marker(kind, data, head) ? 1.0 : 0.0;
@@ -1298,7 +1340,7 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(page); i++, at++) {
             PyObject *line = PyList_GET_ITEM(page, i);
             if (!PyUnicode_Check(line)) {
-                PyErr_SetString(PyExc_TypeError, "pages must be lists of str");
+                PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
                 goto fail;
             }
             if (at >= mask.len) {

@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
+from bpclass import features as _features
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_NAMES, batch_features
 
@@ -67,7 +68,8 @@ def _check_pages(pages) -> list[list[str]]:
                 "Wrap a single page in a list: predict([lines])."
             )
         page = page if type(page) is list else list(page)
-        if not set(map(type, page)) <= {str}:  # fast path; subclasses of str and other types below
+        # The compiled scan checks each line itself, with the same message.
+        if _features._speedups is None and not set(map(type, page)) <= {str}:  # subclasses of str and other types below
             for i, line in enumerate(page):
                 if not isinstance(line, str):
                     raise TypeError(f"page {p}, line {i} must be a str; got {type(line).__name__}.")

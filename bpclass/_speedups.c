@@ -657,6 +657,26 @@ same_letter(Py_UCS4 c, Py_UCS4 t)
     return (t == 'i' && (c == 0x130 || c == 0x131)) || (t == 's' && c == 0x17f) || (t == 'k' && c == 0x212a);
 }
 
+/* Is the run of word characters at text[p] one of `words` (lower-case ASCII,
+ * NULL-terminated), compared as re.IGNORECASE does? */
+static int
+word_run_is_one_of(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, const char *const *words)
+{
+    Py_ssize_t e = p;
+    while (e < n && e - p <= 8 && is_word(PyUnicode_READ(kind, data, e)))
+        e++;
+    for (; *words; words++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(*words), k = 0;
+        if (e - p != len)
+            continue;
+        while (k < len && same_letter(PyUnicode_READ(kind, data, p + k), (Py_UCS4)(*words)[k]))
+            k++;
+        if (k == len)
+            return 1;
+    }
+    return 0;
+}
+
 /* NUMERIC_DATE.match(text, q), q the start of a run of digits after a non-word
  * character: \d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b | \d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b. */
 static int
@@ -688,19 +708,10 @@ clock_time_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
             if (sep == ':' && boundary_after(kind, data, n, after))
                 return 1;
             if (sep == '.') {
-                Py_ssize_t w = is_space(char_at(kind, data, n, after)) ? after + 1 : after, e = w;
-                while (e < n && is_word(PyUnicode_READ(kind, data, e)))
-                    e++;
-                static const char *units[] = {"wib", "wita", "wit", "uhr", "h"};
-                for (int u = 0; u < 5; u++) {
-                    Py_ssize_t len = (Py_ssize_t)strlen(units[u]), k = 0;
-                    if (e - w != len)
-                        continue;
-                    while (k < len && same_letter(PyUnicode_READ(kind, data, w + k), (Py_UCS4)units[u][k]))
-                        k++;
-                    if (k == len)
-                        return 1;
-                }
+                static const char *units[] = {"wib", "wita", "wit", "uhr", "h", NULL};
+                Py_ssize_t w = is_space(char_at(kind, data, n, after)) ? after + 1 : after;
+                if (word_run_is_one_of(kind, data, n, w, units))
+                    return 1;
             }
         }
     }
@@ -779,20 +790,8 @@ month_date_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, int starts
 static int
 tld_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
 {
-    static const char *tlds[] = {"com", "net", "org", "id", "co", "io", "de", "fr", "uk"};
-    Py_ssize_t e = p;
-    while (e < n && e - p <= 3 && is_word(PyUnicode_READ(kind, data, e)))
-        e++;
-    for (int t = 0; t < 9; t++) {
-        Py_ssize_t len = (Py_ssize_t)strlen(tlds[t]), k = 0;
-        if (e - p != len)
-            continue;
-        while (k < len && same_letter(PyUnicode_READ(kind, data, p + k), (Py_UCS4)tlds[t][k]))
-            k++;
-        if (k == len)
-            return 1;
-    }
-    return 0;
+    static const char *tlds[] = {"com", "net", "org", "id", "co", "io", "de", "fr", "uk", NULL};
+    return word_run_is_one_of(kind, data, n, p, tlds);
 }
 
 /* The other URL alternatives at a word start: https?://\S and www\.\S, the word

@@ -5,17 +5,21 @@
  * bpclass/estimator.py hold the reference implementation in Python), and the
  * tests check that both give identical numbers. What this module computes:
  *
- *   scan_lines(texts, page_starts, out, needs, share, found)
- *       For each stripped, non-blank line: the LINE_FEATURES columns that need
- *       no regular expression (lengths, shares of characters and words, the
- *       ending), a bit mask of the patterns that could match the line (Python
- *       runs those patterns on the few lines flagged), and the page-level
- *       prose-vocabulary overlap (share_words_in_prose, n_words_in_prose).
+ *   scan_lines(texts, page_starts, out, needs, share, found, repeats)
+ *       For each stripped, non-blank line: the LINE_FEATURES columns (the
+ *       patterns matched here as the regexes would; Python runs a regex only
+ *       where `needs` or the returned candidates say it may match), the
+ *       page-level prose-vocabulary overlap (share_words_in_prose,
+ *       n_words_in_prose) and how many lines of the page share its text.
  *
- *   forest_scores(X, feature, threshold, left, right, value, roots, out)
- *       Adds to out[i] the leaf value each row of X reaches in every tree.
+ *   strip_pages(pages, non_blank), fill_context(X, bounds, ...)
+ *       Strip the lines of many pages; the neighbour and window columns.
  *
- *   configure(word_sets, cjk_stop)
+ *   forest_scores(X, n_features, feature, threshold, leaf, depth, out)
+ *       Adds to out[i] the leaf value each row of X reaches in every tree (trees
+ *       laid out as perfect binary trees), one tree after another.
+ *
+ *   configure(word_sets, cjk_stop, fold_chars, phrase_lists)
  *       The word lists of bpclass.patterns, once, before any scan.
  *
  * Character classes follow Python's re module on str patterns: a word
@@ -466,13 +470,15 @@ lower_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssiz
 /* Per page: distinct content words -> id, and per line the ids it holds. */
 typedef struct {
     uint64_t hash;
-    Py_ssize_t start, len; /* into pool; len 0 = empty */
+    uint64_t gen; /* the slot is in use for the page of this generation */
+    Py_ssize_t start, len; /* into pool */
     Py_ssize_t id;
 } VocabSlot;
 
 typedef struct {
     VocabSlot *slots;
     size_t size, used;
+    uint64_t gen; /* one per page: a new page empties the table without touching it */
     Buf pool;
     Py_ssize_t *count;     /* prose lines holding word id */
     Py_ssize_t *last_line; /* last line that added word id (dedupe within a line) */
@@ -495,8 +501,7 @@ vocab_free(Vocab *v)
 static void
 vocab_reset(Vocab *v)
 {
-    if (v->slots)
-        memset(v->slots, 0, v->size * sizeof(VocabSlot));
+    v->gen++;
     v->used = 0;
     v->pool.len = 0;
     v->n_ids = 0;
@@ -514,10 +519,10 @@ vocab_grow_table(Vocab *v)
     }
     for (size_t i = 0; i < v->size; i++) {
         VocabSlot *old = &v->slots[i];
-        if (!old->len)
+        if (old->gen != v->gen)
             continue;
         size_t j = (size_t)old->hash & (size - 1);
-        while (slots[j].len)
+        while (slots[j].gen == v->gen)
             j = (j + 1) & (size - 1);
         slots[j] = *old;
     }
@@ -537,7 +542,7 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
     size_t i = (size_t)h & mask;
     for (;; i = (i + 1) & mask) {
         VocabSlot *slot = &v->slots[i];
-        if (!slot->len)
+        if (slot->gen != v->gen)
             break;
         if (slot->hash == h && slot->len == n &&
             same_ucs4(v->pool.data + slot->start, w, n))
@@ -564,6 +569,7 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
     }
     VocabSlot *slot = &v->slots[i];
     slot->hash = h;
+    slot->gen = v->gen;
     slot->start = v->pool.len;
     slot->len = n;
     slot->id = v->n_ids;
@@ -1201,16 +1207,17 @@ get_ro(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, 
 static PyObject *
 scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *texts, *starts_obj, *out_obj, *needs_obj, *share_obj, *found_obj;
-    if (!PyArg_ParseTuple(args, "O!OOOOO", &PyList_Type, &texts, &starts_obj, &out_obj, &needs_obj, &share_obj,
-                          &found_obj))
+    PyObject *texts, *starts_obj, *out_obj, *needs_obj, *share_obj, *found_obj, *repeats_obj;
+    if (!PyArg_ParseTuple(args, "O!OOOOOO", &PyList_Type, &texts, &starts_obj, &out_obj, &needs_obj, &share_obj,
+                          &found_obj, &repeats_obj))
         return NULL;
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "configure() first");
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(texts);
-    Py_buffer starts = {0}, out = {0}, needs = {0}, share = {0}, found = {0};
+    Py_buffer starts = {0}, out = {0}, needs = {0}, share = {0}, found = {0}, repeats = {0};
+    Py_ssize_t *group = NULL, *table = NULL;
     PyObject *result = NULL;
     Scratch s;
     memset(&s, 0, sizeof(s));
@@ -1247,6 +1254,8 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
         goto done;
     if (get_buffer(found_obj, &found, "d", 8, n, "found") < 0)
         goto done;
+    if (get_buffer(repeats_obj, &repeats, "d", 8, n, "repeats") < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
             PyErr_SetString(PyExc_TypeError, "texts must hold str");
@@ -1260,7 +1269,13 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
-    double *rows = out.buf, *share_out = share.buf, *found_out = found.buf;
+    group = PyMem_Malloc((n ? (size_t)n : 1) * sizeof(Py_ssize_t));
+    if (!group) {
+        PyMem_Free(line_end);
+        PyErr_NoMemory();
+        goto done;
+    }
+    double *rows = out.buf, *share_out = share.buf, *found_out = found.buf, *repeats_out = repeats.buf;
     int32_t *need_out = needs.buf;
     for (Py_ssize_t p = 0; p + 1 < n_bounds; p++) {
         Py_ssize_t lo = (Py_ssize_t)bounds[p], hi = (Py_ssize_t)bounds[p + 1];
@@ -1274,6 +1289,48 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
             prose[i] = (unsigned char)is_prose;
             line_end[i] = s.vocab.n_line_ids;
         }
+        /* How often each line's text occurs on the page: lines with equal text
+         * share a group, the first of them; repeats_out[first] counts the group. */
+        size_t size = 16;
+        while (size < 2 * (size_t)(hi - lo))
+            size <<= 1;
+        Py_ssize_t *grown = PyMem_Realloc(table, size * sizeof(Py_ssize_t));
+        if (!grown) {
+            PyMem_Free(line_end);
+            PyErr_NoMemory();
+            goto done;
+        }
+        table = grown;
+        for (size_t j = 0; j < size; j++)
+            table[j] = -1;
+        for (Py_ssize_t i = lo; i < hi; i++) {
+            PyObject *text = PyList_GET_ITEM(texts, i);
+            Py_hash_t h = PyObject_Hash(text);
+            if (h == -1) {
+                PyMem_Free(line_end);
+                goto done;
+            }
+            size_t j = (size_t)h & (size - 1);
+            for (;; j = (j + 1) & (size - 1)) {
+                if (table[j] < 0) {
+                    table[j] = i;
+                    group[i] = i;
+                    repeats_out[i] = 1.0;
+                    break;
+                }
+                PyObject *other = PyList_GET_ITEM(texts, table[j]);
+                Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+                if (PyObject_Hash(other) == h && PyUnicode_GET_LENGTH(other) == len &&
+                    PyUnicode_KIND(other) == PyUnicode_KIND(text) &&
+                    memcmp(PyUnicode_DATA(other), PyUnicode_DATA(text), (size_t)len * PyUnicode_KIND(text)) == 0) {
+                    group[i] = table[j];
+                    repeats_out[table[j]] += 1.0;
+                    break;
+                }
+            }
+        }
+        for (Py_ssize_t i = lo; i < hi; i++)
+            repeats_out[i] = repeats_out[group[i]];
         /* How many prose lines use each word, then each line's share of words used by other prose lines. */
         Py_ssize_t k = 0;
         for (Py_ssize_t i = lo; i < hi; i++) {
@@ -1296,6 +1353,8 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
     result = s.cands;
     Py_INCREF(result);
 done:
+    PyMem_Free(group);
+    PyMem_Free(table);
     Py_DECREF(s.cands);
     PyMem_Free(s.entries);
     PyMem_Free(prose);
@@ -1310,6 +1369,8 @@ done:
         PyBuffer_Release(&share);
     if (found.obj)
         PyBuffer_Release(&found);
+    if (repeats.obj)
+        PyBuffer_Release(&repeats);
     return result;
 }
 
@@ -1584,7 +1645,7 @@ done:
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_sets, cjk_stop_chars): the word lists, once."},
     {"scan_lines", scan_lines, METH_VARARGS,
-     "scan_lines(texts, page_starts, out, needs, share, found) -> [line, kind, position, ...]: line features."},
+     "scan_lines(texts, page_starts, out, needs, share, found, repeats) -> [line, kind, position, ...]: line features."},
     {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,

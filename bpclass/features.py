@@ -379,8 +379,9 @@ def _is_prose(base: np.ndarray) -> np.ndarray:
     return (base[:, 1] >= math.log1p(PROSE_MIN_WORDS)) & (base[:, 4] > 0)
 
 
-def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """LINE_FEATURES of stripped non-blank lines, and their prose-vocabulary overlap.
+def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """LINE_FEATURES of stripped non-blank lines, their prose-vocabulary overlap, and
+    how many lines of their page have the same text.
 
     ``bounds`` holds the first row of each page and, last, ``len(texts)``.
     """
@@ -388,18 +389,21 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, np.nd
     base = np.empty((n, _N_LINE))
     share = np.zeros(n)
     found = np.zeros(n)
+    repeats = np.empty(n)
     if _speedups is not None:
         needs = np.zeros(n, dtype=np.int32)
-        candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found)
+        candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found, repeats)
         _run_patterns(texts, needs, candidates, base)
-        return base, share, found
+        return base, share, found, repeats
     for i, t in enumerate(texts):  # row by row: no list of a million lists at once
         base[i] = _cached_line_features(t)
     is_prose = _is_prose(base)
     for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         if hi > lo:
             share[lo:hi], found[lo:hi] = _prose_vocabulary_overlap(texts[lo:hi], is_prose[lo:hi])
-    return base, share, found
+            counts = collections.Counter(texts[lo:hi])
+            repeats[lo:hi] = list(map(counts.__getitem__, texts[lo:hi]))
+    return base, share, found, repeats
 
 
 _OFFSET_COLUMNS = np.array([FEATURE_INDEX[f"{CONTEXT_SOURCES[0]}@{o:+d}"] for o in NEIGHBOUR_OFFSETS], np.int32)
@@ -492,7 +496,7 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     pos = where - line_start[row_page]  # line number in the page
     lines_row = page_lens[row_page]
 
-    base, share, found = _line_block(texts, bounds)
+    base, share, found, repeats = _line_block(texts, bounds)
     X[:, :_N_LINE] = base
     col = FEATURE_INDEX
 
@@ -504,7 +508,6 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     X[:, col["blank_after"]] = np.where(pos < lines_row - 1, ~non_blank[next_line], True)
 
     chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
-    repeats = np.empty(n)
     # Rows that could end with an ellipsis (texts are stripped; long ones are cut for the flag).
     twin_rows = np.flatnonzero((base[:, 3] > 0) | (chars > MAX_PATTERN_CHARS))
     twin_pages: dict[int, list[int]] = {}
@@ -512,14 +515,9 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         twin_pages.setdefault(int(row_page[r]), []).append(r)
     is_twin = X[:, col["is_truncated_twin"]]
     has_twin = X[:, col["has_truncated_twin"]]
-    for p, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
-        if hi == lo:
-            continue
-        page_texts = texts[lo:hi]
-        counts = collections.Counter(page_texts)
-        repeats[lo:hi] = list(map(counts.__getitem__, page_texts))
-        if p in twin_pages:
-            is_twin[lo:hi], has_twin[lo:hi] = _twins(page_texts, [r - lo for r in twin_pages[p]])
+    for p, rows_of_page in twin_pages.items():
+        lo, hi = int(bounds[p]), int(bounds[p + 1])
+        is_twin[lo:hi], has_twin[lo:hi] = _twins(texts[lo:hi], [r - lo for r in rows_of_page])
     X[:, col["log_repeats"]] = np.log(repeats)  # log(1 + others)
 
     filled = per_page > 0

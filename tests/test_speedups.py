@@ -188,13 +188,22 @@ def test_compiled_walk_rejects_bad_arrays():
 def test_compiled_scan_rejects_bad_input():
     scan = features._speedups.scan_lines
     n = 2
-    bufs = (np.zeros((n, len(features.LINE_FEATURES))), np.zeros(n, np.int32), np.zeros(n), np.zeros(n))
+    bufs = (np.zeros((n, len(features.LINE_FEATURES))), np.zeros(n, np.int32), np.zeros(n), np.zeros(n), np.zeros(n))
     with pytest.raises(TypeError):
         scan(["a", 3], np.array([0, 2]), *bufs)
     with pytest.raises(ValueError, match="page_starts"):
         scan(["a", "b"], np.array([0, 1]), *bufs)
     with pytest.raises(ValueError):
         scan(["a", "b"], np.array([0, 2]), np.zeros((n, 3)), *bufs[1:])
+    with pytest.raises(ValueError, match="repeats"):
+        scan(["a", "b"], np.array([0, 2]), *bufs[:-1], np.zeros(1))
+    scan(["a", "b", "a", "a"], np.array([0, 2, 4]), *(np.resize(b, (4,) + b.shape[1:]) for b in bufs))
+
+
+def test_repeats_count_within_the_page_only():
+    X, _ = features.batch_features([["Home", "Text", "Home"], ["Home"]])
+    column = features.FEATURE_INDEX["log_repeats"]
+    np.testing.assert_allclose(X[:, column], np.log([2, 1, 2, 1]))
 
 
 @pytest.mark.skipif(sys.maxunicode < 0x10FFFF, reason="narrow build")

@@ -88,11 +88,11 @@
 /* ---------------------------------------------------------------- words -- */
 
 /* Open-addressing table of lower-cased words (UCS-4) -> bit mask. */
-typedef struct {
+typedef struct { /* 16 bytes: the table of about 800 words stays in the L1 cache */
     uint64_t hash;
-    Py_ssize_t start; /* into word_pool */
-    Py_ssize_t len;   /* 0: empty slot */
-    int mask;
+    uint32_t start; /* into word_pool */
+    uint16_t len;   /* 0: empty slot */
+    uint16_t mask;
 } WordSlot;
 
 static WordSlot *word_table = NULL;
@@ -174,6 +174,10 @@ word_insert(PyObject *word, int bit, size_t *used)
     Py_ssize_t n = PyUnicode_GET_LENGTH(word);
     if (n == 0)
         return 0;
+    if (n > 1000 || word_pool_len > 100000000) {
+        PyErr_SetString(PyExc_ValueError, "word lists hold short words");
+        return -1;
+    }
     Py_UCS4 *buf = PyUnicode_AsUCS4Copy(word);
     if (!buf)
         return -1;
@@ -191,16 +195,16 @@ word_insert(PyObject *word, int bit, size_t *used)
             word_pool = pool;
             memcpy(word_pool + word_pool_len, buf, (size_t)n * sizeof(Py_UCS4));
             slot->hash = h;
-            slot->start = word_pool_len;
-            slot->len = n;
-            slot->mask = bit;
+            slot->start = (uint32_t)word_pool_len;
+            slot->len = (uint16_t)n;
+            slot->mask = (uint16_t)bit;
             word_pool_len += n;
             (*used)++;
             break;
         }
         if (slot->hash == h && slot->len == n &&
             memcmp(word_pool + slot->start, buf, (size_t)n * sizeof(Py_UCS4)) == 0) {
-            slot->mask |= bit;
+            slot->mask = (uint16_t)(slot->mask | bit);
             break;
         }
     }
@@ -261,7 +265,7 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
         total += (size_t)size;
     }
     size_t size = 64;
-    while (size < 4 * total)
+    while (size < 2 * total)
         size <<= 1;
     PyMem_Free(word_table);
     PyMem_Free(word_pool);
@@ -468,18 +472,18 @@ lower_word(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssiz
 /* ------------------------------------------------- page vocabulary tables -- */
 
 /* Per page: distinct content words -> id, and per line the ids it holds. */
-typedef struct {
+typedef struct { /* 16 bytes, so that a page's table stays in the CPU cache */
     uint64_t hash;
-    uint64_t gen; /* the slot is in use for the page of this generation */
-    Py_ssize_t start, len; /* into pool */
-    Py_ssize_t id;
+    uint32_t gen; /* the slot is in use for the page of this generation */
+    int32_t id;
 } VocabSlot;
 
 typedef struct {
     VocabSlot *slots;
     size_t size, used;
-    uint64_t gen; /* one per page: a new page empties the table without touching it */
+    uint32_t gen; /* one per page: a new page empties the table without touching it */
     Buf pool;
+    Py_ssize_t *start, *len; /* of word id in pool */
     Py_ssize_t *count;     /* prose lines holding word id */
     Py_ssize_t *last_line; /* last line that added word id (dedupe within a line) */
     Py_ssize_t n_ids, cap_ids;
@@ -494,6 +498,8 @@ vocab_free(Vocab *v)
     PyMem_Free(v->pool.data);
     PyMem_Free(v->count);
     PyMem_Free(v->last_line);
+    PyMem_Free(v->start);
+    PyMem_Free(v->len);
     PyMem_Free(v->line_ids);
     memset(v, 0, sizeof(*v));
 }
@@ -501,7 +507,11 @@ vocab_free(Vocab *v)
 static void
 vocab_reset(Vocab *v)
 {
-    v->gen++;
+    if (++v->gen == 0) { /* wrapped around: clear for real */
+        if (v->slots)
+            memset(v->slots, 0, v->size * sizeof(VocabSlot));
+        v->gen = 1;
+    }
     v->used = 0;
     v->pool.len = 0;
     v->n_ids = 0;
@@ -544,9 +554,12 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
         VocabSlot *slot = &v->slots[i];
         if (slot->gen != v->gen)
             break;
-        if (slot->hash == h && slot->len == n &&
-            same_ucs4(v->pool.data + slot->start, w, n))
+        if (slot->hash == h && v->len[slot->id] == n && same_ucs4(v->pool.data + v->start[slot->id], w, n))
             return slot->id;
+    }
+    if (v->n_ids >= INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many distinct words on one page");
+        return -1;
     }
     if (buf_reserve(&v->pool, v->pool.len + n) < 0)
         return -1;
@@ -565,14 +578,26 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
             return -1;
         }
         v->last_line = last;
+        Py_ssize_t *starts = PyMem_Realloc(v->start, (size_t)cap * sizeof(Py_ssize_t));
+        if (!starts) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->start = starts;
+        Py_ssize_t *lens = PyMem_Realloc(v->len, (size_t)cap * sizeof(Py_ssize_t));
+        if (!lens) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->len = lens;
         v->cap_ids = cap;
     }
     VocabSlot *slot = &v->slots[i];
     slot->hash = h;
     slot->gen = v->gen;
-    slot->start = v->pool.len;
-    slot->len = n;
-    slot->id = v->n_ids;
+    slot->id = (int32_t)v->n_ids;
+    v->start[v->n_ids] = v->pool.len;
+    v->len[v->n_ids] = n;
     v->pool.len += n;
     v->used++;
     v->count[v->n_ids] = 0;

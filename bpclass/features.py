@@ -293,7 +293,6 @@ def _prose_vocabulary_overlap(texts: list[str], is_prose: np.ndarray) -> tuple[n
 
 FEATURE_INDEX = {name: k for k, name in enumerate(FEATURE_NAMES)}
 _N_LINE = len(LINE_FEATURES)
-_N_OWN = len(LINE_FEATURES) + len(PAGE_FEATURES)
 _CONTEXT_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in CONTEXT_SOURCES]
 _WINDOW_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in WINDOW_SOURCES]
 

@@ -166,3 +166,16 @@ def test_skipped_prose_lines_flags_gold_that_skips_the_article():
     page["lines"][1] = "Short line."
     page["labels"] = [1, 0, 1, 1, 0]
     assert skipped_prose_lines(page) == 0  # short lines are not prose
+
+
+def test_training_copies_without_blank_lines():
+    from training.train import BLANK_FREE_EVERY, blank_free_copies
+
+    pages = [
+        {"id": str(k), "lines": ["Title", "", "Body text.", "  ", "Share"], "labels": [1, None, 1, None, 0]}
+        for k in range(2 * BLANK_FREE_EVERY)
+    ]
+    copies = blank_free_copies(pages)
+    assert [c["id"] for c in copies] == [str(k) for k in range(1, len(pages), BLANK_FREE_EVERY)]
+    assert copies[0]["lines"] == ["Title", "Body text.", "Share"] and copies[0]["labels"] == [1, 1, 0]
+    assert pages[1]["lines"][1] == ""  # the originals are left as they were

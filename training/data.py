@@ -75,3 +75,9 @@ def evaluation_pages(name: str, prepared: Path = DEFAULT_OUT, trained_on=tuple(T
     if name in trained_on:
         pages = [p for p in pages if p["split"] == "test"]
     return pages
+
+
+def without_blank_lines(page: dict) -> dict:
+    """The page as a scraper that drops empty lines gives it; labels stay in step."""
+    keep = [i for i, line in enumerate(page["lines"]) if line.strip()]
+    return {**page, "lines": [page["lines"][i] for i in keep], "labels": [page["labels"][i] for i in keep]}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier
-from training.data import MAX_SKIPPED_PROSE, MIN_LABELER_F1, TRAIN_SETS, training_pages
+from training.data import MAX_SKIPPED_PROSE, MIN_LABELER_F1, TRAIN_SETS, training_pages, without_blank_lines
 from training.prepare import ALL_SETS, DEFAULT_OUT, TEST_SHARE_MOD
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "bpclass" / "models" / "default.npz"
@@ -31,6 +31,12 @@ SEED = 0
 # of the whole page). One in CROP_EVERY training pages is also shown that way: a
 # copy cut to start at its first content line.
 CROP_EVERY = 3
+# Many scrapers give no blank lines between blocks. One in BLANK_FREE_EVERY training
+# pages (not the cropped ones) is also shown without its blank lines. Chosen with
+# training/tune.py-style runs on validation data: without such copies, bag F1 falls
+# from 0.842 to 0.808 when the blank lines are removed; with one copy in 6: 0.840
+# as laid out, 0.836 without blank lines (one in 3: 0.840 / 0.835; one in 2: 0.839 / 0.833).
+BLANK_FREE_EVERY = 6
 # Chosen with training/tune.py on a validation split (by site) of the training pages
 # and the dev sets (dragnet, cleaneval, krdwrd); never on scrapinghub_aeb or the seed
 # page. 150 trees of depth 5 scored as well as 300 of depth 6 (validation mean bag F1
@@ -63,14 +69,19 @@ def cropped_copies(pages: list[dict], every: int = CROP_EVERY) -> list[dict]:
     return out
 
 
+def blank_free_copies(pages: list[dict], every: int = BLANK_FREE_EVERY) -> list[dict]:
+    """Copies of every ``every``-th page (from the second on) without their blank lines."""
+    return [without_blank_lines(page) for page in pages[1::every]]
+
+
 def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> BoilerplateClassifier:
     _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
     pages = training_pages(prepared)
-    crops = cropped_copies(pages)
+    copies = cropped_copies(pages) + blank_free_copies(pages)
     per_set = {name: sum(p["set"] == name for p in pages) for name in TRAIN_SETS}
     n_lines = sum(sum(y is not None for y in p["labels"]) for p in pages)
     _say(
-        f"{len(pages)} pages (+{len(crops)} cropped copies), {n_lines} labeled lines; "
+        f"{len(pages)} pages (+{len(copies)} cropped or blank-free copies), {n_lines} labeled lines; "
         f"fitting {ESTIMATOR_PARAMS['max_iter']} trees"
     )
     metadata = {
@@ -86,13 +97,14 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
             "labels": "HTML laid out as innerText-like lines, aligned in order with the gold text; "
             "the title line is content",
             "cropped_copies": f"every {CROP_EVERY}rd page also starts at its first content line",
+            "blank_free_copies": f"every {BLANK_FREE_EVERY}th page also without its blank lines",
             "seed": SEED,
         },
     }
     start = time.time()
     # verbose=1: one line per boosting iteration, so a long fit shows its progress.
     model = BoilerplateClassifier(estimator=LineClassifier(**ESTIMATOR_PARAMS, verbose=1))
-    train = pages + crops
+    train = pages + copies
     model.fit([p["lines"] for p in train], [p["labels"] for p in train], metadata=metadata)
     _say(f"fitted in {time.time() - start:.1f} s")
     if evaluate_after:

@@ -51,7 +51,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     clean.add_argument("input", help="a text file, one block per line; '-' for standard input")
     clean.add_argument("--labels", action="store_true", help="print every line as LABEL<TAB>P(content)<TAB>LINE")
     clean.add_argument(
-        "--threshold", type=float, default=None, help="P(content) needed to keep a line (default: the model's; 0.45 for the bundled one)"
+        "--threshold",
+        type=float,
+        default=None,
+        help="P(content) needed to keep a line (default: the model's; 0.45 for the bundled one)",
     )
     clean.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")

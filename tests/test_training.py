@@ -179,3 +179,15 @@ def test_training_copies_without_blank_lines():
     assert [c["id"] for c in copies] == [str(k) for k in range(1, len(pages), BLANK_FREE_EVERY)]
     assert copies[0]["lines"] == ["Title", "Body text.", "Share"] and copies[0]["labels"] == [1, 1, 0]
     assert pages[1]["lines"][1] == ""  # the originals are left as they were
+
+
+def test_content_span_copies():
+    from training.data import content_span
+    from training.train import SPAN_EVERY, span_copies
+
+    page = {"lines": ["Menu", "Title", "", "Ad", "Body.", "Footer"], "labels": [0, 1, None, 0, 1, 0]}
+    assert content_span(page)["lines"] == ["Title", "", "Ad", "Body."]
+    assert content_span(page)["labels"] == [1, None, 0, 1]
+    assert content_span({"lines": ["x"], "labels": [0]})["lines"] == ["x"]  # no content: unchanged
+    pages = [{**page, "id": k} for k in range(2 * SPAN_EVERY)]
+    assert [c["id"] for c in span_copies(pages)] == list(range(2, len(pages), SPAN_EVERY))

@@ -81,3 +81,13 @@ def without_blank_lines(page: dict) -> dict:
     """The page as a scraper that drops empty lines gives it; labels stay in step."""
     keep = [i for i, line in enumerate(page["lines"]) if line.strip()]
     return {**page, "lines": [page["lines"][i] for i in keep], "labels": [page["labels"][i] for i in keep]}
+
+
+def content_span(page: dict) -> dict:
+    """The page cut to run from its first to its last content line, as a scraper that
+    takes the article's container gives it (unchanged when no line is content)."""
+    content = [i for i, y in enumerate(page["labels"]) if y == 1]
+    if not content:
+        return page
+    first, last = content[0], content[-1] + 1
+    return {**page, "lines": page["lines"][first:last], "labels": page["labels"][first:last]}

@@ -30,7 +30,7 @@ import numpy as np
 
 import bpclass
 from training.c4rules import c4_labels
-from training.data import evaluation_pages, without_blank_lines
+from training.data import content_span, evaluation_pages, without_blank_lines
 from training.prepare import ALL_SETS, DEFAULT_OUT
 from training.textmetrics import bag_f1
 
@@ -110,12 +110,19 @@ def score_snippets(model, pages: list[dict], threshold=None) -> dict:
 
 
 def evaluate(
-    model, sets=ALL_SETS, prepared: Path = DEFAULT_OUT, trained_on=(), threshold=None, blank_lines=True
+    model,
+    sets=ALL_SETS,
+    prepared: Path = DEFAULT_OUT,
+    trained_on=(),
+    threshold=None,
+    blank_lines=True,
+    span=False,
 ) -> dict:
     """Scores per set (see :func:`score_pages`), plus ``all pages`` pooling every page with a gold text.
 
     ``blank_lines=False`` scores the pages with their blank lines removed, as
-    scrapers that drop empty lines give them.
+    scrapers that drop empty lines give them; ``span=True`` scores them cut to run
+    from their first to their last content line, as an article's container gives them.
     """
     results = {}
     every = []
@@ -123,6 +130,8 @@ def evaluate(
         pages = evaluation_pages(name, prepared, trained_on)
         if not blank_lines:
             pages = [without_blank_lines(p) for p in pages]
+        if span:
+            pages = [content_span(p) for p in pages]
         if not any(p.get("gold") is not None for p in pages):
             continue  # snippet-only sets: see score_snippets
         results[name] = score_pages(model, pages, threshold)
@@ -182,6 +191,9 @@ def parse_args(argv=None):
     parser.add_argument("--sets", nargs="+", default=list(ALL_SETS))
     parser.add_argument("--json", type=Path, default=None, help="also write the scores as JSON here")
     parser.add_argument("--no-blank-lines", action="store_true", help="score the pages with their blank lines removed")
+    parser.add_argument(
+        "--content-span", action="store_true", help="score the pages cut to their first..last content line"
+    )
     return parser.parse_args(argv)
 
 
@@ -194,17 +206,20 @@ def main(argv=None) -> int:
         return 2
     trained_on = tuple(model.metadata_.get("training_data", {}).get("sets", {}))
     try:
-        results = evaluate(model, args.sets, args.prepared, trained_on, blank_lines=not args.no_blank_lines)
+        results = evaluate(
+            model, args.sets, args.prepared, trained_on, blank_lines=not args.no_blank_lines, span=args.content_span
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"model: {args.model or 'bundled default'}; trained on {', '.join(trained_on) or 'unknown sets'}")
     print(f"held out: the test split (by site) of {', '.join(trained_on) or '-'}; every page of the other sets")
-    print("pages with their blank lines removed\n" if args.no_blank_lines else "")
+    forms = ["blank lines removed"] * args.no_blank_lines + ["cut to the content span"] * args.content_span
+    print(f"pages {' and '.join(forms)}\n" if forms else "")
     print(format_table(results))
     print("\nBy language (every page above with a gold text; languages as the sets give or detect them):\n")
     print(format_languages(results))
-    if "trafilatura_eval" in args.sets and not args.no_blank_lines:
+    if "trafilatura_eval" in args.sets and not (args.no_blank_lines or args.content_span):
         try:
             tallies = score_snippets(model, evaluation_pages("trafilatura_eval", args.prepared, trained_on))
         except FileNotFoundError:

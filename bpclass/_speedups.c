@@ -315,6 +315,19 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* Strings made by the old (pre-3.3) C API must be made ready before their data is
+ * read; from Python 3.12 on every string is. */
+static inline int
+ensure_ready(PyObject *text)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    return PyUnicode_READY(text);
+#else
+    (void)text;
+    return 0;
+#endif
+}
+
 /* ------------------------------------------------------ character classes -- */
 
 /* Classes of a character as re sees it: \w, [^\W\d_], \d, \s. */
@@ -1286,6 +1299,8 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_TypeError, "texts must hold str");
             goto done;
         }
+        if (ensure_ready(PyList_GET_ITEM(texts, i)) < 0)
+            goto done;
     }
     prose = PyMem_Malloc(n ? (size_t)n : 1);
     Py_ssize_t *line_end = PyMem_Malloc((n ? (size_t)n : 1) * sizeof(Py_ssize_t));
@@ -1428,6 +1443,8 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
                 PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
                 goto fail;
             }
+            if (ensure_ready(line) < 0)
+                goto fail;
             if (at >= mask.len) {
                 PyErr_SetString(PyExc_ValueError, "non_blank: one flag per line expected");
                 goto fail;

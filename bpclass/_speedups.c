@@ -504,6 +504,19 @@ typedef struct {
     Py_ssize_t n_line_ids, cap_line_ids;
 } Vocab;
 
+/* Resize *array to cap items (its content kept); -1 with MemoryError set on failure. */
+static int
+grow(Py_ssize_t **array, Py_ssize_t cap)
+{
+    Py_ssize_t *bigger = PyMem_Realloc(*array, (size_t)cap * sizeof(Py_ssize_t));
+    if (!bigger) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *array = bigger;
+    return 0;
+}
+
 static void
 vocab_free(Vocab *v)
 {
@@ -579,30 +592,9 @@ vocab_id(Vocab *v, const Py_UCS4 *w, Py_ssize_t n, uint64_t h)
     memcpy(v->pool.data + v->pool.len, w, (size_t)n * sizeof(Py_UCS4));
     if (v->n_ids == v->cap_ids) {
         Py_ssize_t cap = v->cap_ids ? v->cap_ids * 2 : 1024;
-        Py_ssize_t *count = PyMem_Realloc(v->count, (size_t)cap * sizeof(Py_ssize_t));
-        if (!count) {
-            PyErr_NoMemory();
+        if (grow(&v->count, cap) < 0 || grow(&v->last_line, cap) < 0 || grow(&v->start, cap) < 0 ||
+            grow(&v->len, cap) < 0)
             return -1;
-        }
-        v->count = count;
-        Py_ssize_t *last = PyMem_Realloc(v->last_line, (size_t)cap * sizeof(Py_ssize_t));
-        if (!last) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        v->last_line = last;
-        Py_ssize_t *starts = PyMem_Realloc(v->start, (size_t)cap * sizeof(Py_ssize_t));
-        if (!starts) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        v->start = starts;
-        Py_ssize_t *lens = PyMem_Realloc(v->len, (size_t)cap * sizeof(Py_ssize_t));
-        if (!lens) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        v->len = lens;
         v->cap_ids = cap;
     }
     VocabSlot *slot = &v->slots[i];
@@ -623,12 +615,8 @@ vocab_push_line_id(Vocab *v, Py_ssize_t id)
 {
     if (v->n_line_ids == v->cap_line_ids) {
         Py_ssize_t cap = v->cap_line_ids ? v->cap_line_ids * 2 : 4096;
-        Py_ssize_t *ids = PyMem_Realloc(v->line_ids, (size_t)cap * sizeof(Py_ssize_t));
-        if (!ids) {
-            PyErr_NoMemory();
+        if (grow(&v->line_ids, cap) < 0)
             return -1;
-        }
-        v->line_ids = ids;
         v->cap_line_ids = cap;
     }
     v->line_ids[v->n_line_ids++] = id;
@@ -1215,21 +1203,10 @@ scan_line(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scratch *
 
 /* ------------------------------------------------------------- buffers -- */
 
+/* A C-contiguous buffer of `obj` with items of `format` ("l" also takes "q": both
+ * are int64 on some platform), writable if asked. */
 static int
-get_buffer(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, Py_ssize_t n, const char *name)
-{
-    if (PyObject_GetBuffer(obj, view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
-        return -1;
-    if (view->itemsize != itemsize || strcmp(view->format, format) != 0 || view->len != n * itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of format '%s'", name, n, format);
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 0;
-}
-
-static int
-get_ro(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, int writable, const char *name)
+get_view(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, int writable, const char *name)
 {
     if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0)
         return -1;
@@ -1238,6 +1215,37 @@ get_ro(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, 
         PyErr_Format(PyExc_ValueError, "%s: expected items of format '%s'", name, format);
         PyBuffer_Release(view);
         return -1;
+    }
+    return 0;
+}
+
+/* A writable output buffer of exactly n items. */
+static int
+get_output(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, Py_ssize_t n, const char *name)
+{
+    if (get_view(obj, view, format, itemsize, 1, name) < 0)
+        return -1;
+    if (view->len != n * itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items of format '%s'", name, n, format);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* Page bounds: first row of each page, then the number of rows `n`; never decreasing. */
+static int
+check_bounds(const int64_t *bounds, Py_ssize_t n_bounds, Py_ssize_t n, const char *name)
+{
+    if (n_bounds < 1 || bounds[0] != 0 || bounds[n_bounds - 1] != n) {
+        PyErr_Format(PyExc_ValueError, "%s must run from 0 to the number of rows", name);
+        return -1;
+    }
+    for (Py_ssize_t p = 1; p < n_bounds; p++) {
+        if (bounds[p] < bounds[p - 1]) {
+            PyErr_Format(PyExc_ValueError, "%s must not decrease", name);
+            return -1;
+        }
     }
     return 0;
 }
@@ -1264,35 +1272,23 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
     if (!s.cands)
         return NULL;
 
-    if (PyObject_GetBuffer(starts_obj, &starts, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+    if (get_view(starts_obj, &starts, "l", 8, 0, "page_starts") < 0) {
         Py_DECREF(s.cands);
         return NULL;
     }
-    if (starts.itemsize != 8 || (strcmp(starts.format, "q") != 0 && strcmp(starts.format, "l") != 0)) {
-        PyErr_SetString(PyExc_ValueError, "page_starts: expected int64");
-        goto done;
-    }
     Py_ssize_t n_bounds = starts.len / 8;
     const int64_t *bounds = starts.buf;
-    if (n_bounds < 1 || bounds[0] != 0 || bounds[n_bounds - 1] != n) {
-        PyErr_SetString(PyExc_ValueError, "page_starts must run from 0 to len(texts)");
+    if (check_bounds(bounds, n_bounds, n, "page_starts") < 0)
         goto done;
-    }
-    for (Py_ssize_t p = 1; p < n_bounds; p++) {
-        if (bounds[p] < bounds[p - 1]) {
-            PyErr_SetString(PyExc_ValueError, "page_starts must not decrease");
-            goto done;
-        }
-    }
-    if (get_buffer(out_obj, &out, "d", 8, n * N_LINE_FEATURES, "out") < 0)
+    if (get_output(out_obj, &out, "d", 8, n * N_LINE_FEATURES, "out") < 0)
         goto done;
-    if (get_buffer(needs_obj, &needs, "i", 4, n, "needs") < 0)
+    if (get_output(needs_obj, &needs, "i", 4, n, "needs") < 0)
         goto done;
-    if (get_buffer(share_obj, &share, "d", 8, n, "share") < 0)
+    if (get_output(share_obj, &share, "d", 8, n, "share") < 0)
         goto done;
-    if (get_buffer(found_obj, &found, "d", 8, n, "found") < 0)
+    if (get_output(found_obj, &found, "d", 8, n, "found") < 0)
         goto done;
-    if (get_buffer(repeats_obj, &repeats, "d", 8, n, "repeats") < 0)
+    if (get_output(repeats_obj, &repeats, "d", 8, n, "repeats") < 0)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
@@ -1425,7 +1421,7 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &pages, &mask_obj))
         return NULL;
     Py_buffer mask;
-    if (get_ro(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
+    if (get_view(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
         return NULL;
     PyObject *texts = PyList_New(0);
     if (!texts)
@@ -1499,7 +1495,7 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
     int got = 0;
     PyObject *result = NULL;
     for (; got < 8; got++) {
-        if (get_ro(objs[got], &v[got], formats[got], sizes[got], got == 0, names[got]) < 0)
+        if (get_view(objs[got], &v[got], formats[got], sizes[got], got == 0, names[got]) < 0)
             goto done;
     }
     if (v[0].ndim != 2) {
@@ -1517,15 +1513,8 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "one first column per offset and per width expected");
         goto done;
     }
-    if (n_bounds < 1 || bounds[0] != 0 || bounds[n_bounds - 1] != n) {
-        PyErr_SetString(PyExc_ValueError, "bounds must run from 0 to the number of rows");
+    if (check_bounds(bounds, n_bounds, n, "bounds") < 0)
         goto done;
-    }
-    for (Py_ssize_t p = 1; p < n_bounds; p++)
-        if (bounds[p] < bounds[p - 1]) {
-            PyErr_SetString(PyExc_ValueError, "bounds must not decrease");
-            goto done;
-        }
     for (Py_ssize_t j = 0; j < n_src; j++)
         if (src[j] < 0 || src[j] >= nf) {
             PyErr_SetString(PyExc_ValueError, "column out of range");
@@ -1607,7 +1596,7 @@ forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
     int got = 0;
     PyObject *result = NULL;
     for (; got < 5; got++) {
-        if (get_ro(objs[got], &views[got], formats[got], sizes[got], got == 4, names[got]) < 0)
+        if (get_view(objs[got], &views[got], formats[got], sizes[got], got == 4, names[got]) < 0)
             goto done;
     }
     if (n_features <= 0 || views[0].len % (n_features * 8) != 0) {

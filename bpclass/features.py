@@ -293,8 +293,8 @@ def _prose_vocabulary_overlap(texts: list[str], is_prose: np.ndarray) -> tuple[n
 
 FEATURE_INDEX = {name: k for k, name in enumerate(FEATURE_NAMES)}
 _N_LINE = len(LINE_FEATURES)
-_CONTEXT_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in CONTEXT_SOURCES]
-_WINDOW_SOURCE_COLUMNS = [FEATURE_INDEX[name] for name in WINDOW_SOURCES]
+_CONTEXT_SOURCE_COLUMNS = np.array([FEATURE_INDEX[name] for name in CONTEXT_SOURCES], np.int32)
+_WINDOW_SOURCE_COLUMNS = np.array([FEATURE_INDEX[name] for name in WINDOW_SOURCES], np.int32)
 
 # What the compiled scan asks of the patterns, besides the numbers it computes.
 # Bits of ``needs``: search the whole line for these (NEED_* = N_* in _speedups.c).
@@ -405,7 +405,9 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
     return base, share, found, repeats
 
 
+_OFFSETS = np.array(NEIGHBOUR_OFFSETS, np.int32)
 _OFFSET_COLUMNS = np.array([FEATURE_INDEX[f"{CONTEXT_SOURCES[0]}@{o:+d}"] for o in NEIGHBOUR_OFFSETS], np.int32)
+_WIDTHS = np.array(WINDOWS, np.int32)
 _WIDTH_COLUMNS = np.array([FEATURE_INDEX[f"{WINDOW_SOURCES[0]}~{w}"] for w in WINDOWS], np.int32)
 
 
@@ -421,11 +423,11 @@ def _fill_context(X: np.ndarray, bounds: np.ndarray, rank: np.ndarray, n_row: np
         _speedups.fill_context(
             X,
             bounds,
-            np.array(_CONTEXT_SOURCE_COLUMNS, np.int32),
-            np.array(NEIGHBOUR_OFFSETS, np.int32),
+            _CONTEXT_SOURCE_COLUMNS,
+            _OFFSETS,
             _OFFSET_COLUMNS,
-            np.array(_WINDOW_SOURCE_COLUMNS, np.int32),
-            np.array(WINDOWS, np.int32),
+            _WINDOW_SOURCE_COLUMNS,
+            _WIDTHS,
             _WIDTH_COLUMNS,
         )
         return

@@ -104,6 +104,14 @@ PAGE_FEATURES = {
     "share_prose_lines": "share of the page's non-blank lines that are prose lines",
     "share_words_in_prose": "share of the line's content words (3+ letters, no function words) in other prose lines",
     "n_words_in_prose": "log(1 + the line's content words used in the page's other prose lines)",
+    "log_chars_vs_page": "log_chars minus its mean over the page's non-blank lines",
+    "stopwords_vs_page": "share_stopwords minus its mean over the page's non-blank lines",
+    "prose_words_vs_page": "share_words_in_prose minus its mean over the page's non-blank lines",
+    "length_rank": "rank of the line's length among the page's non-blank lines, 0 (shortest) to 1 (longest)",
+    "offset_from_prose": "non-blank lines from the centre of the page's sentence-ending text (weighted by characters), "
+    "over the page's non-blank lines",
+    "prose_chars_before": "share of the characters of the page's sentence-ending lines that come before the middle "
+    "of this line (a page's only such line: 0.5)",
 }
 CONTEXT_SOURCES = (
     "log_chars",
@@ -452,6 +460,40 @@ def _fill_context(X: np.ndarray, bounds: np.ndarray, rank: np.ndarray, n_row: np
         X[:, first : first + len(WINDOW_SOURCES)] = window_sums[width] / window_counts[width][:, None]
 
 
+def _page_mean(values: np.ndarray, row_page: np.ndarray, per_page: np.ndarray) -> np.ndarray:
+    """Each row's page mean of ``values`` (bincount adds in row order: the same in any batch)."""
+    sums = np.bincount(row_page, weights=values, minlength=len(per_page))
+    return (sums / np.maximum(per_page, 1))[row_page]
+
+
+def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
+    """The columns that set a line against the rest of its page."""
+    col = FEATURE_INDEX
+    for name, source in (
+        ("log_chars_vs_page", "log_chars"),
+        ("stopwords_vs_page", "share_stopwords"),
+        ("prose_words_vs_page", "share_words_in_prose"),
+    ):
+        X[:, col[name]] = X[:, col[source]] - _page_mean(X[:, col[source]], row_page, per_page)
+    n_row = per_page[row_page]
+    # Shortest first; equal lengths in line order.
+    order = np.lexsort((chars, row_page))
+    length_rank = np.empty(len(chars))
+    length_rank[order] = np.arange(len(chars)) - bounds[row_page[order]]
+    X[:, col["length_rank"]] = length_rank / np.maximum(n_row - 1, 1)
+    # Characters of sentence-ending lines: integers, so the sums are exact in any batch.
+    weight = chars * (X[:, col["ends_terminal"]] > 0)
+    page_weight = np.bincount(row_page, weights=weight, minlength=len(per_page))
+    centre = np.bincount(row_page, weights=weight * rank, minlength=len(per_page)) / np.maximum(page_weight, 1)
+    X[:, col["offset_from_prose"]] = (rank - centre[row_page]) / np.maximum(n_row, 1)
+    running = np.cumsum(weight)
+    before_page = (running - weight)[bounds[:-1][per_page > 0]]
+    start = np.zeros(len(per_page))
+    start[per_page > 0] = before_page
+    before = running - weight - start[row_page] + weight / 2
+    X[:, col["prose_chars_before"]] = before / np.maximum(page_weight[row_page], 1)
+
+
 def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows of the non-blank lines of many pages, computed together.
 
@@ -548,6 +590,7 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     X[:, col["share_prose_lines"]] = (prose_lines / np.maximum(per_page, 1))[row_page]
     X[:, col["share_words_in_prose"]] = share
     X[:, col["n_words_in_prose"]] = found
+    _page_relative(X, chars, row_page, rank, per_page, bounds)
 
     _fill_context(X, bounds, rank, n_row)
     return X, non_blank

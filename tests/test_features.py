@@ -217,6 +217,49 @@ def test_window_means():
     assert col(lines, "ends_terminal~3").tolist() == pytest.approx([2 / 3] * 3)
 
 
+def test_page_relative_columns():
+    prose = "A sentence of the body that ends here."
+    lines = ["Menu", "", "Headline of it", prose, "short", prose + " And more.", "Final"]
+    chars = np.array([len(line) for line in lines if line])
+    rows = page_features(lines)[[0, 2, 3, 4, 5, 6]]
+    # Each "vs page" column is the line's value minus the page mean: it sums to zero.
+    for name in ("log_chars_vs_page", "stopwords_vs_page", "prose_words_vs_page"):
+        assert rows[:, LINE[name]].sum() == pytest.approx(0.0, abs=1e-12)
+    assert rows[:, LINE["log_chars_vs_page"]] == pytest.approx(np.log1p(chars) - np.log1p(chars).mean())
+    # Shortest 0, longest 1; equal lengths ("short", "Final") in line order.
+    assert rows[:, LINE["length_rank"]].tolist() == pytest.approx([0.0, 0.6, 0.8, 0.2, 1.0, 0.4])
+    # The two sentence lines (ranks 2 and 4) pull the centre between them, nearer the longer one.
+    centre = (2 * len(prose) + 4 * (len(prose) + 10)) / (2 * len(prose) + 10)
+    assert rows[:, LINE["offset_from_prose"]] == pytest.approx((np.arange(6) - centre) / 6)
+    # Sentence characters before the middle of each line: the first sentence line counts half of itself.
+    first, second = len(prose), len(prose) + 10
+    shares = [0, 0, first / 2, first, first + second / 2, first + second]
+    assert rows[:, LINE["prose_chars_before"]] == pytest.approx(np.array(shares) / (first + second))
+
+
+def test_page_relative_columns_without_prose():
+    rows = page_features(["Home", "News"])
+    assert rows[:, LINE["offset_from_prose"]].tolist() == [0.0, 0.5]
+    assert rows[:, LINE["prose_chars_before"]].tolist() == [0.0, 0.0]
+    # A page's only sentence line sits in the middle of its sentence text.
+    rows = page_features(["Home", "The one sentence of the page.", "Footer"])
+    assert rows[:, LINE["prose_chars_before"]].tolist() == [0.0, 0.5, 1.0]
+
+
+def test_a_page_gets_the_same_rows_in_any_batch():
+    from bpclass.features import batch_features
+
+    pages = [
+        ["Menu", "", "A sentence of the body that ends here.", "short"],
+        [],
+        ["x" * 50 + ".", "Home", "y"],
+        ["", "Another page, another sentence.", "Footer"],
+    ]
+    together, _ = batch_features(pages)
+    alone = [batch_features([page])[0] for page in pages]
+    assert np.array_equal(together, np.vstack(alone))
+
+
 def test_huge_line_is_handled_quickly():
     line = "9" * 2_000_000
     row = line_features(line)

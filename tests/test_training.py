@@ -191,3 +191,48 @@ def test_content_span_copies():
     assert content_span({"lines": ["x"], "labels": [0]})["lines"] == ["x"]  # no content: unchanged
     pages = [{**page, "id": k} for k in range(2 * SPAN_EVERY)]
     assert [c["id"] for c in span_copies(pages)] == list(range(2, len(pages), SPAN_EVERY))
+
+
+def test_policy_labels_make_short_datelines_bylines_and_credits_boilerplate():
+    from training.data import with_policy_labels
+
+    long_dated = "On 14 March 2024 the river rose by a metre and the city opened three shelters for the families."
+    page = {
+        "lines": [
+            "Flood in Medan",
+            "",
+            "By Jane Doe",
+            "14 March 2024, 09:27",
+            "Photo: Reuters",
+            long_dated,
+            "The water went down by noon.",
+            "2 hours ago",
+        ],
+        "labels": [1, None, 1, 1, 1, 1, 1, 0],
+    }
+    other = {"lines": ["By the river, life goes on."], "labels": [1]}
+    first, second = with_policy_labels([page, other])
+    # Short dateline, byline and credit -> 0; the long body line with a date stays content.
+    assert first["labels"] == [1, None, 0, 0, 0, 1, 1, 0]
+    assert second["labels"] == [1]  # a sentence that starts with "By" is not a byline
+    assert page["labels"][2] == 1  # the original is left as it was
+
+
+def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
+    import gzip
+    import json
+
+    from training.label_policy import policy_table
+
+    page = {
+        "lines": ["Menu", "Flood in Medan", "By Jane Doe", "14 March 2024", "The river rose by a metre overnight."],
+        "labels": [0, 1, 1, 0, 1],
+        "gold": "Flood in Medan By Jane Doe The river rose by a metre overnight.",
+    }
+    with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(page) + "\n")
+    table = policy_table(["someset", "missing"], tmp_path).split("\n")
+    assert len(table) == 3  # header, rule, one set (a set not prepared is skipped)
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    # headline kept (1 of 1), date dropped (0 of 1), byline kept (1 of 1), no caption
+    assert cells == ["someset", "1", "1.00 (1)", "0.00 (1)", "1.00 (1)", "-"]

@@ -121,7 +121,7 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
             "min_labeler_f1": MIN_LABELER_F1,
             "max_skipped_prose_lines": MAX_SKIPPED_PROSE,
             "labels": "HTML laid out as innerText-like lines, aligned in order with the gold text; "
-            "the title line is content",
+            "the title line is content; short datelines, bylines and credits (no sentence end) are 0",
             "cropped_copies": f"every {CROP_EVERY}rd page also starts at its first content line",
             "blank_free_copies": f"every {BLANK_FREE_EVERY}th page also without its blank lines",
             "span_copies": f"every {SPAN_EVERY}th page also cut to run from its first to its last content line",

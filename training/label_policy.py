@@ -1,0 +1,124 @@
+"""How far the sets' gold texts follow our label policy, measured on their aligned labels.
+
+Our policy: the headline and the body are content; datelines, bylines, captions and
+credits, comments and the rest are boilerplate. The sets disagree on some of these.
+For each kind of line recognised by the features (lines of at most 12 words without a
+sentence end, so that a body sentence that happens to hold a date does not count; the
+same lines ``training.data.with_policy_labels`` makes boilerplate in the training
+pages), this prints the share of such lines that the set's gold text makes content,
+and how many there are:
+
+* headline: the title-like line (2-25 words, no sentence end, no date) nearest above
+  the first content line, or that line itself, within a few lines;
+* date: a short line with an absolute or relative date, or a clock time;
+* byline: a short line that starts like a byline ("By ...");
+* caption: a short line with a photo-credit cue ("Photo:", "Getty Images");
+
+The labels are the aligned ones the training and evaluation use: where a set gives
+the page's title, the aligner has already made its headline line content (see
+``training.align``), so the headline column shows what remains of the disagreement.
+
+The last column is the share of those date, byline and caption lines that a model
+keeps (the bundled one unless ``--model`` names another; every page of each set,
+trained on or not): one policy means about the same low share on every set.
+
+    python -m training.label_policy                 # every prepared set
+    python -m training.label_policy --gold-only     # the gold texts only
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+import bpclass
+from bpclass.features import FEATURE_INDEX, batch_features
+from training.data import POLICY_MAX_WORDS, load_prepared
+from training.prepare import ALL_SETS, DEFAULT_OUT
+
+HEADLINE_REACH = 4
+KINDS = ("headline", "date", "byline", "caption")
+
+
+def _kinds_of_page(page: dict) -> list[tuple[str, int]]:
+    """(kind, line index) for the recognised lines of one page."""
+    lines, labels = page["lines"], page["labels"]
+    X, non_blank = batch_features([lines])
+    rows = [i for i, keep in enumerate(non_blank) if keep]
+    col = FEATURE_INDEX
+    out = []
+    short = math.log1p(POLICY_MAX_WORDS)
+    for r, i in enumerate(rows):
+        x = X[r]
+        if x[col["log_words"]] > short or x[col["ends_terminal"]] or labels[i] is None:
+            continue
+        if x[col["has_date"]] or x[col["has_relative_time"]] or x[col["has_time"]]:
+            out.append(("date", i))
+        if x[col["has_byline"]]:
+            out.append(("byline", i))
+        if x[col["has_caption_cue"]]:
+            out.append(("caption", i))
+    content = [i for i in rows if labels[i] == 1]
+    if content:
+        first = content[0]
+        # The title-like line nearest above the first body line, or the first body line
+        # itself when it looks like a title (the gold kept the headline).
+        candidates = [i for i in rows if i <= first][-HEADLINE_REACH - 1 :]
+        for i in reversed(candidates):
+            x = X[rows.index(i)]
+            words = math.expm1(x[col["log_words"]])
+            if 2 <= words <= 25 and not x[col["ends_terminal"]] and not x[col["has_date"]]:
+                out.append(("headline", i))
+                break
+    return out
+
+
+def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
+    """The table; with a model, also the share of the short dateline, byline and credit
+    lines (all three kinds together) that it keeps."""
+    header = ["set", "pages", *(f"{kind}: gold keeps (lines)" for kind in KINDS)]
+    if model is not None:
+        header.append("date/byline/caption: model keeps")
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name in sets:
+        try:
+            pages = [p for p in load_prepared(name, prepared) if p.get("gold") and p.get("labels")]
+        except FileNotFoundError:
+            continue
+        if not pages:  # snippets only (trafilatura_eval)
+            continue
+        counts = {kind: [0, 0] for kind in KINDS}
+        model_kept = model_seen = 0
+        predicted = model.predict([p["lines"] for p in pages]) if model is not None else [None] * len(pages)
+        for page, labels in zip(pages, predicted):
+            for kind, i in _kinds_of_page(page):
+                counts[kind][0] += page["labels"][i] == 1
+                counts[kind][1] += 1
+                if labels is not None and kind != "headline":
+                    model_kept += int(labels[i])
+                    model_seen += 1
+        cells = [name, str(len(pages))]
+        for kind in KINDS:
+            kept, seen = counts[kind]
+            cells.append(f"{kept / seen:.2f} ({seen})" if seen else "-")
+        if model is not None:
+            cells.append(f"{model_kept / model_seen:.3f}" if model_seen else "-")
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--prepared", default=DEFAULT_OUT)
+    parser.add_argument("--sets", nargs="+", default=list(ALL_SETS))
+    parser.add_argument("--model", help="also the share those lines a model keeps (default: the bundled one)")
+    parser.add_argument("--gold-only", action="store_true", help="the gold texts only, no model")
+    args = parser.parse_args(argv)
+    model = None if args.gold_only else bpclass.load_model(args.model)
+    print(policy_table(args.sets, args.prepared, model))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -236,3 +236,14 @@ def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
     cells = [c.strip() for c in table[2].strip("|").split("|")]
     # headline kept (1 of 1), date dropped (0 of 1), byline kept (1 of 1), no caption
     assert cells == ["someset", "1", "1.00 (1)", "0.00 (1)", "1.00 (1)", "-"]
+
+
+def test_compare_mean_and_standard_error():
+    from training.compare import mean_and_error
+
+    mean, error = mean_and_error([0.1, -0.1, 0.1, -0.1])
+    assert mean == pytest.approx(0.0)
+    assert error == pytest.approx(0.11547 / 2, rel=1e-4)  # stdev / sqrt(4)
+    assert mean_and_error([0.3]) == (0.3, 0.0)
+    with pytest.raises(ValueError):
+        mean_and_error([])

@@ -1,0 +1,89 @@
+"""Compare two model files page by page on the held-out pages: is a change real or noise?
+
+For each set, both models label the same held-out pages; the table shows the mean
+over pages of the difference in token-bag F1 (B minus A) and its standard error.
+A difference within about two standard errors is noise. Pages are those of
+``training.evaluate`` (the test split of the training sets, every page of the others).
+
+    python -m training.compare old.npz bpclass/models/default.npz
+    python -m training.compare old.npz new.npz --sets wcxb_dev dragnet --no-blank-lines
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+
+import bpclass
+from training.data import content_span, evaluation_pages, without_blank_lines
+from training.evaluate import _kept_text
+from training.prepare import ALL_SETS, DEFAULT_OUT
+from training.textmetrics import bag_f1
+
+
+def mean_and_error(differences: list[float]) -> tuple[float, float]:
+    """Mean of the paired differences and its standard error (0 for fewer than two)."""
+    if not differences:
+        raise ValueError("no pages to compare")
+    mean = statistics.fmean(differences)
+    if len(differences) < 2:
+        return mean, 0.0
+    return mean, statistics.stdev(differences) / math.sqrt(len(differences))
+
+
+def page_scores(model, pages: list[dict]) -> list[float]:
+    predicted = model.predict([p["lines"] for p in pages])
+    return [bag_f1(_kept_text(p["lines"], y), p["gold"])[2] for p, y in zip(pages, predicted)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model_a")
+    parser.add_argument("model_b")
+    parser.add_argument("--prepared", default=DEFAULT_OUT)
+    parser.add_argument("--sets", nargs="+", default=[s for s in ALL_SETS if s != "trafilatura_eval"])
+    parser.add_argument("--no-blank-lines", action="store_true", help="score the pages without their blank lines")
+    parser.add_argument("--content-span", action="store_true", help="score the pages cut to their content span")
+    args = parser.parse_args(argv)
+    try:
+        a, b = bpclass.load_model(args.model_a), bpclass.load_model(args.model_b)
+    except (OSError, bpclass.ModelFileError) as error:
+        print(f"cannot compare: {error}", file=sys.stderr)
+        return 2
+    # Both models must have been trained on the same sets for the held-out pages to be the same.
+    trained = tuple(a.metadata_.get("training_data", {}).get("sets", {}))
+    if trained != tuple(b.metadata_.get("training_data", {}).get("sets", {})):
+        print("the two models were trained on different sets: their held-out pages differ", file=sys.stderr)
+        return 2
+    print(f"B minus A, mean bag F1 difference per page (A = {args.model_a}, B = {args.model_b})\n")
+    print("| set | pages | A | B | B - A | standard error |\n|---|---|---|---|---|---|")
+    everything = []
+    for name in args.sets:
+        try:
+            pages = [p for p in evaluation_pages(name, args.prepared, trained_on=trained) if p.get("gold") is not None]
+        except FileNotFoundError:
+            continue
+        if args.no_blank_lines:
+            pages = [without_blank_lines(p) for p in pages]
+        if args.content_span:
+            pages = [content_span(p) for p in pages]
+        if not pages:
+            continue
+        scores_a, scores_b = page_scores(a, pages), page_scores(b, pages)
+        differences = [y - x for x, y in zip(scores_a, scores_b)]
+        everything += differences
+        mean, error = mean_and_error(differences)
+        print(
+            f"| {name} | {len(pages)} | {statistics.fmean(scores_a):.4f} | {statistics.fmean(scores_b):.4f} "
+            f"| {mean:+.4f} | {error:.4f} |"
+        )
+    if everything:
+        mean, error = mean_and_error(everything)
+        print(f"| all pages | {len(everything)} | | | {mean:+.4f} | {error:.4f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

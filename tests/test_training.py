@@ -247,3 +247,29 @@ def test_compare_mean_and_standard_error():
     assert mean_and_error([0.3]) == (0.3, 0.0)
     with pytest.raises(ValueError):
         mean_and_error([])
+
+
+def test_cross_validation_by_site():
+    from training.crossval import Rows, cross_validate, fold_of
+
+    assert fold_of("example.com", 5) == fold_of("example.com", 5)
+    sites = [f"site{k}.org" for k in range(40)]
+    assert {fold_of(s, 2) for s in sites} == {0, 1}
+    body = "The council said on Monday that the new bridge will open to traffic next spring."
+    pages = [
+        {
+            "site": site,
+            "lines": ["Home", "News", "", f"Bridge news {k}", body, "Share", "Copyright 2024"],
+            "labels": [0, 0, None, 1, 1, 0, 0],
+            "gold": f"Bridge news {k} {body}",
+        }
+        for k, site in enumerate(sites[:12])
+    ]
+    fit = Rows(pages, 2)
+    # A page's rows all carry its site's fold.
+    assert fit.fold.tolist() == [fold_of(p["site"], 2) for p in pages for line in p["lines"] if line.strip()]
+    scores = cross_validate(
+        {"max_iter": 20, "min_samples_leaf": 1, "learning_rate": 0.5}, fit, {"held": Rows(pages, 2)}, {}, 2
+    )
+    assert set(scores) == {"held"}
+    assert scores["held"] > 0.9  # every page of this template is learnable from the other fold

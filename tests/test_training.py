@@ -273,3 +273,26 @@ def test_cross_validation_by_site():
     )
     assert set(scores) == {"held"}
     assert scores["held"] > 0.9  # every page of this template is learnable from the other fold
+
+
+def test_evaluate_with_policy_labels(tmp_path):
+    import gzip
+    import json
+
+    from training.evaluate import evaluate
+
+    # The gold keeps the dateline; our policy calls it boilerplate, and the model
+    # (keeping the first line only) drops it.
+    page = {
+        "split": "test",
+        "lines": ["The river rose by a metre overnight.", "14 March 2024"],
+        "labels": [1, 1],
+        "gold": "The river rose by a metre overnight. 14 March 2024",
+        "labeler_f1": 1.0,
+    }
+    with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps(page) + "\n")
+    as_gold = evaluate(_FixedModel(), ["someset"], tmp_path)["someset"]["bpclass"]
+    as_policy = evaluate(_FixedModel(), ["someset"], tmp_path, policy=True)["someset"]["bpclass"]
+    assert as_gold["line_r"] == 0.5 and as_policy["line_r"] == 1.0
+    assert as_gold["bag_f1"] == as_policy["bag_f1"] < 1.0  # the text is still scored against the gold

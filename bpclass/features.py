@@ -476,8 +476,10 @@ def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
     ):
         X[:, col[name]] = X[:, col[source]] - _page_mean(X[:, col[source]], row_page, per_page)
     n_row = per_page[row_page]
-    # Shortest first; equal lengths in line order.
-    order = np.lexsort((chars, row_page))
+    # Shortest first; equal lengths in line order (a stable sort of one integer key:
+    # page, then length; several times faster than lexsort).
+    lengths = chars.astype(np.int64)
+    order = np.argsort(row_page * (int(lengths.max(initial=0)) + 1) + lengths, kind="stable")
     length_rank = np.empty(len(chars))
     length_rank[order] = np.arange(len(chars)) - bounds[row_page[order]]
     X[:, col["length_rank"]] = length_rank / np.maximum(n_row - 1, 1)

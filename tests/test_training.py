@@ -211,7 +211,9 @@ def test_policy_labels_make_short_datelines_bylines_and_credits_boilerplate():
         "labels": [1, None, 1, 1, 1, 1, 1, 0],
     }
     other = {"lines": ["By the river, life goes on."], "labels": [1]}
-    first, second = with_policy_labels([page, other])
+    snippets_only = {"lines": ["By Jane Doe"], "labels": None}
+    first, second, third = with_policy_labels([page, other, snippets_only])
+    assert third is snippets_only
     # Short dateline, byline and credit -> 0; the long body line with a date stays content.
     assert first["labels"] == [1, None, 0, 0, 0, 1, 1, 0]
     assert second["labels"] == [1]  # a sentence that starts with "By" is not a byline

@@ -136,7 +136,7 @@ def evaluate(
             pages = [without_blank_lines(p) for p in pages]
         if span:
             pages = [content_span(p) for p in pages]
-        if policy and any(p.get("labels") for p in pages):
+        if policy:
             pages = with_policy_labels(pages)
         if not any(p.get("gold") is not None for p in pages):
             continue  # snippet-only sets: see score_snippets

@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from bpclass import features as _features
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
-from bpclass.features import FEATURE_NAMES, batch_features
+from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 
 # Lines per feature matrix when predicting (see _proba).
 CHUNK_LINES = 8192
@@ -35,6 +35,8 @@ LOGGER = logging.getLogger(__name__)
 FORMAT_NAME = "bpclass-model"
 FORMAT_VERSION = 1
 DEFAULT_THRESHOLD = 0.5
+# How much each labeled line counts in training (BoilerplateClassifier(line_weight=...)).
+LINE_WEIGHTS = ("words", "uniform")
 DEFAULT_MODEL = "default.npz"
 # A model file larger than this is refused before it is read.
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -127,6 +129,11 @@ class BoilerplateClassifier(BaseEstimator):
     estimator : LineClassifier or None, default=None
         The line-level model to fit on the feature rows; ``None`` means
         ``LineClassifier()`` with its defaults.
+    line_weight : {"words", "uniform"}, default="words"
+        How much each labeled line counts in training: as many words as it has
+        (what a token-based score of the kept text counts; cross-validated by site
+        on the bundled model's data: +0.003 to +0.004 mean bag F1, line F1 no
+        worse), or one each.
 
     Attributes
     ----------
@@ -146,9 +153,10 @@ class BoilerplateClassifier(BaseEstimator):
     [1, 0]
     """
 
-    def __init__(self, threshold=DEFAULT_THRESHOLD, estimator=None):
+    def __init__(self, threshold=DEFAULT_THRESHOLD, estimator=None, line_weight="words"):
         self.threshold = threshold
         self.estimator = estimator
+        self.line_weight = line_weight
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None):
@@ -158,6 +166,8 @@ class BoilerplateClassifier(BaseEstimator):
         ``metadata`` (a JSON-serialisable dict) is stored with the model, e.g. a
         summary of the training data.
         """
+        if self.line_weight not in LINE_WEIGHTS:
+            raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {self.line_weight!r}.")
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
         y_lines = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
@@ -181,8 +191,11 @@ class BoilerplateClassifier(BaseEstimator):
         if set(np.unique(y).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
         estimator = self.estimator if self.estimator is not None else LineClassifier()
+        weight = None
+        if self.line_weight == "words":  # log_words is log(1 + words): the count comes back exactly
+            weight = np.maximum(np.rint(np.expm1(X[:, FEATURE_INDEX["log_words"]])), 1.0)
         LOGGER.info("fitting %s on %d lines", type(estimator).__name__, len(X))
-        self.estimator_ = clone(estimator).fit(X, y)
+        self.estimator_ = clone(estimator).fit(X, y, sample_weight=weight)
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})

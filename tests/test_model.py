@@ -12,7 +12,7 @@ import pytest
 from conftest import line_accuracy
 
 import bpclass
-from bpclass import BoilerplateClassifier, ModelFileError, load_model
+from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
 from bpclass.features import FEATURE_NAMES
 
 PAGE = [
@@ -279,3 +279,26 @@ def test_fit_leaves_the_callers_metadata_alone(example_pages):
     model.fit([p.lines for p in example_pages], [p.labels for p in example_pages], metadata=metadata)
     assert metadata == {"training_data": {"source": "examples"}}
     assert model.metadata_["training_data"]["pages"] == len(example_pages)
+
+
+class _RecordingClassifier(LineClassifier):
+    """A LineClassifier that remembers the sample weights it was fitted with."""
+
+    seen = []
+
+    def fit(self, X, y, sample_weight=None):
+        _RecordingClassifier.seen.append(None if sample_weight is None else np.asarray(sample_weight).tolist())
+        return super().fit(X, y, sample_weight)
+
+
+def test_training_lines_weigh_their_words():
+    pages = [["Big news today", "", "The minister said the plan will start in May.", "Share"]] * 5
+    labels = [[1, None, 1, 0]] * 5
+    estimator = _RecordingClassifier(max_iter=3, min_samples_leaf=1)
+    _RecordingClassifier.seen.clear()
+    BoilerplateClassifier(estimator=estimator).fit(pages, labels)
+    assert _RecordingClassifier.seen[-1] == [3.0, 9.0, 1.0] * 5  # words per labeled line
+    BoilerplateClassifier(estimator=estimator, line_weight="uniform").fit(pages, labels)
+    assert _RecordingClassifier.seen[-1] is None
+    with pytest.raises(ValueError, match="line_weight"):
+        BoilerplateClassifier(estimator=estimator, line_weight="tokens").fit(pages, labels)

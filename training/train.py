@@ -125,6 +125,7 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
             "cropped_copies": f"every {CROP_EVERY}rd page also starts at its first content line",
             "blank_free_copies": f"every {BLANK_FREE_EVERY}th page also without its blank lines",
             "span_copies": f"every {SPAN_EVERY}th page also cut to run from its first to its last content line",
+            "line_weight": "words: each labeled line weighs as many words as it has",
             "seed": SEED,
         },
     }

@@ -191,9 +191,7 @@ class BoilerplateClassifier(BaseEstimator):
         if set(np.unique(y).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
         estimator = self.estimator if self.estimator is not None else LineClassifier()
-        weight = None
-        if self.line_weight == "words":  # log_words is log(1 + words): the count comes back exactly
-            weight = np.maximum(np.rint(np.expm1(X[:, FEATURE_INDEX["log_words"]])), 1.0)
+        weight = line_weights(X, self.line_weight)
         LOGGER.info("fitting %s on %d lines", type(estimator).__name__, len(X))
         self.estimator_ = clone(estimator).fit(X, y, sample_weight=weight)
         self.feature_names_ = FEATURE_NAMES
@@ -260,6 +258,17 @@ class BoilerplateClassifier(BaseEstimator):
         np.savez_compressed(buffer, **arrays)
         with open(path, "wb") as fh:
             fh.write(buffer.getvalue())
+
+
+def line_weights(X: np.ndarray, how: str = "words") -> np.ndarray | None:
+    """Training weights of feature rows: their words (at least 1) for ``"words"``, ``None`` (all
+    alike) for ``"uniform"``."""
+    if how not in LINE_WEIGHTS:
+        raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {how!r}.")
+    if how == "uniform":
+        return None
+    # log_words is log(1 + words): the count comes back exactly.
+    return np.maximum(np.rint(np.expm1(X[:, FEATURE_INDEX["log_words"]])), 1.0)
 
 
 def check_threshold(threshold) -> None:

@@ -2,7 +2,7 @@
 
 The training pages are cut into ``--folds`` groups by site (every page of a site, and
 every training copy of a page, in one group). Each group is scored by a model fitted on
-the others (with the same cropped, blank-free and content-span copies as
+the others (with the same line weights and cropped, blank-free and content-span copies as
 ``training/train.py``), as laid out and without blank lines; every fold model also
 scores the first pages of the dev sets (dragnet, cleaneval, krdwrd_canola), and their
 scores are averaged. Numbers are mean bag F1 over pages. Never touches a test split,
@@ -27,6 +27,7 @@ import numpy as np
 
 from bpclass import LineClassifier
 from bpclass.features import batch_features
+from bpclass.model import line_weights
 from training.data import evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
@@ -70,9 +71,11 @@ def cross_validate(params: dict, fit: Rows, held: dict[str, Rows], dev: dict[str
     """Mean bag F1 per group for one setting (see the module's docstring)."""
     proba = {name: np.zeros(len(rows.X)) for name, rows in held.items()}
     dev_scores: dict[str, list[float]] = {name: [] for name in dev}
+    weight = line_weights(fit.X)
     for f in range(folds):
         train = (fit.labels >= 0) & (fit.fold != f)
-        estimator = LineClassifier(**params).fit(fit.X[train], fit.labels[train])
+        # Lines weigh their words, as in training/train.py.
+        estimator = LineClassifier(**params).fit(fit.X[train], fit.labels[train], sample_weight=weight[train])
         for name, rows in held.items():
             mine = rows.fold == f
             if mine.any():

@@ -22,6 +22,7 @@ import numpy as np
 
 from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.features import batch_features
+from bpclass.model import line_weights
 from training.data import evaluation_pages, training_pages
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
@@ -84,7 +85,7 @@ def main(argv=None) -> int:
         if args.only and name not in args.only:
             continue
         start = time.perf_counter()
-        estimator = LineClassifier(**{**ESTIMATOR_PARAMS, **change}).fit(X, labels)
+        estimator = LineClassifier(**{**ESTIMATOR_PARAMS, **change}).fit(X, labels, sample_weight=line_weights(X))
         seconds = time.perf_counter() - start
         model = BoilerplateClassifier(estimator=LineClassifier())
         model.estimator_, model.feature_names_, model.metadata_ = estimator, None, {}

@@ -466,6 +466,19 @@ def _page_mean(values: np.ndarray, row_page: np.ndarray, per_page: np.ndarray) -
     return (sums / np.maximum(per_page, 1))[row_page]
 
 
+def _sums_before(values: np.ndarray, row_page: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the sum of ``values`` over the rows before it in its page, and its
+    page's total. Exact, whatever the batch, for whole numbers stored as floats."""
+    running = np.cumsum(values)
+    before = running - values
+    filled = bounds[:-1] < bounds[1:]
+    page_start = np.zeros(len(bounds) - 1)
+    page_start[filled] = before[bounds[:-1][filled]]
+    page_total = np.zeros(len(bounds) - 1)
+    page_total[filled] = running[bounds[1:][filled] - 1] - page_start[filled]
+    return before - page_start[row_page], page_total[row_page]
+
+
 def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
     """The columns that set a line against the rest of its page."""
     col = FEATURE_INDEX
@@ -488,12 +501,8 @@ def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
     page_weight = np.bincount(row_page, weights=weight, minlength=len(per_page))
     centre = np.bincount(row_page, weights=weight * rank, minlength=len(per_page)) / np.maximum(page_weight, 1)
     X[:, col["offset_from_prose"]] = (rank - centre[row_page]) / np.maximum(n_row, 1)
-    running = np.cumsum(weight)
-    before_page = (running - weight)[bounds[:-1][per_page > 0]]
-    start = np.zeros(len(per_page))
-    start[per_page > 0] = before_page
-    before = running - weight - start[row_page] + weight / 2
-    X[:, col["prose_chars_before"]] = before / np.maximum(page_weight[row_page], 1)
+    before, total = _sums_before(weight, row_page, bounds)
+    X[:, col["prose_chars_before"]] = (before + weight / 2) / np.maximum(total, 1)
 
 
 def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -570,13 +579,8 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     page_max = np.zeros(n_pages)
     page_max[filled] = np.maximum.reduceat(chars, first)
     X[:, col["chars_vs_page_max"]] = chars / page_max[row_page]
-    # Integer counts as floats: the cumulative sums are exact, whatever the batch.
-    total = np.cumsum(chars)
-    page_total = np.zeros(n_pages)
-    page_total[filled] = np.add.reduceat(chars, first)
-    before_page = np.zeros(n_pages)
-    before_page[filled] = total[first] - chars[first]
-    X[:, col["cum_chars_before"]] = (total - chars - before_page[row_page]) / page_total[row_page]
+    before, total = _sums_before(chars, row_page, bounds)
+    X[:, col["cum_chars_before"]] = before / total
     X[:, col["is_first_line"]] = rank == 0
 
     is_prose = _is_prose(base)

@@ -39,17 +39,28 @@ SKIPPED_PROSE_MIN_WORDS = 25
 # 4-62% before); the price against the sets' own gold texts is in the README
 # ("One label policy").
 POLICY_MAX_WORDS = 12
-POLICY_CUES = ("has_date", "has_relative_time", "has_time", "has_byline", "has_caption_cue")
+POLICY_CUES = {
+    "date": ("has_date", "has_relative_time", "has_time"),
+    "byline": ("has_byline",),
+    "caption": ("has_caption_cue",),
+}
+
+
+def policy_kinds(X: np.ndarray) -> dict[str, np.ndarray]:
+    """For each feature row, per kind of line the policy makes boilerplate: is it one?"""
+    short = X[:, FEATURE_INDEX["log_words"]] <= math.log1p(POLICY_MAX_WORDS)
+    sentence = X[:, FEATURE_INDEX["ends_terminal"]] > 0  # "By then, it was over." is body text
+    candidate = short & ~sentence
+    return {
+        kind: candidate & X[:, [FEATURE_INDEX[name] for name in cues]].any(axis=1) for kind, cues in POLICY_CUES.items()
+    }
 
 
 def policy_boilerplate(pages: list[dict]) -> np.ndarray:
     """For every line of the pages (page after page): a short dateline, byline or credit."""
     X, non_blank = batch_features([p["lines"] for p in pages])
-    cues = X[:, [FEATURE_INDEX[name] for name in POLICY_CUES]].any(axis=1)
-    short = X[:, FEATURE_INDEX["log_words"]] <= math.log1p(POLICY_MAX_WORDS)
-    sentence = X[:, FEATURE_INDEX["ends_terminal"]] > 0  # "By then, it was over." is body text
     out = np.zeros(len(non_blank), dtype=bool)
-    out[non_blank] = cues & short & ~sentence
+    out[non_blank] = np.logical_or.reduce(list(policy_kinds(X).values()))
     return out
 
 

@@ -32,9 +32,11 @@ import argparse
 import math
 import sys
 
+import numpy as np
+
 import bpclass
 from bpclass.features import FEATURE_INDEX, batch_features
-from training.data import POLICY_MAX_WORDS, load_prepared
+from training.data import load_prepared, policy_kinds
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
 HEADLINE_REACH = 4
@@ -48,17 +50,8 @@ def _kinds_of_page(page: dict) -> list[tuple[str, int]]:
     rows = [i for i, keep in enumerate(non_blank) if keep]
     col = FEATURE_INDEX
     out = []
-    short = math.log1p(POLICY_MAX_WORDS)
-    for r, i in enumerate(rows):
-        x = X[r]
-        if x[col["log_words"]] > short or x[col["ends_terminal"]] or labels[i] is None:
-            continue
-        if x[col["has_date"]] or x[col["has_relative_time"]] or x[col["has_time"]]:
-            out.append(("date", i))
-        if x[col["has_byline"]]:
-            out.append(("byline", i))
-        if x[col["has_caption_cue"]]:
-            out.append(("caption", i))
+    for kind, flags in policy_kinds(X).items():
+        out += [(kind, rows[r]) for r in np.flatnonzero(flags).tolist() if labels[rows[r]] is not None]
     content = [i for i in rows if labels[i] == 1]
     if content:
         first = content[0]

@@ -18,9 +18,8 @@ import sys
 
 import bpclass
 from training.data import content_span, evaluation_pages, without_blank_lines
-from training.evaluate import _kept_text
+from training.evaluate import page_bag_f1s
 from training.prepare import ALL_SETS, DEFAULT_OUT
-from training.textmetrics import bag_f1
 
 
 def mean_and_error(differences: list[float]) -> tuple[float, float]:
@@ -31,11 +30,6 @@ def mean_and_error(differences: list[float]) -> tuple[float, float]:
     if len(differences) < 2:
         return mean, 0.0
     return mean, statistics.stdev(differences) / math.sqrt(len(differences))
-
-
-def page_scores(model, pages: list[dict]) -> list[float]:
-    predicted = model.predict([p["lines"] for p in pages])
-    return [bag_f1(_kept_text(p["lines"], y), p["gold"])[2] for p, y in zip(pages, predicted)]
 
 
 def main(argv=None) -> int:
@@ -71,7 +65,7 @@ def main(argv=None) -> int:
             pages = [content_span(p) for p in pages]
         if not pages:
             continue
-        scores_a, scores_b = page_scores(a, pages), page_scores(b, pages)
+        scores_a, scores_b = page_bag_f1s(a, pages), page_bag_f1s(b, pages)
         differences = [y - x for x, y in zip(scores_a, scores_b)]
         everything += differences
         mean, error = mean_and_error(differences)

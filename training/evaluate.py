@@ -60,6 +60,12 @@ def _kept_text(lines: list[str], labels) -> str:
     return "\n".join(line for line, y in zip(lines, labels) if y)
 
 
+def page_bag_f1s(model, pages: list[dict]) -> list[float]:
+    """The bag F1 of each page's kept text against its gold text."""
+    predicted = model.predict([p["lines"] for p in pages])
+    return [bag_f1(_kept_text(p["lines"], y), p["gold"])[2] for p, y in zip(pages, predicted)]
+
+
 def score_pages(model, pages: list[dict], threshold=None) -> dict:
     """Line P/R/F1 and mean bag F1 of bpclass and the baselines on pages with a gold text.
 

@@ -24,9 +24,8 @@ from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.features import batch_features
 from bpclass.model import line_weights
 from training.data import evaluation_pages, training_pages
-from training.evaluate import _kept_text
+from training.evaluate import page_bag_f1s
 from training.prepare import DEFAULT_OUT
-from training.textmetrics import bag_f1
 from training.train import ESTIMATOR_PARAMS, cropped_copies
 
 DEV_SETS = ("dragnet", "cleaneval", "krdwrd_canola")
@@ -56,11 +55,7 @@ def is_validation(page: dict) -> bool:
 
 
 def score(model, groups: dict) -> dict:
-    out = {}
-    for name, pages in groups.items():
-        predicted = model.predict([p["lines"] for p in pages])
-        out[name] = statistics.mean(bag_f1(_kept_text(p["lines"], y), p["gold"])[2] for p, y in zip(pages, predicted))
-    return out
+    return {name: statistics.mean(page_bag_f1s(model, pages)) for name, pages in groups.items()}
 
 
 def main(argv=None) -> int:

@@ -122,6 +122,17 @@ static unsigned char cjk_stop[(CJK_HI - CJK_LO) / 8];
 static Py_UCS4 fold_chars[MAX_FOLD];
 static Py_ssize_t fold_count = 0;
 
+/* PyMem_Realloc to ``count`` items of ``item`` bytes; NULL with MemoryError set on failure
+ * (the old block is then left as it was, for its owner to free). */
+static void *
+resized(void *array, size_t count, size_t item)
+{
+    void *bigger = PyMem_Realloc(array, count * item);
+    if (!bigger)
+        PyErr_NoMemory();
+    return bigger;
+}
+
 static inline int
 is_fold(Py_UCS4 ch)
 {
@@ -186,10 +197,9 @@ word_insert(PyObject *word, int bit, size_t *used)
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         WordSlot *slot = &word_table[i];
         if (slot->len == 0) {
-            Py_UCS4 *pool = PyMem_Realloc(word_pool, (size_t)(word_pool_len + n) * sizeof(Py_UCS4));
+            Py_UCS4 *pool = resized(word_pool, (size_t)(word_pool_len + n), sizeof(Py_UCS4));
             if (!pool) {
                 PyMem_Free(buf);
-                PyErr_NoMemory();
                 return -1;
             }
             word_pool = pool;
@@ -434,11 +444,9 @@ buf_reserve(Buf *b, Py_ssize_t need)
     Py_ssize_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    Py_UCS4 *data = PyMem_Realloc(b->data, (size_t)cap * sizeof(Py_UCS4));
-    if (!data) {
-        PyErr_NoMemory();
+    Py_UCS4 *data = resized(b->data, (size_t)cap, sizeof(Py_UCS4));
+    if (!data)
         return -1;
-    }
     b->data = data;
     b->cap = cap;
     return 0;
@@ -508,11 +516,9 @@ typedef struct {
 static int
 grow(Py_ssize_t **array, Py_ssize_t cap)
 {
-    Py_ssize_t *bigger = PyMem_Realloc(*array, (size_t)cap * sizeof(Py_ssize_t));
-    if (!bigger) {
-        PyErr_NoMemory();
+    Py_ssize_t *bigger = resized(*array, (size_t)cap, sizeof(Py_ssize_t));
+    if (!bigger)
         return -1;
-    }
     *array = bigger;
     return 0;
 }
@@ -911,11 +917,9 @@ add_entry(Scratch *s, Py_ssize_t pos, int what)
 {
     if (s->n_entries == s->cap_entries) {
         Py_ssize_t cap = s->cap_entries ? s->cap_entries * 2 : 64;
-        Entry *e = PyMem_Realloc(s->entries, (size_t)cap * sizeof(Entry));
-        if (!e) {
-            PyErr_NoMemory();
+        Entry *e = resized(s->entries, (size_t)cap, sizeof(Entry));
+        if (!e)
             return -1;
-        }
         s->entries = e;
         s->cap_entries = cap;
     }
@@ -1330,10 +1334,9 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
         size_t size = 16;
         while (size < 2 * (size_t)(hi - lo))
             size <<= 1;
-        Py_ssize_t *grown = PyMem_Realloc(table, size * sizeof(Py_ssize_t));
+        Py_ssize_t *grown = resized(table, size, sizeof(Py_ssize_t));
         if (!grown) {
             PyMem_Free(line_end);
-            PyErr_NoMemory();
             goto done;
         }
         table = grown;

@@ -166,8 +166,7 @@ class BoilerplateClassifier(BaseEstimator):
         ``metadata`` (a JSON-serialisable dict) is stored with the model, e.g. a
         summary of the training data.
         """
-        if self.line_weight not in LINE_WEIGHTS:
-            raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {self.line_weight!r}.")
+        check_line_weight(self.line_weight)  # before the features are computed
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
         y_lines = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
@@ -260,11 +259,16 @@ class BoilerplateClassifier(BaseEstimator):
             fh.write(buffer.getvalue())
 
 
+def check_line_weight(how) -> None:
+    """Raise ValueError unless ``how`` is one of LINE_WEIGHTS."""
+    if how not in LINE_WEIGHTS:
+        raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {how!r}.")
+
+
 def line_weights(X: np.ndarray, how: str = "words") -> np.ndarray | None:
     """Training weights of feature rows: their words (at least 1) for ``"words"``, ``None`` (all
     alike) for ``"uniform"``."""
-    if how not in LINE_WEIGHTS:
-        raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {how!r}.")
+    check_line_weight(how)
     if how == "uniform":
         return None
     # log_words is log(1 + words): the count comes back exactly.

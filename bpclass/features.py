@@ -419,45 +419,54 @@ _WIDTHS = np.array(WINDOWS, np.int32)
 _WIDTH_COLUMNS = np.array([FEATURE_INDEX[f"{WINDOW_SOURCES[0]}~{w}"] for w in WINDOWS], np.int32)
 
 
-def _fill_context(X: np.ndarray, bounds: np.ndarray, rank: np.ndarray, n_row: np.ndarray) -> None:
-    """The neighbour and window columns of X, from its line and page columns.
+def _fill_context(
+    X: np.ndarray,
+    bounds: np.ndarray,
+    rank: np.ndarray,
+    n_row: np.ndarray,
+    sources: np.ndarray = _CONTEXT_SOURCE_COLUMNS,
+    offsets: np.ndarray = _OFFSETS,
+    offset_columns: np.ndarray = _OFFSET_COLUMNS,
+    window_sources: np.ndarray = _WINDOW_SOURCE_COLUMNS,
+    widths: np.ndarray = _WIDTHS,
+    width_columns: np.ndarray = _WIDTH_COLUMNS,
+) -> None:
+    """Neighbour and window columns of X, from other columns of the same rows.
 
-    Neighbour ``offset``: that column of the row ``offset`` rows away in the same
-    page, -1 past its edges. Window ``width``: the mean over the rows of the page at
-    most ``width`` away, summed in order of the offset, so that a page gets the very
-    same numbers in any batch.
+    Neighbour ``offsets[o]``: columns ``offset_columns[o] + j`` get column
+    ``sources[j]`` of the row that many rows away in the same page, -1 past its
+    edges. Window ``widths[w]``: columns ``width_columns[w] + j`` get the mean of
+    column ``window_sources[j]`` over the rows of the page at most that far away,
+    summed in order of the offset, so that a page gets the very same numbers in any
+    batch. The defaults fill the feature columns; the second pass
+    (:mod:`bpclass.context`) fills its own.
     """
     if _speedups is not None:
-        _speedups.fill_context(
-            X,
-            bounds,
-            _CONTEXT_SOURCE_COLUMNS,
-            _OFFSETS,
-            _OFFSET_COLUMNS,
-            _WINDOW_SOURCE_COLUMNS,
-            _WIDTHS,
-            _WIDTH_COLUMNS,
-        )
+        _speedups.fill_context(X, bounds, sources, offsets, offset_columns, window_sources, widths, width_columns)
         return
     n = len(X)
     rows = np.arange(n)
-    sources = X[:, _CONTEXT_SOURCE_COLUMNS]
-    window_sources = X[:, _WINDOW_SOURCE_COLUMNS]
-    window_sums = {width: np.zeros_like(window_sources) for width in WINDOWS}
-    window_counts = {width: np.zeros(n) for width in WINDOWS}
-    for offset in range(-max(WINDOWS), max(WINDOWS) + 1):
+    n_src, n_wsrc = len(sources), len(window_sources)
+    source_values = X[:, sources]
+    window_values = X[:, window_sources]
+    window_sums = {width: np.zeros_like(window_values) for width in widths.tolist()}
+    window_counts = {width: np.zeros(n) for width in widths.tolist()}
+    reach = int(widths.max(initial=0))
+    for offset in range(min(-reach, int(offsets.min(initial=0))), max(reach, int(offsets.max(initial=0))) + 1):
         inside = (rank + offset >= 0) & (rank + offset < n_row)
         source_rows = np.clip(rows + offset, 0, n - 1)
-        if offset in NEIGHBOUR_OFFSETS:
-            first = _OFFSET_COLUMNS[NEIGHBOUR_OFFSETS.index(offset)]
-            X[:, first : first + len(CONTEXT_SOURCES)] = np.where(inside[:, None], sources[source_rows], -1.0)
-        shifted = np.where(inside[:, None], window_sources[source_rows], 0.0)
-        for width in WINDOWS:
+        for o in np.flatnonzero(offsets == offset).tolist():
+            first = int(offset_columns[o])
+            X[:, first : first + n_src] = np.where(inside[:, None], source_values[source_rows], -1.0)
+        if abs(offset) > reach:
+            continue
+        shifted = np.where(inside[:, None], window_values[source_rows], 0.0)
+        for width in widths.tolist():
             if abs(offset) <= width:
                 window_sums[width] += shifted
                 window_counts[width] += inside
-    for width, first in zip(WINDOWS, _WIDTH_COLUMNS):
-        X[:, first : first + len(WINDOW_SOURCES)] = window_sums[width] / window_counts[width][:, None]
+    for width, first in zip(widths.tolist(), width_columns.tolist()):
+        X[:, first : first + n_wsrc] = window_sums[width] / window_counts[width][:, None]
 
 
 def _page_mean(values: np.ndarray, row_page: np.ndarray, per_page: np.ndarray) -> np.ndarray:
@@ -505,22 +514,27 @@ def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
     X[:, col["prose_chars_before"]] = (before + weight / 2) / np.maximum(total, 1)
 
 
-def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows of the non-blank lines of many pages, computed together.
 
     Parameters
     ----------
     pages : list of list of str
         Pages, each a list of lines without newlines.
+    spare_columns : int, default=0
+        Zero columns added after the features (room for the second pass's
+        columns, :mod:`bpclass.context`, without copying the matrix).
 
     Returns
     -------
-    X : ndarray of shape (n_non_blank_lines, len(FEATURE_NAMES))
+    X : ndarray of shape (n_non_blank_lines, len(FEATURE_NAMES) + spare_columns)
         One row per non-blank line, page after page, in line order. A page's rows
         do not depend on the other pages of the batch.
     non_blank : ndarray of bool, shape (total number of lines,)
         Which lines (page after page) have a row in ``X``.
     """
+    if type(spare_columns) is not int or spare_columns < 0:
+        raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]
     n_pages = len(pages)
     page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=n_pages)
@@ -533,7 +547,7 @@ def batch_features(pages: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         texts = [t for t in stripped if t]
         del stripped
     n = len(texts)
-    X = np.zeros((n, len(FEATURE_NAMES)))
+    X = np.zeros((n, len(FEATURE_NAMES) + spare_columns))
     if n == 0:
         return X, non_blank
 

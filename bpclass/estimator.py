@@ -295,6 +295,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
+    def _content_proba(self, X: np.ndarray) -> np.ndarray:
+        """P(class 1) of a binary model for rows that bpclass computed itself: no input
+        checks, and ``X`` may have more columns than the trees read (the second pass's
+        matrix, walked by both forests). Same numbers as ``predict_proba(X)[:, 1]``."""
+        scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0]
+        return 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+
     def predict_proba(self, X):
         """Class probabilities, one column per class in ``classes_`` order."""
         scores = self.decision_function(X)

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import zipfile
+import zlib
 from collections.abc import Hashable, Sequence
 from importlib import resources
 
@@ -25,6 +26,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from bpclass import features as _features
+from bpclass.context import CONTEXT_FEATURE_NAMES, add_context_columns
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 
@@ -33,7 +35,14 @@ CHUNK_LINES = 8192
 LOGGER = logging.getLogger(__name__)
 
 FORMAT_NAME = "bpclass-model"
-FORMAT_VERSION = 1
+# 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); files of
+# format 1 (one forest) are still read.
+FORMAT_VERSION = 2
+OLDEST_FORMAT_VERSION = 1
+CONTEXT_PREFIX = "context_"
+# Groups of pages (by ``fit``'s ``groups``) whose first-pass probabilities the second
+# pass learns from: each group's come from a forest fitted on the other groups.
+CONTEXT_FOLDS = 2
 DEFAULT_THRESHOLD = 0.5
 # How much each labeled line counts in training (BoilerplateClassifier(line_weight=...)).
 LINE_WEIGHTS = ("words", "uniform")
@@ -119,6 +128,89 @@ def _chunks(pages: list[list[str]]):
         start = stop
 
 
+def _rows_per_page(pages: list[list[str]], non_blank: np.ndarray) -> np.ndarray:
+    """How many feature rows (non-blank lines) each page of a batch has."""
+    ends = np.cumsum([len(page) for page in pages], dtype=np.int64)
+    running = np.concatenate([[0], np.cumsum(non_blank, dtype=np.int64)])
+    return np.diff(np.concatenate([[0], running[ends]]))
+
+
+def _group_folds(groups, n_pages: int) -> np.ndarray:
+    """The fold (0 .. CONTEXT_FOLDS - 1) of each page; the pages of a group share one."""
+    if groups is None:
+        groups = range(n_pages)
+    elif isinstance(groups, np.ndarray):
+        groups = groups.tolist()
+    if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence):
+        raise TypeError(f"groups must be a list with one group per page, not {type(groups).__name__}.")
+    elif len(groups) != n_pages:
+        raise ValueError(f"{n_pages} pages but {len(groups)} groups.")
+    for k, group in enumerate(groups):
+        if not isinstance(group, Hashable):
+            raise TypeError(f"group {k} must be hashable (a str or int), not {type(group).__name__}.")
+    # Groups in the order of a hash of their repr (not of the pages), dealt out in turn:
+    # every fold gets a group when there are enough, whatever the order of the pages.
+    names = [repr(group) for group in groups]
+    order = sorted(set(names), key=lambda name: (zlib.crc32(name.encode("utf-8")), name))
+    fold_of = {name: k % CONTEXT_FOLDS for k, name in enumerate(order)}
+    return np.array([fold_of[name] for name in names], dtype=np.int64)
+
+
+def _fit_rows(estimator, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, rows: np.ndarray):
+    """A fresh clone of ``estimator`` fitted on the selected rows."""
+    return clone(estimator).fit(X[rows], y[rows], sample_weight=None if weight is None else weight[rows])
+
+
+def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimator=None):
+    """Fit the first pass and, if ``page_fold`` is given, the second pass on feature rows.
+
+    ``X`` holds the feature rows of whole pages (``per_page`` rows each), ``y`` their
+    labels (-1: not trained on), ``weight`` the rows' weights or None. The second pass
+    (``second_estimator``, else a copy of ``estimator``) learns from ``X`` plus the
+    context columns of out-of-fold first-pass probabilities: the rows of pages in
+    fold k (``page_fold``, one fold per page) are scored by a forest fitted on the
+    other folds. Returns the fitted ``(first, second)``; ``second`` is None without
+    ``page_fold``.
+    """
+    labeled = y >= 0
+    LOGGER.info("fitting %s on %d lines", type(estimator).__name__, int(labeled.sum()))
+    first = _fit_rows(estimator, X, y, weight, labeled)
+    if page_fold is None:
+        return first, None
+    row_fold = np.repeat(page_fold, per_page)
+    first_pass = np.zeros(len(X))
+    for k in range(CONTEXT_FOLDS):
+        mine = row_fold == k
+        rest = labeled & ~mine
+        if not mine.any():
+            continue
+        if set(np.unique(y[rest]).tolist()) != {0, 1}:
+            raise ValueError(
+                "the second pass needs both content and boilerplate lines in each of "
+                f"{CONTEXT_FOLDS} groups of pages; give more pages (or other groups), or "
+                "use second_pass=False."
+            )
+        LOGGER.info("second pass: first-pass probabilities of page group %d of %d", k + 1, CONTEXT_FOLDS)
+        first_pass[mine] = _fit_rows(estimator, X, y, weight, rest)._content_proba(X[mine])
+    X = np.hstack([X, np.zeros((len(X), len(CONTEXT_FEATURE_NAMES)))])
+    add_context_columns(X, first_pass, per_page)
+    second = second_estimator if second_estimator is not None else estimator
+    LOGGER.info("second pass: fitting %s on %d lines", type(second).__name__, int(labeled.sum()))
+    return first, _fit_rows(second, X, y, weight, labeled)
+
+
+def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray) -> np.ndarray:
+    """P(content) of feature rows of whole pages (``per_page`` rows each) by the first
+    pass, then the second if there is one; with a second pass, ``X`` has room for its
+    columns (``spare_columns`` of :func:`~bpclass.features.batch_features`) and they
+    are filled in."""
+    proba = first._content_proba(X)
+    if second is None:
+        return proba
+    add_context_columns(X, proba, per_page)
+    return second._content_proba(X)
+
+
 class BoilerplateClassifier(BaseEstimator):
     """Classify each line of a page as content (1) or boilerplate (0).
 
@@ -134,11 +226,21 @@ class BoilerplateClassifier(BaseEstimator):
         (what a token-based score of the kept text counts; cross-validated by site
         on the bundled model's data: +0.003 to +0.004 mean bag F1, line F1 no
         worse), or one each.
+    second_pass : bool, default=True
+        Fit a second forest that also reads the first forest's probabilities of
+        the lines around each line (:mod:`bpclass.context`). It learns from
+        out-of-fold probabilities (see ``fit``'s ``groups``), so training takes
+        about three times as long; prediction walks both forests.
+    second_estimator : LineClassifier or None, default=None
+        The second pass's line model; ``None`` means the same as ``estimator``.
 
     Attributes
     ----------
     estimator_ : LineClassifier
-        The fitted line-level model.
+        The fitted first-pass model (the line's own and its neighbours' features).
+    context_estimator_ : LineClassifier or None
+        The fitted second pass (features plus first-pass context), or ``None``
+        when ``second_pass`` is False.
     feature_names_ : tuple of str
         The feature columns the model was fitted on.
     metadata_ : dict
@@ -153,51 +255,65 @@ class BoilerplateClassifier(BaseEstimator):
     [1, 0]
     """
 
-    def __init__(self, threshold=DEFAULT_THRESHOLD, estimator=None, line_weight="words"):
+    def __init__(
+        self, threshold=DEFAULT_THRESHOLD, estimator=None, line_weight="words", second_pass=True, second_estimator=None
+    ):
         self.threshold = threshold
         self.estimator = estimator
         self.line_weight = line_weight
+        self.second_pass = second_pass
+        self.second_estimator = second_estimator
 
     # -- training ---------------------------------------------------------------
-    def fit(self, pages, labels, metadata=None):
+    def fit(self, pages, labels, metadata=None, groups=None):
         """Fit on pages (lists of lines) and their labels (0, 1, or None per line).
 
-        Blank lines and lines labeled ``None`` are left out of training.
+        Blank lines and lines labeled ``None`` are left out of training (unlabeled
+        lines still give the second pass their first-pass probabilities).
         ``metadata`` (a JSON-serialisable dict) is stored with the model, e.g. a
-        summary of the training data.
+        summary of the training data. ``groups`` (one hashable per page, e.g. its
+        site) keeps pages of a group together when the second pass's first-pass
+        probabilities are computed out of fold; by default each page is its own group.
         """
         check_line_weight(self.line_weight)  # before the features are computed
+        if not isinstance(self.second_pass, (bool, np.bool_)):
+            raise TypeError(f"second_pass must be True or False, not {self.second_pass!r}.")
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
+        fold = _group_folds(groups, len(pages))
         y_lines = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
         LOGGER.info("computing features of %d pages", len(pages))
-        # Blank lines are never trained on, whatever their label. Only the rows of
-        # labeled lines are kept, chunk by chunk, in one preallocated matrix.
-        X = np.empty((int((y_lines >= 0).sum()), len(FEATURE_NAMES)))
-        y = np.empty(len(X), dtype=np.int64)
-        done = 0
+        # Rows of every non-blank line (the second pass needs the unlabeled ones'
+        # probabilities too); blank lines are never trained on, whatever their label.
+        parts, per_page = [], []
         for first, start, stop in _chunks(pages):
             rows, non_blank = batch_features(pages[start:stop])
-            chunk_y = y_lines[first : first + len(non_blank)][non_blank]
-            keep = chunk_y >= 0
-            n_keep = int(keep.sum())
-            X[done : done + n_keep] = rows[keep]
-            y[done : done + n_keep] = chunk_y[keep]
-            done += n_keep
-        X, y = X[:done], y[:done]
-        if not done:
+            parts.append((rows, y_lines[first : first + len(non_blank)][non_blank]))
+            per_page.append(_rows_per_page(pages[start:stop], non_blank))
+        X = np.concatenate([rows for rows, _ in parts]) if parts else np.zeros((0, len(FEATURE_NAMES)))
+        y = np.concatenate([chunk_y for _, chunk_y in parts]) if parts else np.zeros(0, dtype=np.int64)
+        per_page = np.concatenate(per_page) if per_page else np.zeros(0, dtype=np.int64)
+        del parts
+        labeled = y >= 0
+        if not labeled.any():
             raise ValueError("no labeled non-blank lines to train on.")
-        if set(np.unique(y).tolist()) != {0, 1}:
+        if set(np.unique(y[labeled]).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
         estimator = self.estimator if self.estimator is not None else LineClassifier()
-        weight = line_weights(X, self.line_weight)
-        LOGGER.info("fitting %s on %d lines", type(estimator).__name__, len(X))
-        self.estimator_ = clone(estimator).fit(X, y, sample_weight=weight)
+        self.estimator_, self.context_estimator_ = fit_passes(
+            estimator,
+            X,
+            y,
+            line_weights(X, self.line_weight),
+            per_page,
+            fold if self.second_pass else None,
+            self.second_estimator,
+        )
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})
         self.metadata_["training_data"].setdefault("pages", len(pages))
-        self.metadata_["training_data"].setdefault("lines", len(X))
+        self.metadata_["training_data"].setdefault("lines", int(labeled.sum()))
         return self
 
     # -- prediction -------------------------------------------------------------
@@ -205,15 +321,20 @@ class BoilerplateClassifier(BaseEstimator):
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         pages = _check_pages(pages)
+        second = getattr(self, "context_estimator_", None)
         ends = np.cumsum([len(page) for page in pages])
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
+        spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         for first, start, stop in _chunks(pages):
-            X, chunk_non_blank = batch_features(pages[start:stop])
+            # With a second pass, X has room for its columns: the first forest reads
+            # the feature columns, the second all of them.
+            X, chunk_non_blank = batch_features(pages[start:stop], spare_columns=spare)
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
             if len(X):
-                flat[rows][chunk_non_blank] = self.estimator_.predict_proba(X)[:, 1]
+                per_page = _rows_per_page(pages[start:stop], chunk_non_blank)
+                flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page)
         return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:
@@ -251,7 +372,13 @@ class BoilerplateClassifier(BaseEstimator):
             # How chatty training was is not part of the model.
             "estimator_params": {k: v for k, v in est.get_params().items() if k != "verbose"},
         }
+        second = getattr(self, "context_estimator_", None)
+        metadata["second_pass"] = second is not None
         arrays = {name: est.trees_[name] for name in TREE_ARRAYS}
+        if second is not None:
+            metadata["context_feature_names"] = list(CONTEXT_FEATURE_NAMES)
+            metadata["context_estimator_params"] = {k: v for k, v in second.get_params().items() if k != "verbose"}
+            arrays.update({CONTEXT_PREFIX + name: second.trees_[name] for name in TREE_ARRAYS})
         arrays[_METADATA_KEY] = np.frombuffer(json.dumps(metadata, indent=1).encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
@@ -322,10 +449,11 @@ def _check_metadata(metadata: dict, name: str) -> None:
             f"({metadata.get('bpclass_version')}); this bpclass ({_version()}) reads format "
             f"{FORMAT_VERSION}. Upgrade bpclass."
         )
-    if version < FORMAT_VERSION:
+    if version < OLDEST_FORMAT_VERSION:
         raise ModelFileError(
             f"{name} uses model format {version}, which this bpclass ({_version()}) no longer "
-            f"reads (it reads format {FORMAT_VERSION}). Retrain the model with training/train.py."
+            f"reads (it reads formats {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}). Retrain the "
+            "model with training/train.py."
         )
     names = metadata.get("feature_names")
     if not isinstance(names, list) or not names:
@@ -352,6 +480,14 @@ def _check_metadata(metadata: dict, name: str) -> None:
         check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
+    second_pass = metadata.get("second_pass", False)
+    if not isinstance(second_pass, bool) or (second_pass and version < 2):
+        raise ModelFileError(f"{name}: second_pass must be true or false (format 2 and later); it is {second_pass!r}.")
+    if second_pass and metadata.get("context_feature_names") != list(CONTEXT_FEATURE_NAMES):
+        raise ModelFileError(
+            f"{name}: its second pass reads other context columns than this bpclass ({_version()}); "
+            "retrain it with this version (training/train.py)."
+        )
 
 
 _DTYPES = {
@@ -366,14 +502,15 @@ _DTYPES = {
 }
 
 
-def _check_trees(arrays: dict, name: str) -> dict:
-    """Refuse tree arrays that are inconsistent, out of range, or cyclic."""
-    missing = [key for key in TREE_ARRAYS if key not in arrays]
+def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = len(FEATURE_NAMES)) -> dict:
+    """Refuse tree arrays (those named ``prefix`` + a TREE_ARRAYS name) that are
+    inconsistent, out of range, or cyclic."""
+    missing = [prefix + key for key in TREE_ARRAYS if prefix + key not in arrays]
     if missing:
         raise ModelFileError(f"{name} lacks the arrays {missing}; refused.")
     trees = {}
     for key in TREE_ARRAYS:
-        a = arrays[key]
+        a = arrays[prefix + key]
         if a.ndim != 1 or not np.issubdtype(a.dtype, _DTYPES[key]):
             raise ModelFileError(f"{name}: array {key!r} has the wrong shape or type ({a.dtype}, {a.shape}).")
         trees[key] = a.astype(np.int64 if np.issubdtype(a.dtype, np.integer) else np.float64)
@@ -386,7 +523,7 @@ def _check_trees(arrays: dict, name: str) -> dict:
         raise ModelFileError(f"{name}: tree values are not finite.")
     inner = trees["feature"] >= 0
     idx = np.arange(n_nodes)
-    if (trees["feature"] >= len(FEATURE_NAMES)).any() or (trees["feature"] < -1).any():
+    if (trees["feature"] >= n_features).any() or (trees["feature"] < -1).any():
         raise ModelFileError(f"{name}: a split refers to a feature that does not exist.")
     # Children always come after their parent: this rules out cycles, so
     # prediction is sure to reach a leaf.
@@ -399,21 +536,37 @@ def _check_trees(arrays: dict, name: str) -> dict:
     return trees
 
 
-def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifier:
-    _check_metadata(metadata, name)
-    trees = _check_trees(arrays, name)
-    params = metadata.get("estimator_params") or {}
+def _estimator_from(trees: dict, params, n_features: int) -> LineClassifier:
+    if not isinstance(params, dict):
+        raise ModelFileError(f"estimator parameters must be a JSON object, not {type(params).__name__}.")
     known = LineClassifier().get_params()
     estimator = LineClassifier(**{k: v for k, v in params.items() if k in known})
     estimator.trees_ = trees
     estimator._prepare_walk()
     estimator.classes_ = np.array([0, 1])
-    estimator.n_features_in_ = len(FEATURE_NAMES)
+    estimator.n_features_in_ = n_features
     estimator.n_iter_ = len(trees["roots"])
-    model = BoilerplateClassifier(threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)))
+    return estimator
+
+
+def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifier:
+    _check_metadata(metadata, name)
+    params = metadata.get("estimator_params") or {}
+    estimator = _estimator_from(_check_trees(arrays, name), params, len(FEATURE_NAMES))
+    second = None
+    if metadata.get("second_pass"):
+        n_features = len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+        second_params = metadata.get("context_estimator_params") or params
+        second = _estimator_from(_check_trees(arrays, name, CONTEXT_PREFIX, n_features), second_params, n_features)
+    model = BoilerplateClassifier(
+        threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)), second_pass=second is not None
+    )
     model.estimator_ = estimator
+    model.context_estimator_ = second
     model.feature_names_ = FEATURE_NAMES
-    model.metadata_ = {k: v for k, v in metadata.items() if k not in ("feature_names", "estimator_params")}
+    # What the fitted model holds in its own attributes is not repeated in metadata_.
+    held = ("feature_names", "estimator_params", "context_feature_names", "context_estimator_params")
+    model.metadata_ = {k: v for k, v in metadata.items() if k not in held}
     return model
 
 

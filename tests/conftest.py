@@ -51,3 +51,20 @@ def line_accuracy(model, pages) -> tuple[int, int]:
                 total += 1
                 right += int(y == p)
     return right, total
+
+
+def rewrite_model_file(src, dst, change_meta=None, change_arrays=None):
+    """Copy a model file, changing its metadata and/or arrays on the way (for tests of bad files)."""
+    import json
+
+    import numpy as np
+
+    with np.load(src, allow_pickle=False) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    meta = json.loads(arrays.pop("metadata").tobytes())
+    if change_meta:
+        change_meta(meta)
+    if change_arrays:
+        change_arrays(arrays)
+    arrays["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(dst, **arrays)

@@ -9,10 +9,11 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import line_accuracy
+from conftest import line_accuracy, rewrite_model_file
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
+from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import FEATURE_NAMES
 
 PAGE = [
@@ -105,21 +106,11 @@ def test_saved_metadata_records_what_it_should(small_model, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(archive["metadata"].tobytes())
     assert meta["feature_names"] == list(FEATURE_NAMES)
-    assert meta["format_version"] == 1
+    assert meta["format_version"] == 2
+    assert meta["second_pass"] is True
+    assert meta["context_feature_names"] == list(CONTEXT_FEATURE_NAMES)
     assert meta["training_data"]["pages"] > 0
     assert "scikit-learn" in meta["library_versions"]
-
-
-def _rewrite(src, dst, change_meta=None, change_arrays=None):
-    with np.load(src, allow_pickle=False) as archive:
-        arrays = {k: archive[k] for k in archive.files}
-    meta = json.loads(arrays.pop("metadata").tobytes())
-    if change_meta:
-        change_meta(meta)
-    if change_arrays:
-        change_arrays(arrays)
-    arrays["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    np.savez(dst, **arrays)
 
 
 @pytest.fixture
@@ -131,27 +122,28 @@ def saved(small_model, tmp_path):
 
 def test_mismatched_features_are_refused(saved, tmp_path):
     bad = tmp_path / "bad.npz"
-    _rewrite(saved, bad, lambda m: m.__setitem__("feature_names", m["feature_names"][:-1] + ["not_a_feature"]))
+    renamed = lambda m: m.__setitem__("feature_names", m["feature_names"][:-1] + ["not_a_feature"])  # noqa: E731
+    rewrite_model_file(saved, bad, renamed)
     with pytest.raises(ModelFileError, match="features that do not match"):
         load_model(bad)
-    _rewrite(saved, bad, lambda m: m.__setitem__("feature_names", list(reversed(m["feature_names"]))))
+    rewrite_model_file(saved, bad, lambda m: m.__setitem__("feature_names", list(reversed(m["feature_names"]))))
     with pytest.raises(ModelFileError, match="another order"):
         load_model(bad)
 
 
 def test_missing_features_are_refused(saved, tmp_path):
     bad = tmp_path / "bad.npz"
-    _rewrite(saved, bad, lambda m: m.pop("feature_names"))
+    rewrite_model_file(saved, bad, lambda m: m.pop("feature_names"))
     with pytest.raises(ModelFileError, match="feature names"):
         load_model(bad)
 
 
 def test_other_format_versions_are_refused(saved, tmp_path):
     bad = tmp_path / "bad.npz"
-    _rewrite(saved, bad, lambda m: m.__setitem__("format_version", 99))
+    rewrite_model_file(saved, bad, lambda m: m.__setitem__("format_version", 99))
     with pytest.raises(ModelFileError, match="newer bpclass"):
         load_model(bad)
-    _rewrite(saved, bad, lambda m: m.__setitem__("format_version", 0))
+    rewrite_model_file(saved, bad, lambda m: m.__setitem__("format_version", 0))
     with pytest.raises(ModelFileError, match="no longer"):
         load_model(bad)
 
@@ -163,7 +155,7 @@ def test_cyclic_or_out_of_range_trees_are_refused(saved, tmp_path):
         inner = np.flatnonzero(arrays["feature"] >= 0)[0]
         arrays["left"][inner] = inner  # points back at itself: would never reach a leaf
 
-    _rewrite(saved, bad, change_arrays=cycle)
+    rewrite_model_file(saved, bad, change_arrays=cycle)
     with pytest.raises(ModelFileError, match="cyclic"):
         load_model(bad)
 
@@ -171,7 +163,7 @@ def test_cyclic_or_out_of_range_trees_are_refused(saved, tmp_path):
         inner = np.flatnonzero(arrays["feature"] >= 0)[0]
         arrays["feature"][inner] = 10_000
 
-    _rewrite(saved, bad, change_arrays=far_feature)
+    rewrite_model_file(saved, bad, change_arrays=far_feature)
     with pytest.raises(ModelFileError, match="feature that does not exist"):
         load_model(bad)
 

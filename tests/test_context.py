@@ -1,0 +1,187 @@
+"""The second pass's context columns, and the model that uses them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import rewrite_model_file
+
+from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
+from bpclass.context import CONTEXT_DESCRIPTIONS, CONTEXT_FEATURE_NAMES, context_features
+from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
+from bpclass.model import _group_folds
+
+C = {name: k for k, name in enumerate(CONTEXT_FEATURE_NAMES)}
+
+
+def rows_with_chars(chars: list[int]) -> np.ndarray:
+    X = np.zeros((len(chars), len(FEATURE_NAMES)))
+    X[:, FEATURE_INDEX["log_chars"]] = np.log1p(chars)
+    return X
+
+
+def test_names_are_unique_and_documented():
+    assert len(set(CONTEXT_FEATURE_NAMES)) == len(CONTEXT_FEATURE_NAMES)
+    assert all(CONTEXT_DESCRIPTIONS[name].strip() for name in CONTEXT_FEATURE_NAMES)
+    assert not set(CONTEXT_FEATURE_NAMES) & set(FEATURE_NAMES)
+
+
+def test_columns_on_a_hand_made_batch():
+    # Two pages: four rows, then two.
+    proba = np.array([0.0, 0.5, 1.0, 0.25, 0.75, 0.5])
+    out = context_features(proba, rows_with_chars([10, 30, 60, 100, 1, 3]), np.array([4, 2]))
+    assert out.shape == (6, len(CONTEXT_FEATURE_NAMES))
+    np.testing.assert_array_equal(out[:, C["first_pass"]], proba)
+    # Neighbours never cross into the other page.
+    np.testing.assert_array_equal(out[:, C["first_pass_prev_1"]], [-1, 0.0, 0.5, 1.0, -1, 0.75])
+    np.testing.assert_array_equal(out[:, C["first_pass_next_1"]], [0.5, 1.0, 0.25, -1, 0.5, -1])
+    np.testing.assert_array_equal(out[:, C["first_pass_next_2"]], [1.0, 0.25, -1, -1, -1, -1])
+    np.testing.assert_array_equal(out[:, C["first_pass_prev_2"]], [-1, -1, 0.0, 0.5, -1, -1])
+    # Windows are clipped at the page's ends: row 0 sees rows 0-3 of its page only.
+    np.testing.assert_allclose(out[:, C["first_pass_window_3"]], [0.4375] * 4 + [0.625] * 2)
+    np.testing.assert_allclose(out[:, C["first_pass_page_mean"]], [0.4375] * 4 + [0.625] * 2)
+    np.testing.assert_array_equal(out[:, C["first_pass_page_max"]], [1.0] * 4 + [0.75, 0.75])
+    # Probability-weighted characters: 0, 15, 60, 25 on page one (total 100).
+    np.testing.assert_allclose(out[:4, C["first_pass_text_before"]], [0.0, 0.075, 0.45, 0.875])
+
+
+def test_a_page_gets_the_same_columns_in_any_batch():
+    rng = np.random.default_rng(0)
+    pages = [
+        [f"line {i} of page {k} " * int(rng.integers(1, 9)) for i in range(int(rng.integers(1, 60)))] for k in range(12)
+    ]
+    X, _ = batch_features(pages)
+    per_page = np.array([len(p) for p in pages])
+    proba = rng.random(len(X))
+    together = context_features(proba, X, per_page)
+    bounds = np.concatenate([[0], np.cumsum(per_page)])
+    for k in range(len(pages)):
+        rows = slice(bounds[k], bounds[k + 1])
+        alone = context_features(proba[rows], X[rows], per_page[k : k + 1])
+        np.testing.assert_array_equal(alone, together[rows])  # bit for bit
+
+
+def test_empty_pages_and_wrong_sizes():
+    out = context_features(np.array([0.9]), rows_with_chars([5]), np.array([0, 1, 0]))
+    assert out[0, C["first_pass_prev_1"]] == -1 and out[0, C["first_pass_page_max"]] == 0.9
+    assert context_features(np.zeros(0), rows_with_chars([]), np.array([0, 0])).shape == (0, len(C))
+    with pytest.raises(ValueError, match="rows"):
+        context_features(np.zeros(3), rows_with_chars([1, 2, 3]), np.array([2]))
+
+
+def test_group_folds_keep_groups_together_and_use_every_fold():
+    folds = _group_folds(["a.com", "b.org", "a.com", "c.net", "b.org"], 5)
+    assert folds[0] == folds[2] and folds[1] == folds[4]
+    assert set(folds.tolist()) == {0, 1}
+    assert set(_group_folds(None, 4).tolist()) == {0, 1}
+    # The same groups get the same folds whatever the order of the pages.
+    assert _group_folds(["x", "y", "z"], 3).tolist() == _group_folds(["z", "y", "x"], 3).tolist()[::-1]
+    with pytest.raises(ValueError, match="3 pages but 2 groups"):
+        _group_folds(["a", "b"], 3)
+    with pytest.raises(TypeError, match="one group per page"):
+        _group_folds("ab", 2)
+    with pytest.raises(TypeError, match="hashable"):
+        _group_folds([["a"], ["b"]], 2)
+
+
+@pytest.fixture(scope="module")
+def two_pass(example_pages):
+    pages = example_pages * 2
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=10, min_samples_leaf=2, random_state=0))
+    return model.fit([p.lines for p in pages], [p.labels for p in pages])
+
+
+def test_the_second_pass_reads_the_first(two_pass, example_pages):
+    pages = [p.lines for p in example_pages]
+    X, non_blank = batch_features(pages)
+    first = two_pass.estimator_.predict_proba(X)[:, 1]
+    per_page = np.array([sum(1 for line in p if line.strip()) for p in pages])
+    expected = two_pass.context_estimator_.predict_proba(np.hstack([X, context_features(first, X, per_page)]))[:, 1]
+    got = np.concatenate(two_pass.predict_proba(pages))[non_blank]
+    np.testing.assert_array_equal(got, expected)
+    assert two_pass.context_estimator_.n_features_in_ == len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+
+
+def test_one_pass_when_asked(example_pages):
+    pages = [p.lines for p in example_pages]
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=2), second_pass=False)
+    model.fit(pages, [p.labels for p in example_pages])
+    assert model.context_estimator_ is None
+    X, non_blank = batch_features(pages)
+    np.testing.assert_array_equal(
+        np.concatenate(model.predict_proba(pages))[non_blank], model.estimator_.predict_proba(X)[:, 1]
+    )
+    with pytest.raises(TypeError, match="second_pass"):
+        BoilerplateClassifier(second_pass="yes").fit(pages, [p.labels for p in example_pages])
+
+
+def test_one_group_cannot_feed_the_second_pass(example_pages):
+    pages = [p.lines for p in example_pages]
+    labels = [p.labels for p in example_pages]
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=3, min_samples_leaf=2))
+    with pytest.raises(ValueError, match="second_pass=False"):
+        model.fit(pages, labels, groups=["one site"] * len(pages))
+
+
+def test_groups_decide_which_pages_score_which(example_pages):
+    # Each group's first-pass probabilities come from a forest that never saw it: with
+    # pages of one group repeated, the held-out forest differs from the in-sample one.
+    pages = [p.lines for p in example_pages] * 2
+    labels = [p.labels for p in example_pages] * 2
+    est = LineClassifier(max_iter=5, min_samples_leaf=2, random_state=0)
+    by_page = BoilerplateClassifier(estimator=est).fit(pages, labels)
+    by_copy = BoilerplateClassifier(estimator=est).fit(pages, labels, groups=list(range(len(example_pages))) * 2)
+    np.testing.assert_array_equal(by_page.estimator_.trees_["value"], by_copy.estimator_.trees_["value"])
+    assert not np.array_equal(by_page.context_estimator_.trees_["value"], by_copy.context_estimator_.trees_["value"])
+
+
+def test_file_round_trip_keeps_both_passes(two_pass, example_pages, tmp_path):
+    path = tmp_path / "two.npz"
+    two_pass.save(path)
+    again = load_model(path)
+    assert again.second_pass and again.context_estimator_ is not None
+    pages = [p.lines for p in example_pages]
+    for a, b in zip(again.predict_proba(pages), two_pass.predict_proba(pages)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_format_1_files_load_as_one_pass(example_pages, tmp_path):
+    pages = [p.lines for p in example_pages]
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=2), second_pass=False)
+    model.fit(pages, [p.labels for p in example_pages]).save(tmp_path / "one.npz")
+
+    def as_format_1(meta):
+        meta["format_version"] = 1
+        del meta["second_pass"]
+
+    rewrite_model_file(tmp_path / "one.npz", tmp_path / "old.npz", as_format_1)
+    old = load_model(tmp_path / "old.npz")
+    assert old.context_estimator_ is None and not old.second_pass
+    for a, b in zip(old.predict_proba(pages), model.predict_proba(pages)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bad_second_pass_files_are_refused(two_pass, tmp_path):
+    good = tmp_path / "good.npz"
+    two_pass.save(good)
+    bad = tmp_path / "bad.npz"
+    rewrite_model_file(good, bad, change_arrays=lambda a: a.pop("context_value"))
+    with pytest.raises(ModelFileError, match="context_value"):
+        load_model(bad)
+
+    def far_feature(arrays):
+        inner = np.flatnonzero(arrays["context_feature"] >= 0)[0]
+        arrays["context_feature"][inner] = len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+
+    rewrite_model_file(good, bad, change_arrays=far_feature)
+    with pytest.raises(ModelFileError, match="feature that does not exist"):
+        load_model(bad)
+    rewrite_model_file(good, bad, lambda m: m.__setitem__("context_feature_names", ["first_pass"]))
+    with pytest.raises(ModelFileError, match="context columns"):
+        load_model(bad)
+    rewrite_model_file(good, bad, lambda m: m.__setitem__("second_pass", "yes"))
+    with pytest.raises(ModelFileError, match="second_pass"):
+        load_model(bad)
+    rewrite_model_file(good, bad, lambda m: m.__setitem__("format_version", 1))
+    with pytest.raises(ModelFileError, match="second_pass"):
+        load_model(bad)

@@ -11,10 +11,12 @@ across a site's pages); each timed run starts with an empty cache, so only repea
 within the run's pages help, as in a real corpus run.
 
 bpclass is timed two ways: ``batch`` (``predict`` on batches of pages, as corpus mode
-does) and ``per page`` (one ``predict`` call per page).
+does) and ``per page`` (one ``predict`` call per page). ``--also-model PATH`` times
+another model file (batch) in the same run, e.g. the bundled model before a change.
 
     python -m training.benchmark                     # 600 pages
     python -m training.benchmark --pages 2000 --no-trafilatura
+    python -m training.benchmark --pages 400 --also-model old.npz
 """
 
 from __future__ import annotations
@@ -80,14 +82,32 @@ def timed(fn) -> tuple[float, int]:
     return seconds, peak
 
 
+def _batches(model, line_pages: list[list[str]]):
+    """A function that predicts every page with ``model``, BATCH pages per call."""
+    return lambda: [model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--no-trafilatura", action="store_true", help="skip trafilatura (slow)")
+    parser.add_argument(
+        "--also-model",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also time this model file in batches (e.g. an earlier bundled model); repeatable",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: data folder {args.data} not found (pass --data)", file=sys.stderr)
+        return 2
+    try:
+        others = {f"bpclass (batch, {path.name})": bpclass.load_model(path) for path in args.also_model}
+    except bpclass.ModelFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     pages = load_pages(args.data, args.pages)
     line_pages = [lines for _, lines in pages]
@@ -100,8 +120,9 @@ def main(argv=None) -> int:
     )
 
     systems = {
-        "bpclass (batch)": lambda: [model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)],
+        "bpclass (batch)": _batches(model, line_pages),
         "bpclass (per page)": lambda: [model.predict([lines]) for lines in line_pages],
+        **{name: _batches(other, line_pages) for name, other in others.items()},
         "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],
     }
     if not args.no_trafilatura:

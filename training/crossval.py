@@ -13,11 +13,14 @@ of the single validation split of ``training/tune.py``; a change smaller than th
 
     python -m training.crossval --only default "150 trees, depth 4, rate 0.2"
     python -m training.crossval --seeds 0 1 --dev-pages 100
+    python -m training.crossval --only default --second-pass 0 50   # without and with the second pass
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import statistics
 import sys
 import time
@@ -26,8 +29,9 @@ import zlib
 import numpy as np
 
 from bpclass import LineClassifier
+from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import batch_features
-from bpclass.model import line_weights
+from bpclass.model import _group_folds, fit_passes, line_weights, passes_proba
 from training.data import evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
@@ -55,6 +59,11 @@ class Rows:
         page_fold = np.array([fold_of(p["site"], folds) for p in pages], dtype=np.int64)
         self.fold = np.repeat(page_fold, per_page)
 
+    @functools.cached_property
+    def wide(self) -> np.ndarray:
+        """The rows with room for the second pass's columns."""
+        return np.hstack([self.X, np.zeros((len(self.X), len(CONTEXT_FEATURE_NAMES)))])
+
     def page_scores(self, proba: np.ndarray, which=None) -> list[float]:
         """Bag F1 of each page (or of the pages ``which`` selects) at the threshold."""
         out = []
@@ -67,21 +76,34 @@ class Rows:
         return out
 
 
-def cross_validate(params: dict, fit: Rows, held: dict[str, Rows], dev: dict[str, Rows], folds: int) -> dict:
-    """Mean bag F1 per group for one setting (see the module's docstring)."""
+def _passes_proba(first, second, rows: Rows) -> np.ndarray:
+    return passes_proba(first, second, rows.wide if second is not None else rows.X, np.diff(rows.bounds))
+
+
+def cross_validate(
+    params: dict, fit: Rows, held: dict[str, Rows], dev: dict[str, Rows], folds: int, second_trees: int = 0
+) -> dict:
+    """Mean bag F1 per group for one setting (see the module's docstring); with
+    ``second_trees``, a second pass of that many trees as in training/train.py (its
+    out-of-fold first-pass probabilities from folds by site inside the training part)."""
     proba = {name: np.zeros(len(rows.X)) for name, rows in held.items()}
     dev_scores: dict[str, list[float]] = {name: [] for name in dev}
-    weight = line_weights(fit.X)
+    weight = line_weights(fit.X)  # lines weigh their words, as in training/train.py
+    page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
+    second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
     for f in range(folds):
-        train = (fit.labels >= 0) & (fit.fold != f)
-        # Lines weigh their words, as in training/train.py.
-        estimator = LineClassifier(**params).fit(fit.X[train], fit.labels[train], sample_weight=weight[train])
+        # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.
+        labels = np.where(fit.fold != f, fit.labels, -1)
+        first, second_fitted = fit_passes(
+            LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
+        )
+
         for name, rows in held.items():
             mine = rows.fold == f
             if mine.any():
-                proba[name][mine] = estimator.predict_proba(rows.X[mine])[:, 1]
+                proba[name][mine] = _passes_proba(first, second_fitted, rows)[mine]
         for name, rows in dev.items():
-            dev_scores[name].append(statistics.fmean(rows.page_scores(estimator.predict_proba(rows.X)[:, 1])))
+            dev_scores[name].append(statistics.fmean(rows.page_scores(_passes_proba(first, second_fitted, rows))))
     out = {name: statistics.fmean(rows.page_scores(proba[name])) for name, rows in held.items()}
     out.update({name: statistics.fmean(scores) for name, scores in dev_scores.items()})
     return out
@@ -94,11 +116,21 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="one fit per seed and setting")
     parser.add_argument("--dev-pages", type=int, default=250, help="pages per dev set")
     parser.add_argument(
+        "--second-pass",
+        type=int,
+        nargs="+",
+        default=[0],
+        metavar="TREES",
+        help="trees of the second pass (0: none); one run per value and setting",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
+    if any(trees < 0 for trees in args.second_pass):
+        parser.error("--second-pass takes a number of trees >= 0")
     unknown = sorted(set(args.only or ()) - set(SETTINGS))
     if unknown:
         parser.error(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
@@ -116,15 +148,17 @@ def main(argv=None) -> int:
         f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies); dev sets: "
         + ", ".join(f"{k} {len(v.pages)}" for k, v in dev.items())
     )
-    header = ["setting", "seed", "fit s", *held, *dev, "mean"]
+    header = ["setting", "second pass", "seed", "fit s", *held, *dev, "mean"]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name, change in SETTINGS.items():
         if args.only and name not in args.only:
             continue
-        for seed in args.seeds:
+        for seed, trees in itertools.product(args.seeds, args.second_pass):
             start = time.perf_counter()
-            scores = cross_validate({**ESTIMATOR_PARAMS, **change, "random_state": seed}, fit, held, dev, args.folds)
-            cells = [name, str(seed), f"{time.perf_counter() - start:.0f}", *(f"{v:.4f}" for v in scores.values())]
+            params = {**ESTIMATOR_PARAMS, **change, "random_state": seed}
+            scores = cross_validate(params, fit, held, dev, args.folds, trees)
+            cells = [name, f"{trees} trees" if trees else "none", str(seed), f"{time.perf_counter() - start:.0f}"]
+            cells += [f"{v:.4f}" for v in scores.values()]
             cells.append(f"{statistics.fmean(scores.values()):.4f}")
             print("| " + " | ".join(cells) + " |", flush=True)
     return 0

@@ -1497,6 +1497,7 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
     Py_buffer v[8];
     int got = 0;
     PyObject *result = NULL;
+    double *near = NULL, *wide = NULL; /* the source columns, gathered row after row */
     for (; got < 8; got++) {
         if (get_view(objs[got], &v[got], formats[got], sizes[got], got == 0, names[got]) < 0)
             goto done;
@@ -1538,6 +1539,20 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_ValueError, "column or width out of range");
             goto done;
         }
+    /* Read the source columns once into two small row-major tables: the neighbour
+     * and window loops below then read nearby rows of a few columns from the cache,
+     * not one value per wide row of X. Values and summation order are unchanged. */
+    near = resized(NULL, (size_t)(n * n_src + 1), sizeof(double));
+    wide = near ? resized(NULL, (size_t)(n * n_wsrc + 1), sizeof(double)) : NULL;
+    if (!near || !wide)
+        goto done;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        const double *row = X + r * nf;
+        for (Py_ssize_t j = 0; j < n_src; j++)
+            near[r * n_src + j] = row[src[j]];
+        for (Py_ssize_t j = 0; j < n_wsrc; j++)
+            wide[r * n_wsrc + j] = row[wsrc[j]];
+    }
     for (Py_ssize_t p = 0; p + 1 < n_bounds; p++) {
         Py_ssize_t lo = (Py_ssize_t)bounds[p], hi = (Py_ssize_t)bounds[p + 1];
         for (Py_ssize_t r = lo; r < hi; r++) {
@@ -1546,9 +1561,9 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
                 Py_ssize_t q = r + off[o];
                 double *dst = row + offcol[o];
                 if (q >= lo && q < hi) {
-                    const double *other = X + q * nf;
+                    const double *other = near + q * n_src;
                     for (Py_ssize_t j = 0; j < n_src; j++)
-                        dst[j] = other[src[j]];
+                        dst[j] = other[j];
                 } else {
                     for (Py_ssize_t j = 0; j < n_src; j++)
                         dst[j] = -1.0;
@@ -1561,7 +1576,7 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
                 for (Py_ssize_t j = 0; j < n_wsrc; j++) {
                     double sum = 0.0;
                     for (Py_ssize_t q = a; q <= b; q++)
-                        sum += X[q * nf + wsrc[j]];
+                        sum += wide[q * n_wsrc + j];
                     dst[j] = sum / (double)(b - a + 1);
                 }
             }
@@ -1570,6 +1585,8 @@ fill_context(PyObject *Py_UNUSED(self), PyObject *args)
     result = Py_None;
     Py_INCREF(result);
 done:
+    PyMem_Free(near);
+    PyMem_Free(wide);
     for (int k = 0; k < got; k++)
         PyBuffer_Release(&v[k]);
     return result;

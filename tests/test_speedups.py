@@ -145,6 +145,36 @@ def test_same_scores_from_both_tree_walks(monkeypatch):
 
 
 @native
+def test_same_context_columns(monkeypatch):
+    """The second pass's columns (neighbours, windows up to 30 lines away) both ways."""
+    from bpclass.context import CONTEXT_FEATURE_NAMES, add_context_columns
+
+    rng = np.random.default_rng(1)
+    per_page = rng.integers(0, 120, size=25)
+    n = int(per_page.sum())
+    X = np.zeros((n, len(bpclass.FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)))
+    X[:, features.FEATURE_INDEX["log_chars"]] = np.log1p(rng.integers(1, 400, size=n))
+    proba = rng.random(n)
+
+    def columns():
+        out = X.copy()
+        add_context_columns(out, proba, per_page)
+        return out
+
+    fast, slow = both_ways(monkeypatch, columns)
+    assert_same(fast, slow)
+
+
+@native
+def test_same_predictions_both_ways(monkeypatch, example_pages):
+    """The bundled model end to end (features, both passes) with and without the extension."""
+    model = bpclass.load_model()
+    pages = [p.lines for p in example_pages]
+    fast, slow = both_ways(monkeypatch, lambda: np.concatenate(model.predict_proba(pages)))
+    assert_same(fast, slow)
+
+
+@native
 def test_same_scores_multiclass(monkeypatch):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(600, 5))

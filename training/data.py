@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bpclass.features import FEATURE_INDEX, LINE_FEATURES, batch_features, line_features
+from bpclass.features import LINE_FEATURES, batch_features, line_features
+from bpclass.policy import policy_boilerplate_rows
 from training.prepare import DEFAULT_OUT
 
 LINE_FEATURES_INDEX = {name: k for k, name in enumerate(LINE_FEATURES)}
@@ -33,34 +34,17 @@ SKIPPED_PROSE_MIN_WORDS = 25
 
 # Our label policy calls datelines, bylines and photo credits boilerplate; some gold
 # texts keep them (``python -m training.label_policy``: wcxb_dev keeps about a fifth).
-# In the training pages, a line of at most this many words with a date, relative time
-# or clock time, a byline start or a caption cue, and no sentence end, is labeled 0.
-# The model then keeps under 2% of such lines on every set but turku_text_quality (7.5%;
-# 4-62% before); the price against the sets' own gold texts is in the README
-# ("One label policy").
-POLICY_MAX_WORDS = 12
-POLICY_CUES = {
-    "date": ("has_date", "has_relative_time", "has_time"),
-    "byline": ("has_byline",),
-    "caption": ("has_caption_cue",),
-}
-
-
-def policy_kinds(X: np.ndarray) -> dict[str, np.ndarray]:
-    """For each feature row, per kind of line the policy makes boilerplate: is it one?"""
-    short = X[:, FEATURE_INDEX["log_words"]] <= math.log1p(POLICY_MAX_WORDS)
-    sentence = X[:, FEATURE_INDEX["ends_terminal"]] > 0  # "By then, it was over." is body text
-    candidate = short & ~sentence
-    return {
-        kind: candidate & X[:, [FEATURE_INDEX[name] for name in cues]].any(axis=1) for kind, cues in POLICY_CUES.items()
-    }
+# In the training pages, the lines bpclass.policy picks out are labeled 0. The model
+# then keeps under 2% of such lines on every set but turku_text_quality (7.5%; 4-62%
+# before); the price against the sets' own gold texts is in the README ("One label
+# policy").
 
 
 def policy_boilerplate(pages: list[dict]) -> np.ndarray:
     """For every line of the pages (page after page): a short dateline, byline or credit."""
     X, non_blank = batch_features([p["lines"] for p in pages])
     out = np.zeros(len(non_blank), dtype=bool)
-    out[non_blank] = np.logical_or.reduce(list(policy_kinds(X).values()))
+    out[non_blank] = policy_boilerplate_rows(X)
     return out
 
 

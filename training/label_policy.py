@@ -36,7 +36,8 @@ import numpy as np
 
 import bpclass
 from bpclass.features import FEATURE_INDEX, batch_features
-from training.data import load_prepared, policy_kinds
+from bpclass.policy import policy_kinds
+from training.data import load_prepared
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
 HEADLINE_REACH = 4

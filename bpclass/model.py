@@ -29,6 +29,7 @@ from bpclass import features as _features
 from bpclass.context import CONTEXT_FEATURE_NAMES, add_context_columns
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
+from bpclass.policy import policy_boilerplate_rows
 
 # Lines per feature matrix when predicting (see _proba).
 CHUNK_LINES = 8192
@@ -156,9 +157,9 @@ def _group_folds(groups, n_pages: int) -> np.ndarray:
     return np.array([fold_of[name] for name in names], dtype=np.int64)
 
 
-def _fit_rows(estimator, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, rows: np.ndarray):
-    """A fresh clone of ``estimator`` fitted on the selected rows."""
-    return clone(estimator).fit(X[rows], y[rows], sample_weight=None if weight is None else weight[rows])
+def _fit_rows(estimator, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, rows: np.ndarray, columns=None):
+    """A fresh clone of ``estimator`` fitted on the selected rows (and their first ``columns`` columns)."""
+    return clone(estimator).fit(X[rows, :columns], y[rows], sample_weight=None if weight is None else weight[rows])
 
 
 def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimator=None):
@@ -169,14 +170,20 @@ def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimat
     (``second_estimator``, else a copy of ``estimator``) learns from ``X`` plus the
     context columns of out-of-fold first-pass probabilities: the rows of pages in
     fold k (``page_fold``, one fold per page) are scored by a forest fitted on the
-    other folds. Returns the fitted ``(first, second)``; ``second`` is None without
-    ``page_fold``.
+    other folds (with at most 1/CONTEXT_FOLDS of the estimator's ``max_samples``
+    rows, so that these fits cost about one more). If ``X`` has room for the context
+    columns, they are filled in place. Returns the fitted ``(first, second)``;
+    ``second`` is None without ``page_fold``.
     """
+    n_features = len(FEATURE_NAMES)
     labeled = y >= 0
     LOGGER.info("fitting %s on %d lines", type(estimator).__name__, int(labeled.sum()))
-    first = _fit_rows(estimator, X, y, weight, labeled)
+    first = _fit_rows(estimator, X, y, weight, labeled, n_features)
     if page_fold is None:
         return first, None
+    out_of_fold = clone(estimator)
+    if getattr(out_of_fold, "max_samples", None):
+        out_of_fold.set_params(max_samples=max(1, out_of_fold.max_samples // CONTEXT_FOLDS))
     row_fold = np.repeat(page_fold, per_page)
     first_pass = np.zeros(len(X))
     for k in range(CONTEXT_FOLDS):
@@ -191,8 +198,9 @@ def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimat
                 "use second_pass=False."
             )
         LOGGER.info("second pass: first-pass probabilities of page group %d of %d", k + 1, CONTEXT_FOLDS)
-        first_pass[mine] = _fit_rows(estimator, X, y, weight, rest)._content_proba(X[mine])
-    X = np.hstack([X, np.zeros((len(X), len(CONTEXT_FEATURE_NAMES)))])
+        first_pass[mine] = _fit_rows(out_of_fold, X, y, weight, rest, n_features)._content_proba(X[mine])
+    if X.shape[1] == n_features:
+        X = np.hstack([X, np.zeros((len(X), len(CONTEXT_FEATURE_NAMES)))])
     add_context_columns(X, first_pass, per_page)
     second = second_estimator if second_estimator is not None else estimator
     LOGGER.info("second pass: fitting %s on %d lines", type(second).__name__, int(labeled.sum()))
@@ -203,12 +211,18 @@ def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray) -> np.ndarr
     """P(content) of feature rows of whole pages (``per_page`` rows each) by the first
     pass, then the second if there is one; with a second pass, ``X`` has room for its
     columns (``spare_columns`` of :func:`~bpclass.features.batch_features`) and they
-    are filled in."""
+    are filled in. The policy's own boilerplate lines keep at most their first-pass
+    probability."""
     proba = first._content_proba(X)
     if second is None:
         return proba
     add_context_columns(X, proba, per_page)
-    return second._content_proba(X)
+    revised = second._content_proba(X)
+    # Context may not overrule the label policy: a short dateline, byline or credit
+    # (bpclass.policy) keeps at most its first-pass probability. Without this, the
+    # second pass keeps such lines between kept lines (comment headers, datelines
+    # under a headline) about twice as often as the first (README, "Second pass").
+    return np.where(policy_boilerplate_rows(X), np.minimum(proba, revised), revised)
 
 
 class BoilerplateClassifier(BaseEstimator):
@@ -284,16 +298,20 @@ class BoilerplateClassifier(BaseEstimator):
         y_lines = np.concatenate(label_rows) if label_rows else np.zeros(0, dtype=np.int64)
         LOGGER.info("computing features of %d pages", len(pages))
         # Rows of every non-blank line (the second pass needs the unlabeled ones'
-        # probabilities too); blank lines are never trained on, whatever their label.
-        parts, per_page = [], []
+        # probabilities too), in one matrix with room for the second pass's columns;
+        # blank lines are never trained on, whatever their label.
+        spare = len(CONTEXT_FEATURE_NAMES) if self.second_pass else 0
+        n_rows = sum(1 for page in pages for line in page if line.strip())
+        X = np.zeros((n_rows, len(FEATURE_NAMES) + spare))
+        y = np.empty(n_rows, dtype=np.int64)
+        per_page = np.empty(len(pages), dtype=np.int64)
+        done = 0
         for first, start, stop in _chunks(pages):
             rows, non_blank = batch_features(pages[start:stop])
-            parts.append((rows, y_lines[first : first + len(non_blank)][non_blank]))
-            per_page.append(_rows_per_page(pages[start:stop], non_blank))
-        X = np.concatenate([rows for rows, _ in parts]) if parts else np.zeros((0, len(FEATURE_NAMES)))
-        y = np.concatenate([chunk_y for _, chunk_y in parts]) if parts else np.zeros(0, dtype=np.int64)
-        per_page = np.concatenate(per_page) if per_page else np.zeros(0, dtype=np.int64)
-        del parts
+            X[done : done + len(rows), : len(FEATURE_NAMES)] = rows
+            y[done : done + len(rows)] = y_lines[first : first + len(non_blank)][non_blank]
+            per_page[start:stop] = _rows_per_page(pages[start:stop], non_blank)
+            done += len(rows)
         labeled = y >= 0
         if not labeled.any():
             raise ValueError("no labeled non-blank lines to train on.")
@@ -304,7 +322,7 @@ class BoilerplateClassifier(BaseEstimator):
             estimator,
             X,
             y,
-            line_weights(X, self.line_weight),
+            line_weights(X[:, : len(FEATURE_NAMES)], self.line_weight),
             per_page,
             fold if self.second_pass else None,
             self.second_estimator,

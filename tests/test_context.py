@@ -10,6 +10,7 @@ from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_
 from bpclass.context import CONTEXT_DESCRIPTIONS, CONTEXT_FEATURE_NAMES, context_features
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 from bpclass.model import _group_folds
+from bpclass.policy import policy_boilerplate_rows, policy_kinds
 
 C = {name: k for k, name in enumerate(CONTEXT_FEATURE_NAMES)}
 
@@ -96,9 +97,12 @@ def test_the_second_pass_reads_the_first(two_pass, example_pages):
     X, non_blank = batch_features(pages)
     first = two_pass.estimator_.predict_proba(X)[:, 1]
     per_page = np.array([sum(1 for line in p if line.strip()) for p in pages])
-    expected = two_pass.context_estimator_.predict_proba(np.hstack([X, context_features(first, X, per_page)]))[:, 1]
+    revised = two_pass.context_estimator_.predict_proba(np.hstack([X, context_features(first, X, per_page)]))[:, 1]
+    policy = policy_boilerplate_rows(X)
+    expected = np.where(policy, np.minimum(first, revised), revised)
     got = np.concatenate(two_pass.predict_proba(pages))[non_blank]
     np.testing.assert_array_equal(got, expected)
+    assert policy.any() and (got[policy] <= first[policy]).all()  # context never raises a dateline
     assert two_pass.context_estimator_.n_features_in_ == len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
 
 
@@ -185,3 +189,21 @@ def test_bad_second_pass_files_are_refused(two_pass, tmp_path):
     rewrite_model_file(good, bad, lambda m: m.__setitem__("format_version", 1))
     with pytest.raises(ModelFileError, match="second_pass"):
         load_model(bad)
+
+
+def test_policy_lines():
+    lines = [
+        "Kamis, 14 Maret 2024 - 09:27 WIB",
+        "8 menit yang lalu",
+        "By Sarah Jones",
+        "Photo: Reuters",
+        "The minister said the plan will start in May, two years late.",
+        "Banjir Rendam Ratusan Rumah di Medan",
+        "On 14 March 2024 the river rose by two metres.",  # a date, but a sentence
+    ]
+    X, _ = batch_features([lines])
+    kinds = policy_kinds(X)
+    assert kinds["date"].tolist() == [True, True, False, False, False, False, False]
+    assert kinds["byline"].tolist() == [False, False, True, False, False, False, False]
+    assert kinds["caption"].tolist() == [False, False, False, True, False, False, False]
+    assert policy_boilerplate_rows(X).tolist() == [True, True, True, True, False, False, False]

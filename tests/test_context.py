@@ -189,6 +189,9 @@ def test_bad_second_pass_files_are_refused(two_pass, tmp_path):
     rewrite_model_file(good, bad, lambda m: m.__setitem__("format_version", 1))
     with pytest.raises(ModelFileError, match="second_pass"):
         load_model(bad)
+    rewrite_model_file(good, bad, lambda m: m.__setitem__("context_estimator_params", ["not", "a", "dict"]))
+    with pytest.raises(ModelFileError, match="JSON object"):
+        load_model(bad)
 
 
 def test_policy_lines():

@@ -253,6 +253,7 @@ def test_compare_mean_and_standard_error():
 
 def test_cross_validation_by_site():
     from training.crossval import Rows, cross_validate, fold_of
+    from training.train import THRESHOLD
 
     assert fold_of("example.com", 5) == fold_of("example.com", 5)
     sites = [f"site{k}.org" for k in range(40)]
@@ -270,11 +271,13 @@ def test_cross_validation_by_site():
     fit = Rows(pages, 2)
     # A page's rows all carry its site's fold.
     assert fit.fold.tolist() == [fold_of(p["site"], 2) for p in pages for line in p["lines"] if line.strip()]
-    scores = cross_validate(
-        {"max_iter": 20, "min_samples_leaf": 1, "learning_rate": 0.5}, fit, {"held": Rows(pages, 2)}, {}, 2
-    )
-    assert set(scores) == {"held"}
-    assert scores["held"] > 0.9  # every page of this template is learnable from the other fold
+    params = {"max_iter": 20, "min_samples_leaf": 1, "learning_rate": 0.5}
+    scores = cross_validate(params, fit, {"held": Rows(pages, 2)}, {}, 2)
+    assert list(scores) == [THRESHOLD] and set(scores[THRESHOLD]) == {"held"}
+    assert scores[THRESHOLD]["held"] > 0.9  # every page of this template is learnable from the other fold
+    # With a second pass, at two thresholds: keeping every line (threshold 0) keeps the menus too.
+    both = cross_validate(params, fit, {"held": Rows(pages, 2)}, {}, 2, second_trees=5, thresholds=(0.0, 0.5))
+    assert both[0.5]["held"] > 0.9 and both[0.0]["held"] < both[0.5]["held"]
 
 
 def test_evaluate_with_policy_labels(tmp_path):

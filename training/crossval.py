@@ -64,14 +64,14 @@ class Rows:
         """The rows with room for the second pass's columns."""
         return np.hstack([self.X, np.zeros((len(self.X), len(CONTEXT_FEATURE_NAMES)))])
 
-    def page_scores(self, proba: np.ndarray, which=None) -> list[float]:
+    def page_scores(self, proba: np.ndarray, which=None, threshold: float = THRESHOLD) -> list[float]:
         """Bag F1 of each page (or of the pages ``which`` selects) at the threshold."""
         out = []
         for k, page in enumerate(self.pages):
             if which is not None and not which[k]:
                 continue
             labels = np.zeros(len(page["lines"]), dtype=np.int64)
-            labels[self.non_blank[k]] = proba[self.bounds[k] : self.bounds[k + 1]] >= THRESHOLD
+            labels[self.non_blank[k]] = proba[self.bounds[k] : self.bounds[k + 1]] >= threshold
             out.append(bag_f1(_kept_text(page["lines"], labels), page["gold"])[2])
         return out
 
@@ -81,13 +81,20 @@ def _passes_proba(first, second, rows: Rows) -> np.ndarray:
 
 
 def cross_validate(
-    params: dict, fit: Rows, held: dict[str, Rows], dev: dict[str, Rows], folds: int, second_trees: int = 0
+    params: dict,
+    fit: Rows,
+    held: dict[str, Rows],
+    dev: dict[str, Rows],
+    folds: int,
+    second_trees: int = 0,
+    thresholds=(THRESHOLD,),
 ) -> dict:
-    """Mean bag F1 per group for one setting (see the module's docstring); with
-    ``second_trees``, a second pass of that many trees as in training/train.py (its
-    out-of-fold first-pass probabilities from folds by site inside the training part)."""
+    """Mean bag F1 per group for one setting (see the module's docstring), for each of
+    ``thresholds``; with ``second_trees``, a second pass of that many trees as in
+    training/train.py (its out-of-fold first-pass probabilities from folds by site
+    inside the training part)."""
     proba = {name: np.zeros(len(rows.X)) for name, rows in held.items()}
-    dev_scores: dict[str, list[float]] = {name: [] for name in dev}
+    dev_proba: dict[str, list[np.ndarray]] = {name: [] for name in dev}
     weight = line_weights(fit.X)  # lines weigh their words, as in training/train.py
     page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
     second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
@@ -97,15 +104,18 @@ def cross_validate(
         first, second_fitted = fit_passes(
             LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
         )
-
         for name, rows in held.items():
             mine = rows.fold == f
             if mine.any():
                 proba[name][mine] = _passes_proba(first, second_fitted, rows)[mine]
         for name, rows in dev.items():
-            dev_scores[name].append(statistics.fmean(rows.page_scores(_passes_proba(first, second_fitted, rows))))
-    out = {name: statistics.fmean(rows.page_scores(proba[name])) for name, rows in held.items()}
-    out.update({name: statistics.fmean(scores) for name, scores in dev_scores.items()})
+            dev_proba[name].append(_passes_proba(first, second_fitted, rows))
+    out = {}
+    for t in thresholds:
+        out[t] = {name: statistics.fmean(rows.page_scores(proba[name], threshold=t)) for name, rows in held.items()}
+        # Each fold model scores the dev pages; the mean of their mean scores.
+        for name, rows in dev.items():
+            out[t][name] = statistics.fmean(statistics.fmean(rows.page_scores(p, threshold=t)) for p in dev_proba[name])
     return out
 
 
@@ -124,6 +134,13 @@ def main(argv=None) -> int:
         help="trees of the second pass (0: none); one run per value and setting",
     )
     parser.add_argument(
+        "--thresholds",
+        type=float,
+        nargs="+",
+        default=[THRESHOLD],
+        help=f"score at each of these thresholds (default: the bundled model's {THRESHOLD})",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -131,6 +148,8 @@ def main(argv=None) -> int:
         parser.error("--folds must be at least 2")
     if any(trees < 0 for trees in args.second_pass):
         parser.error("--second-pass takes a number of trees >= 0")
+    if any(not 0.0 <= t <= 1.0 for t in args.thresholds):
+        parser.error("--thresholds must lie between 0 and 1")
     unknown = sorted(set(args.only or ()) - set(SETTINGS))
     if unknown:
         parser.error(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
@@ -148,7 +167,7 @@ def main(argv=None) -> int:
         f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies); dev sets: "
         + ", ".join(f"{k} {len(v.pages)}" for k, v in dev.items())
     )
-    header = ["setting", "second pass", "seed", "fit s", *held, *dev, "mean"]
+    header = ["setting", "second pass", "seed", "threshold", "fit s", *held, *dev, "mean"]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name, change in SETTINGS.items():
         if args.only and name not in args.only:
@@ -156,11 +175,13 @@ def main(argv=None) -> int:
         for seed, trees in itertools.product(args.seeds, args.second_pass):
             start = time.perf_counter()
             params = {**ESTIMATOR_PARAMS, **change, "random_state": seed}
-            scores = cross_validate(params, fit, held, dev, args.folds, trees)
-            cells = [name, f"{trees} trees" if trees else "none", str(seed), f"{time.perf_counter() - start:.0f}"]
-            cells += [f"{v:.4f}" for v in scores.values()]
-            cells.append(f"{statistics.fmean(scores.values()):.4f}")
-            print("| " + " | ".join(cells) + " |", flush=True)
+            results = cross_validate(params, fit, held, dev, args.folds, trees, args.thresholds)
+            seconds = f"{time.perf_counter() - start:.0f}"
+            for threshold, scores in results.items():
+                cells = [name, f"{trees} trees" if trees else "none", str(seed), f"{threshold:g}", seconds]
+                cells += [f"{v:.4f}" for v in scores.values()]
+                cells.append(f"{statistics.fmean(scores.values()):.4f}")
+                print("| " + " | ".join(cells) + " |", flush=True)
     return 0
 
 

@@ -58,6 +58,11 @@ def _export_trees(booster: HistGradientBoostingClassifier) -> dict:
     }
 
 
+def _logistic(scores: np.ndarray) -> np.ndarray:
+    """P(class 1) from a binary model's raw scores (log-odds)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+
+
 # Forests no deeper than this are also laid out as perfect binary trees (below),
 # which the compiled walk descends with no branches; deeper ones are walked node by node.
 MAX_PERFECT_DEPTH = 10
@@ -299,14 +304,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """P(class 1) of a binary model for rows that bpclass computed itself: no input
         checks, and ``X`` may have more columns than the trees read (the second pass's
         matrix, walked by both forests). Same numbers as ``predict_proba(X)[:, 1]``."""
-        scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0]
-        return 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+        return _logistic(raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0])
 
     def predict_proba(self, X):
         """Class probabilities, one column per class in ``classes_`` order."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
-            p = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+            p = _logistic(scores)
             return np.column_stack([1.0 - p, p])
         scores = scores - scores.max(axis=1, keepdims=True)
         e = np.exp(scores)

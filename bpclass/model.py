@@ -211,9 +211,10 @@ def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimat
     return first, _fit_rows(second, X, y, weight, labeled)
 
 
-def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray) -> np.ndarray:
-    """P(content) of feature rows of whole pages (``per_page`` rows each) by the first
-    pass, then the second if there is one; with a second pass, ``X`` has room for its
+def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None) -> np.ndarray:
+    """P(content) of feature rows of whole pages (``per_page`` rows each; only the
+    second pass needs them) by the first pass, then the second if there is one; with a
+    second pass, ``X`` has room for its
     columns (``spare_columns`` of :func:`~bpclass.features.batch_features`) and they
     are filled in. The policy's own boilerplate lines keep at most their first-pass
     probability."""
@@ -355,7 +356,8 @@ class BoilerplateClassifier(BaseEstimator):
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
             if len(X):
-                per_page = _rows_per_page(pages[start:stop], chunk_non_blank)
+                # Rows per page: only the second pass reads them.
+                per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
                 flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page)
         return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
@@ -391,21 +393,26 @@ class BoilerplateClassifier(BaseEstimator):
             "feature_names": list(self.feature_names_),
             "classes": est.classes_.tolist(),
             "threshold": float(self.threshold),
-            # How chatty training was is not part of the model.
-            "estimator_params": {k: v for k, v in est.get_params().items() if k != "verbose"},
+            "estimator_params": _saved_params(est),
         }
         second = getattr(self, "context_estimator_", None)
         metadata["second_pass"] = second is not None
         arrays = {name: est.trees_[name] for name in TREE_ARRAYS}
         if second is not None:
             metadata["context_feature_names"] = list(CONTEXT_FEATURE_NAMES)
-            metadata["context_estimator_params"] = {k: v for k, v in second.get_params().items() if k != "verbose"}
+            metadata["context_estimator_params"] = _saved_params(second)
             arrays.update({CONTEXT_PREFIX + name: second.trees_[name] for name in TREE_ARRAYS})
         arrays[_METADATA_KEY] = np.frombuffer(json.dumps(metadata, indent=1).encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
         with open(path, "wb") as fh:
             fh.write(buffer.getvalue())
+
+
+def _saved_params(estimator) -> dict:
+    """An estimator's parameters as a model file records them (how chatty training
+    was is not part of the model)."""
+    return {k: v for k, v in estimator.get_params().items() if k != "verbose"}
 
 
 def check_line_weight(how) -> None:
@@ -558,9 +565,9 @@ def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = le
     return trees
 
 
-def _estimator_from(trees: dict, params, n_features: int) -> LineClassifier:
+def _estimator_from(trees: dict, params, n_features: int, name: str) -> LineClassifier:
     if not isinstance(params, dict):
-        raise ModelFileError(f"estimator parameters must be a JSON object, not {type(params).__name__}.")
+        raise ModelFileError(f"{name}: estimator parameters must be a JSON object, not {type(params).__name__}.")
     known = LineClassifier().get_params()
     estimator = LineClassifier(**{k: v for k, v in params.items() if k in known})
     estimator.trees_ = trees
@@ -574,12 +581,14 @@ def _estimator_from(trees: dict, params, n_features: int) -> LineClassifier:
 def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifier:
     _check_metadata(metadata, name)
     params = metadata.get("estimator_params") or {}
-    estimator = _estimator_from(_check_trees(arrays, name), params, len(FEATURE_NAMES))
+    estimator = _estimator_from(_check_trees(arrays, name), params, len(FEATURE_NAMES), name)
     second = None
     if metadata.get("second_pass"):
         n_features = len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
         second_params = metadata.get("context_estimator_params") or params
-        second = _estimator_from(_check_trees(arrays, name, CONTEXT_PREFIX, n_features), second_params, n_features)
+        second = _estimator_from(
+            _check_trees(arrays, name, CONTEXT_PREFIX, n_features), second_params, n_features, name
+        )
     model = BoilerplateClassifier(
         threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)), second_pass=second is not None
     )

@@ -13,7 +13,8 @@ of the single validation split of ``training/tune.py``; a change smaller than th
 
     python -m training.crossval --only default "150 trees, depth 4, rate 0.2"
     python -m training.crossval --seeds 0 1 --dev-pages 100
-    python -m training.crossval --only default --second-pass 0 50   # without and with the second pass
+    python -m training.crossval --only default --second-pass 0 30   # without and with the second pass
+    python -m training.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import batch_features
-from bpclass.model import _group_folds, fit_passes, line_weights, passes_proba
+from bpclass.model import _group_folds, _rows_per_page, fit_passes, line_weights, passes_proba
 from training.data import evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
@@ -54,7 +55,7 @@ class Rows:
         self.labels = np.array([-1 if y is None else y for p in pages for y in p["labels"]], dtype=np.int64)[non_blank]
         line_bounds = np.concatenate([[0], np.cumsum([len(p["lines"]) for p in pages])]).astype(np.int64)
         self.non_blank = [non_blank[a:b] for a, b in zip(line_bounds[:-1], line_bounds[1:])]
-        per_page = np.array([int(mask.sum()) for mask in self.non_blank], dtype=np.int64)
+        per_page = _rows_per_page([p["lines"] for p in pages], non_blank)
         self.bounds = np.concatenate([[0], np.cumsum(per_page)])
         page_fold = np.array([fold_of(p["site"], folds) for p in pages], dtype=np.int64)
         self.fold = np.repeat(page_fold, per_page)

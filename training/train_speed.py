@@ -19,7 +19,7 @@ import time
 from bpclass import BoilerplateClassifier, LineClassifier
 from training.data import training_pages
 from training.prepare import DEFAULT_OUT
-from training.train import ESTIMATOR_PARAMS, SECOND_PASS_TREES, SEED
+from training.train import ESTIMATOR_PARAMS, SECOND_PASS_TREES, SEED, second_pass_estimator
 
 
 def main(argv=None) -> int:
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     # As training/train.py fits the bundled model: two passes, folds by site.
     model = BoilerplateClassifier(
         estimator=LineClassifier(**ESTIMATOR_PARAMS),
-        second_estimator=LineClassifier(**{**ESTIMATOR_PARAMS, "max_iter": SECOND_PASS_TREES}),
+        second_estimator=second_pass_estimator(ESTIMATOR_PARAMS),
     )
     # The estimator's own fits, timed apart from BoilerplateClassifier.fit's features.
     fit_seconds = []

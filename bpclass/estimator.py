@@ -207,6 +207,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         Fit on at most this many rows, drawn at random (with ``random_state``) when
         there are more: training time grows with the rows, and depth-limited trees
         gain little from millions of them. ``None``: every row.
+    monotonic_cst : array-like of int or None, default=None
+        One of -1, 0, 1 per column: the output may only fall, move freely, or only
+        rise as that column grows (scikit-learn's ``monotonic_cst``; binary labels
+        only). ``None``: no constraint.
     verbose : int, default=0
         1 prints one line per boosting iteration while fitting (progress).
 
@@ -242,6 +246,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         class_weight=None,
         random_state=0,
         max_samples=None,
+        monotonic_cst=None,
         verbose=0,
     ):
         self.max_iter = max_iter
@@ -253,6 +258,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
         self.max_samples = max_samples
+        self.monotonic_cst = monotonic_cst
         self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
@@ -281,6 +287,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             class_weight=self.class_weight,
             early_stopping=False,
             random_state=self.random_state,
+            monotonic_cst=self.monotonic_cst,
             verbose=self.verbose,
         )
         booster.fit(X, encoded, sample_weight=sample_weight)
@@ -300,11 +307,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
+    def _content_score(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds of class 1 of a binary model for rows that bpclass computed itself:
+        no input checks, and ``X`` may have more columns than the trees read (the second
+        pass's matrix, walked by both forests). Same numbers as ``decision_function(X)``."""
+        return raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0]
+
     def _content_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(class 1) of a binary model for rows that bpclass computed itself: no input
-        checks, and ``X`` may have more columns than the trees read (the second pass's
-        matrix, walked by both forests). Same numbers as ``predict_proba(X)[:, 1]``."""
-        return _logistic(raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0])
+        """P(class 1), as :meth:`_content_score` (same numbers as ``predict_proba(X)[:, 1]``)."""
+        return _logistic(self._content_score(X))
 
     def predict_proba(self, X):
         """Class probabilities, one column per class in ``classes_`` order."""

@@ -30,8 +30,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from bpclass import features as _features
-from bpclass.context import CONTEXT_FEATURE_NAMES, add_context_columns
-from bpclass.estimator import TREE_ARRAYS, LineClassifier
+from bpclass.context import CONTEXT_FEATURE_NAMES, RISING_CONTEXT, add_context_columns
+from bpclass.estimator import TREE_ARRAYS, LineClassifier, _logistic
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 from bpclass.policy import policy_boilerplate_rows
 
@@ -49,6 +49,7 @@ CONTEXT_PREFIX = "context_"
 # pass learns from: each group's come from a forest fitted on the other groups.
 CONTEXT_FOLDS = 2
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_FIRST_PASS_WEIGHT = 0.25
 # How much each labeled line counts in training (BoilerplateClassifier(line_weight=...)).
 LINE_WEIGHTS = ("words", "uniform")
 DEFAULT_MODEL = "default.npz"
@@ -206,23 +207,42 @@ def fit_passes(estimator, X, y, weight, per_page, page_fold=None, second_estimat
     if X.shape[1] == n_features:
         X = np.hstack([X, np.zeros((len(X), len(CONTEXT_FEATURE_NAMES)))])
     add_context_columns(X, first_pass, per_page)
-    second = second_estimator if second_estimator is not None else estimator
+    second = rising_with_context(second_estimator if second_estimator is not None else estimator, n_features)
     LOGGER.info("second pass: fitting %s on %d lines", type(second).__name__, int(labeled.sum()))
     return first, _fit_rows(second, X, y, weight, labeled)
 
 
-def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None) -> np.ndarray:
+def rising_with_context(estimator, n_features: int = len(FEATURE_NAMES)):
+    """The second pass's estimator with its output made to rise with the columns of
+    RISING_CONTEXT (the line's own first-pass probability): a copy whose
+    ``monotonic_cst`` says so. An estimator without that parameter, or with
+    constraints of its own, is returned as it is."""
+    params = estimator.get_params()
+    if "monotonic_cst" not in params or params["monotonic_cst"] is not None:
+        return estimator
+    constraints = [0] * (n_features + len(CONTEXT_FEATURE_NAMES))
+    for name in RISING_CONTEXT:
+        constraints[n_features + CONTEXT_FEATURE_NAMES.index(name)] = 1
+    return clone(estimator).set_params(monotonic_cst=constraints)
+
+
+def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, first_weight: float = 0.0) -> np.ndarray:
     """P(content) of feature rows of whole pages (``per_page`` rows each; only the
     second pass needs them) by the first pass, then the second if there is one; with a
-    second pass, ``X`` has room for its
-    columns (``spare_columns`` of :func:`~bpclass.features.batch_features`) and they
-    are filled in. The policy's own boilerplate lines keep at most their first-pass
+    second pass, ``X`` has room for its columns (``spare_columns`` of
+    :func:`~bpclass.features.batch_features`) and they are filled in. The final
+    log-odds are ``first_weight`` times the first pass's plus the rest times the
+    second's. The policy's own boilerplate lines keep at most their first-pass
     probability."""
-    proba = first._content_proba(X)
+    score = first._content_score(X)
+    proba = _logistic(score)
     if second is None:
         return proba
     add_context_columns(X, proba, per_page)
-    revised = second._content_proba(X)
+    revised = second._content_score(X)
+    if first_weight:
+        revised = first_weight * score + (1.0 - first_weight) * revised
+    revised = _logistic(revised)
     # Context may not overrule the label policy: a short dateline, byline or credit
     # (bpclass.policy) keeps at most its first-pass probability. Without this, the
     # second pass keeps such lines between kept lines (comment headers, datelines
@@ -252,6 +272,14 @@ class BoilerplateClassifier(BaseEstimator):
         about three times as long; prediction walks both forests.
     second_estimator : LineClassifier or None, default=None
         The second pass's line model; ``None`` means the same as ``estimator``.
+        Its output is made to rise with the line's own first-pass probability
+        (``monotonic_cst``, see :func:`rising_with_context`) unless it brings
+        constraints of its own.
+    first_pass_weight : float, default=0.25
+        With a second pass, a line's log-odds are this share of the first pass's
+        plus the rest of the second's (0: the second pass alone, 1: the first).
+        Chosen in cross-validation by site on the bundled model's data (README,
+        "Second pass").
 
     Attributes
     ----------
@@ -275,13 +303,20 @@ class BoilerplateClassifier(BaseEstimator):
     """
 
     def __init__(
-        self, threshold=DEFAULT_THRESHOLD, estimator=None, line_weight="words", second_pass=True, second_estimator=None
+        self,
+        threshold=DEFAULT_THRESHOLD,
+        estimator=None,
+        line_weight="words",
+        second_pass=True,
+        second_estimator=None,
+        first_pass_weight=DEFAULT_FIRST_PASS_WEIGHT,
     ):
         self.threshold = threshold
         self.estimator = estimator
         self.line_weight = line_weight
         self.second_pass = second_pass
         self.second_estimator = second_estimator
+        self.first_pass_weight = first_pass_weight
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None, groups=None):
@@ -295,6 +330,7 @@ class BoilerplateClassifier(BaseEstimator):
         probabilities are computed out of fold; by default each page is its own group.
         """
         check_line_weight(self.line_weight)  # before the features are computed
+        check_first_pass_weight(self.first_pass_weight)
         if not isinstance(self.second_pass, (bool, np.bool_)):
             raise TypeError(f"second_pass must be True or False, not {self.second_pass!r}.")
         pages = _check_pages(pages)
@@ -343,6 +379,7 @@ class BoilerplateClassifier(BaseEstimator):
     def _proba(self, pages) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
+        check_first_pass_weight(self.first_pass_weight)
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
         ends = np.cumsum([len(page) for page in pages])
@@ -358,7 +395,7 @@ class BoilerplateClassifier(BaseEstimator):
             if len(X):
                 # Rows per page: only the second pass reads them.
                 per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
-                flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page)
+                flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight)
         return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:
@@ -400,6 +437,7 @@ class BoilerplateClassifier(BaseEstimator):
         arrays = {name: est.trees_[name] for name in TREE_ARRAYS}
         if second is not None:
             metadata["context_feature_names"] = list(CONTEXT_FEATURE_NAMES)
+            metadata["first_pass_weight"] = float(self.first_pass_weight)
             metadata["context_estimator_params"] = _saved_params(second)
             arrays.update({CONTEXT_PREFIX + name: second.trees_[name] for name in TREE_ARRAYS})
         arrays[_METADATA_KEY] = np.frombuffer(json.dumps(metadata, indent=1).encode("utf-8"), dtype=np.uint8)
@@ -429,6 +467,12 @@ def line_weights(X: np.ndarray, how: str = "words") -> np.ndarray | None:
         return None
     # log_words is log(1 + words): the count comes back exactly.
     return np.maximum(np.rint(np.expm1(X[:, FEATURE_INDEX["log_words"]])), 1.0)
+
+
+def check_first_pass_weight(weight) -> None:
+    """Raise ValueError unless ``weight`` is a number between 0 and 1."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 <= weight <= 1.0:
+        raise ValueError(f"first_pass_weight must be a number between 0 and 1; got {weight!r}.")
 
 
 def check_threshold(threshold) -> None:
@@ -507,6 +551,10 @@ def _check_metadata(metadata: dict, name: str) -> None:
     threshold = metadata.get("threshold", DEFAULT_THRESHOLD)
     try:
         check_threshold(threshold)
+    except ValueError as exc:
+        raise ModelFileError(f"{name}: {exc}") from exc
+    try:
+        check_first_pass_weight(metadata.get("first_pass_weight", 0.0))
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
     second_pass = metadata.get("second_pass", False)
@@ -590,7 +638,10 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
             _check_trees(arrays, name, CONTEXT_PREFIX, n_features), second_params, n_features, name
         )
     model = BoilerplateClassifier(
-        threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)), second_pass=second is not None
+        threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
+        second_pass=second is not None,
+        # Files written before the blend was added used the second pass alone.
+        first_pass_weight=float(metadata.get("first_pass_weight", 0.0)),
     )
     model.estimator_ = estimator
     model.context_estimator_ = second

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import rewrite_model_file
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
 from bpclass.context import CONTEXT_DESCRIPTIONS, CONTEXT_FEATURE_NAMES, context_features
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
-from bpclass.model import _group_folds
+from bpclass.model import _group_folds, passes_proba, rising_with_context
 from bpclass.policy import policy_boilerplate_rows, policy_kinds
 
 C = {name: k for k, name in enumerate(CONTEXT_FEATURE_NAMES)}
@@ -97,13 +99,88 @@ def test_the_second_pass_reads_the_first(two_pass, example_pages):
     X, non_blank = batch_features(pages)
     first = two_pass.estimator_.predict_proba(X)[:, 1]
     per_page = np.array([sum(1 for line in p if line.strip()) for p in pages])
-    revised = two_pass.context_estimator_.predict_proba(np.hstack([X, context_features(first, X, per_page)]))[:, 1]
+    second = two_pass.context_estimator_.decision_function(np.hstack([X, context_features(first, X, per_page)]))
+    # The final log-odds blend both passes' (first_pass_weight, 0.25 by default).
+    w = two_pass.first_pass_weight
+    assert w == 0.25
+    revised = 1.0 / (1.0 + np.exp(-(w * two_pass.estimator_.decision_function(X) + (1 - w) * second)))
     policy = policy_boilerplate_rows(X)
     expected = np.where(policy, np.minimum(first, revised), revised)
     got = np.concatenate(two_pass.predict_proba(pages))[non_blank]
-    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
     assert policy.any() and (got[policy] <= first[policy]).all()  # context never raises a dateline
     assert two_pass.context_estimator_.n_features_in_ == len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+
+
+def test_the_second_pass_only_rises_with_the_first():
+    # Rows whose label falls as the line's own first-pass probability rises: an
+    # unconstrained forest learns that; the second pass's estimator may not.
+    rng = np.random.default_rng(0)
+    n_columns = len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+    own = len(FEATURE_NAMES) + C["first_pass"]
+    X = rng.random((400, n_columns))
+    y = (X[:, own] < 0.5).astype(int)
+    plain = LineClassifier(max_iter=10, min_samples_leaf=2)
+    rising = rising_with_context(plain)
+    assert rising is not plain and plain.monotonic_cst is None
+    assert [k for k, c in enumerate(rising.monotonic_cst) if c] == [own] and rising.monotonic_cst[own] == 1
+    grid = np.repeat(X[:20], 11, axis=0)
+    grid[:, own] = np.tile(np.linspace(0, 1, 11), 20)
+    steps = lambda est: np.diff(est.fit(X, y).predict_proba(grid)[:, 1].reshape(20, 11), axis=1)  # noqa: E731
+    assert (steps(clone(plain)) < 0).any()  # the data would show a missing constraint
+    assert (steps(rising) >= 0).all()
+    # Constraints of the user's own, or an estimator without the parameter, are left alone.
+    own_choice = LineClassifier(monotonic_cst=[0] * n_columns)
+    assert rising_with_context(own_choice) is own_choice
+    other = LogisticRegression()
+    assert rising_with_context(other) is other
+
+
+def test_the_bundled_recipe_constrains_the_second_pass(two_pass):
+    cst = two_pass.context_estimator_.monotonic_cst
+    assert len(cst) == len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
+    assert cst[len(FEATURE_NAMES) + C["first_pass"]] == 1 and sum(map(abs, cst)) == 1
+    assert two_pass.estimator_.monotonic_cst is None
+
+
+def test_first_pass_weight_blends_the_passes(two_pass, example_pages, tmp_path):
+    # Two forests that disagree, on rows with room for the context columns.
+    rng = np.random.default_rng(1)
+    n = len(FEATURE_NAMES)
+    X = np.zeros((300, n + len(CONTEXT_FEATURE_NAMES)))
+    X[:, :n] = rng.random((300, n))
+    first = LineClassifier(max_iter=5, min_samples_leaf=2).fit(X[:, :n], (X[:, 0] > 0.5).astype(int))
+    second = LineClassifier(max_iter=5, min_samples_leaf=2).fit(rng.random(X.shape), (X[:, 1] > 0.5).astype(int))
+    per_page = np.array([100, 200])
+    s1 = first.decision_function(X[:, :n])
+    for w in (0.0, 0.3, 1.0):
+        got = passes_proba(first, second, X, per_page, w)
+        s2 = second.decision_function(X)  # the context columns as passes_proba filled them
+        expected = 1.0 / (1.0 + np.exp(-(w * s1 + (1 - w) * s2)))
+        expected = np.where(policy_boilerplate_rows(X), np.minimum(1.0 / (1.0 + np.exp(-s1)), expected), expected)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    assert not np.allclose(passes_proba(first, second, X, per_page, 0.0), passes_proba(first, second, X, per_page, 1.0))
+    pages = [p.lines for p in example_pages]
+    try:
+        for bad in (-0.1, 1.5, "half", None, True):
+            with pytest.raises(ValueError, match="first_pass_weight"):
+                two_pass.set_params(first_pass_weight=bad).predict_proba(pages)
+    finally:
+        two_pass.set_params(first_pass_weight=0.25)
+    with pytest.raises(ValueError, match="first_pass_weight"):
+        BoilerplateClassifier(first_pass_weight=2).fit(pages, [p.labels for p in example_pages])
+    # The weight travels in the file; a file without one (written before the blend) uses the second pass alone.
+    two_pass.set_params(first_pass_weight=0.25).save(tmp_path / "w.npz")
+    two_pass.set_params(first_pass_weight=0.25)
+    assert load_model(tmp_path / "w.npz").first_pass_weight == 0.25
+    rewrite_model_file(tmp_path / "w.npz", tmp_path / "old.npz", change_meta=lambda m: m.pop("first_pass_weight"))
+    assert load_model(tmp_path / "old.npz").first_pass_weight == 0.0
+    for bad in (1.5, "0.5", None):
+        rewrite_model_file(
+            tmp_path / "w.npz", tmp_path / "bad.npz", change_meta=lambda m, bad=bad: m.update(first_pass_weight=bad)
+        )
+        with pytest.raises(ModelFileError, match="first_pass_weight"):
+            load_model(tmp_path / "bad.npz")
 
 
 def test_one_pass_when_asked(example_pages):

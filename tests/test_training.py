@@ -273,11 +273,22 @@ def test_cross_validation_by_site():
     assert fit.fold.tolist() == [fold_of(p["site"], 2) for p in pages for line in p["lines"] if line.strip()]
     params = {"max_iter": 20, "min_samples_leaf": 1, "learning_rate": 0.5}
     scores = cross_validate(params, fit, {"held": Rows(pages, 2)}, {}, 2)
-    assert list(scores) == [THRESHOLD] and set(scores[THRESHOLD]) == {"held"}
-    assert scores[THRESHOLD]["held"] > 0.9  # every page of this template is learnable from the other fold
-    # With a second pass, at two thresholds: keeping every line (threshold 0) keeps the menus too.
-    both = cross_validate(params, fit, {"held": Rows(pages, 2)}, {}, 2, second_trees=5, thresholds=(0.0, 0.5))
-    assert both[0.5]["held"] > 0.9 and both[0.0]["held"] < both[0.5]["held"]
+    # One pass: nothing to blend, one score per threshold (first-pass weight 0).
+    assert list(scores) == [(0.0, THRESHOLD)] and set(scores[0.0, THRESHOLD]) == {"held"}
+    assert scores[0.0, THRESHOLD]["held"] > 0.9  # every page of this template is learnable from the other fold
+    # With a second pass, at two thresholds and two blends: keeping every line
+    # (threshold 0) keeps the menus too.
+    both = cross_validate(
+        params, fit, {"held": Rows(pages, 2)}, {}, 2, second_trees=5, thresholds=(0.0, 0.5), first_weights=(0.0, 1.0)
+    )
+    assert list(both) == [(0.0, 0.0), (0.0, 0.5), (1.0, 0.0), (1.0, 0.5)]
+    for w in (0.0, 1.0):
+        assert both[w, 0.5]["held"] > 0.9 and both[w, 0.0]["held"] < both[w, 0.5]["held"]
+    # All the weight on the first pass scores as one pass does.
+    assert (
+        both[1.0, 0.5]["held"]
+        == cross_validate(params, fit, {"held": Rows(pages, 2)}, {}, 2, thresholds=(0.5,))[0.0, 0.5]["held"]
+    )
 
 
 def test_evaluate_with_policy_labels(tmp_path):

@@ -3,7 +3,8 @@
 The training pages are cut into ``--folds`` groups by site (every page of a site, and
 every training copy of a page, in one group). Each group is scored by a model fitted on
 the others (with the same line weights and cropped, blank-free and content-span copies as
-``training/train.py``), as laid out and without blank lines; every fold model also
+``training/train.py``), as laid out and without blank lines; with
+``--content-span`` also cut to their content span; every fold model also
 scores the first pages of the dev sets (dragnet, cleaneval, krdwrd_canola), and their
 scores are averaged. Numbers are mean bag F1 over pages. Never touches a test split,
 scrapinghub_aeb or the seed page.
@@ -15,6 +16,7 @@ of the single validation split of ``training/tune.py``; a change smaller than th
     python -m training.crossval --seeds 0 1 --dev-pages 100
     python -m training.crossval --only default --second-pass 0 30   # without and with the second pass
     python -m training.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
+    python -m training.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
 """
 
 from __future__ import annotations
@@ -33,11 +35,18 @@ from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import batch_features
 from bpclass.model import _group_folds, _rows_per_page, fit_passes, line_weights, passes_proba
-from training.data import evaluation_pages, training_pages, without_blank_lines
+from training.data import content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
 from training.textmetrics import bag_f1
-from training.train import ESTIMATOR_PARAMS, THRESHOLD, blank_free_copies, cropped_copies, span_copies
+from training.train import (
+    ESTIMATOR_PARAMS,
+    FIRST_PASS_WEIGHT,
+    THRESHOLD,
+    blank_free_copies,
+    cropped_copies,
+    span_copies,
+)
 from training.tune import DEV_SETS, SETTINGS
 
 
@@ -77,8 +86,8 @@ class Rows:
         return out
 
 
-def _passes_proba(first, second, rows: Rows) -> np.ndarray:
-    return passes_proba(first, second, rows.wide if second is not None else rows.X, np.diff(rows.bounds))
+def _passes_proba(first, second, rows: Rows, first_weight: float) -> np.ndarray:
+    return passes_proba(first, second, rows.wide if second is not None else rows.X, np.diff(rows.bounds), first_weight)
 
 
 def cross_validate(
@@ -89,13 +98,17 @@ def cross_validate(
     folds: int,
     second_trees: int = 0,
     thresholds=(THRESHOLD,),
+    first_weights=(FIRST_PASS_WEIGHT,),
 ) -> dict:
-    """Mean bag F1 per group for one setting (see the module's docstring), for each of
-    ``thresholds``; with ``second_trees``, a second pass of that many trees as in
-    training/train.py (its out-of-fold first-pass probabilities from folds by site
-    inside the training part)."""
-    proba = {name: np.zeros(len(rows.X)) for name, rows in held.items()}
-    dev_proba: dict[str, list[np.ndarray]] = {name: [] for name in dev}
+    """Mean bag F1 per group for one setting (see the module's docstring), for each
+    ``(first_weight, threshold)`` of ``first_weights`` x ``thresholds``; with
+    ``second_trees``, a second pass of that many trees as in training/train.py (its
+    out-of-fold first-pass probabilities from folds by site inside the training part),
+    its log-odds blended with the first pass's by each of ``first_weights``."""
+    if not second_trees:
+        first_weights = (0.0,)  # nothing to blend
+    proba = {(w, name): np.zeros(len(rows.X)) for w in first_weights for name, rows in held.items()}
+    dev_proba: dict[tuple, list[np.ndarray]] = {(w, name): [] for w in first_weights for name in dev}
     weight = line_weights(fit.X)  # lines weigh their words, as in training/train.py
     page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
     second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
@@ -105,18 +118,23 @@ def cross_validate(
         first, second_fitted = fit_passes(
             LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
         )
-        for name, rows in held.items():
-            mine = rows.fold == f
-            if mine.any():
-                proba[name][mine] = _passes_proba(first, second_fitted, rows)[mine]
-        for name, rows in dev.items():
-            dev_proba[name].append(_passes_proba(first, second_fitted, rows))
+        for w in first_weights:
+            for name, rows in held.items():
+                mine = rows.fold == f
+                if mine.any():
+                    proba[w, name][mine] = _passes_proba(first, second_fitted, rows, w)[mine]
+            for name, rows in dev.items():
+                dev_proba[w, name].append(_passes_proba(first, second_fitted, rows, w))
     out = {}
-    for t in thresholds:
-        out[t] = {name: statistics.fmean(rows.page_scores(proba[name], threshold=t)) for name, rows in held.items()}
+    for w, t in itertools.product(first_weights, thresholds):
+        out[w, t] = {
+            name: statistics.fmean(rows.page_scores(proba[w, name], threshold=t)) for name, rows in held.items()
+        }
         # Each fold model scores the dev pages; the mean of their mean scores.
         for name, rows in dev.items():
-            out[t][name] = statistics.fmean(statistics.fmean(rows.page_scores(p, threshold=t)) for p in dev_proba[name])
+            out[w, t][name] = statistics.fmean(
+                statistics.fmean(rows.page_scores(p, threshold=t)) for p in dev_proba[w, name]
+            )
     return out
 
 
@@ -142,6 +160,20 @@ def main(argv=None) -> int:
         help=f"score at each of these thresholds (default: the bundled model's {THRESHOLD})",
     )
     parser.add_argument(
+        "--first-pass-weights",
+        type=float,
+        nargs="+",
+        default=[FIRST_PASS_WEIGHT],
+        metavar="W",
+        help=f"with a second pass, the first pass's share of the log-odds; one score per value "
+        f"(default {FIRST_PASS_WEIGHT})",
+    )
+    parser.add_argument(
+        "--content-span",
+        action="store_true",
+        help="also score the held-out pages cut to their content span (a column of its own, in the mean)",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -151,6 +183,8 @@ def main(argv=None) -> int:
         parser.error("--second-pass takes a number of trees >= 0")
     if any(not 0.0 <= t <= 1.0 for t in args.thresholds):
         parser.error("--thresholds must lie between 0 and 1")
+    if any(not 0.0 <= w <= 1.0 for w in args.first_pass_weights):
+        parser.error("--first-pass-weights must lie between 0 and 1")
     unknown = sorted(set(args.only or ()) - set(SETTINGS))
     if unknown:
         parser.error(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
@@ -160,6 +194,8 @@ def main(argv=None) -> int:
         "cross-validated": Rows(pages, args.folds),
         "without blank lines": Rows([without_blank_lines(p) for p in pages], args.folds),
     }
+    if args.content_span:
+        held["content span"] = Rows([content_span(p) for p in pages], args.folds)
     dev = {}
     for name in DEV_SETS:
         chosen = [p for p in evaluation_pages(name, args.prepared) if p.get("gold")][: args.dev_pages]
@@ -168,7 +204,7 @@ def main(argv=None) -> int:
         f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies); dev sets: "
         + ", ".join(f"{k} {len(v.pages)}" for k, v in dev.items())
     )
-    header = ["setting", "second pass", "seed", "threshold", "fit s", *held, *dev, "mean"]
+    header = ["setting", "second pass", "first-pass weight", "seed", "threshold", "fit s", *held, *dev, "mean"]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name, change in SETTINGS.items():
         if args.only and name not in args.only:
@@ -176,10 +212,13 @@ def main(argv=None) -> int:
         for seed, trees in itertools.product(args.seeds, args.second_pass):
             start = time.perf_counter()
             params = {**ESTIMATOR_PARAMS, **change, "random_state": seed}
-            results = cross_validate(params, fit, held, dev, args.folds, trees, args.thresholds)
+            results = cross_validate(
+                params, fit, held, dev, args.folds, trees, args.thresholds, args.first_pass_weights
+            )
             seconds = f"{time.perf_counter() - start:.0f}"
-            for threshold, scores in results.items():
-                cells = [name, f"{trees} trees" if trees else "none", str(seed), f"{threshold:g}", seconds]
+            for (weight, threshold), scores in results.items():
+                cells = [name, f"{trees} trees" if trees else "none", f"{weight:g}" if trees else "-", str(seed)]
+                cells += [f"{threshold:g}", seconds]
                 cells += [f"{v:.4f}" for v in scores.values()]
                 cells.append(f"{statistics.fmean(scores.values()):.4f}")
                 print("| " + " | ".join(cells) + " |", flush=True)

@@ -40,9 +40,11 @@ CHUNK_LINES = 8192
 LOGGER = logging.getLogger(__name__)
 
 FORMAT_NAME = "bpclass-model"
-# 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); files of
-# format 1 (one forest) are still read.
-FORMAT_VERSION = 2
+# 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); 3 added
+# first_pass_weight, which a file of the second pass must give (an older bpclass would
+# ignore it and predict otherwise, so it refuses format 3). Files of formats 1 (one
+# forest) and 2 (the second pass alone decides: weight 0) are still read.
+FORMAT_VERSION = 3
 OLDEST_FORMAT_VERSION = 1
 CONTEXT_PREFIX = "context_"
 # Groups of pages (by ``fit``'s ``groups``) whose first-pass probabilities the second
@@ -553,11 +555,13 @@ def _check_metadata(metadata: dict, name: str) -> None:
         check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
+    second_pass = metadata.get("second_pass", False)
+    if version >= 3 and second_pass is True and "first_pass_weight" not in metadata:
+        raise ModelFileError(f"{name}: a format-{version} file with a second pass must give its first_pass_weight.")
     try:
-        check_first_pass_weight(metadata.get("first_pass_weight", 0.0))
+        check_first_pass_weight(metadata.get("first_pass_weight", 0.0) if version >= 3 else 0.0)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
-    second_pass = metadata.get("second_pass", False)
     if not isinstance(second_pass, bool) or (second_pass and version < 2):
         raise ModelFileError(f"{name}: second_pass must be true or false (format 2 and later); it is {second_pass!r}.")
     if second_pass and metadata.get("context_feature_names") != list(CONTEXT_FEATURE_NAMES):
@@ -640,8 +644,8 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
     model = BoilerplateClassifier(
         threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
         second_pass=second is not None,
-        # Files written before the blend was added used the second pass alone.
-        first_pass_weight=float(metadata.get("first_pass_weight", 0.0)),
+        # Files of format 2 and older: the second pass alone decided.
+        first_pass_weight=float(metadata.get("first_pass_weight", 0.0)) if metadata["format_version"] >= 3 else 0.0,
     )
     model.estimator_ = estimator
     model.context_estimator_ = second

@@ -173,8 +173,18 @@ def test_first_pass_weight_blends_the_passes(two_pass, example_pages, tmp_path):
     two_pass.set_params(first_pass_weight=0.25).save(tmp_path / "w.npz")
     two_pass.set_params(first_pass_weight=0.25)
     assert load_model(tmp_path / "w.npz").first_pass_weight == 0.25
-    rewrite_model_file(tmp_path / "w.npz", tmp_path / "old.npz", change_meta=lambda m: m.pop("first_pass_weight"))
-    assert load_model(tmp_path / "old.npz").first_pass_weight == 0.0
+    # Format 3 must give the weight; a format-2 file (written before the blend) uses the second pass alone.
+    rewrite_model_file(tmp_path / "w.npz", tmp_path / "bad.npz", change_meta=lambda m: m.pop("first_pass_weight"))
+    with pytest.raises(ModelFileError, match="must give its first_pass_weight"):
+        load_model(tmp_path / "bad.npz")
+
+    def as_format_2(meta):
+        meta.pop("first_pass_weight")
+        meta["format_version"] = 2
+
+    rewrite_model_file(tmp_path / "w.npz", tmp_path / "old.npz", change_meta=as_format_2)
+    old = load_model(tmp_path / "old.npz")
+    assert old.first_pass_weight == 0.0 and old.context_estimator_ is not None
     for bad in (1.5, "0.5", None):
         rewrite_model_file(
             tmp_path / "w.npz", tmp_path / "bad.npz", change_meta=lambda m, bad=bad: m.update(first_pass_weight=bad)

@@ -106,7 +106,7 @@ def test_saved_metadata_records_what_it_should(small_model, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(archive["metadata"].tobytes())
     assert meta["feature_names"] == list(FEATURE_NAMES)
-    assert meta["format_version"] == 2
+    assert meta["format_version"] == 3
     assert meta["second_pass"] is True
     assert meta["context_feature_names"] == list(CONTEXT_FEATURE_NAMES)
     assert meta["training_data"]["pages"] > 0

@@ -471,16 +471,20 @@ def line_weights(X: np.ndarray, how: str = "words") -> np.ndarray | None:
     return np.maximum(np.rint(np.expm1(X[:, FEATURE_INDEX["log_words"]])), 1.0)
 
 
+def _check_share(value, what: str) -> None:
+    """Raise ValueError unless ``value`` is a number between 0 and 1 (``what`` names it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{what} must be a number between 0 and 1; got {value!r}.")
+
+
 def check_first_pass_weight(weight) -> None:
     """Raise ValueError unless ``weight`` is a number between 0 and 1."""
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 <= weight <= 1.0:
-        raise ValueError(f"first_pass_weight must be a number between 0 and 1; got {weight!r}.")
+    _check_share(weight, "first_pass_weight")
 
 
 def check_threshold(threshold) -> None:
     """Raise ValueError unless ``threshold`` is a number between 0 and 1."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be a number between 0 and 1; got {threshold!r}.")
+    _check_share(threshold, "threshold")
 
 
 def _library_versions() -> dict:

@@ -312,3 +312,38 @@ def test_evaluate_with_policy_labels(tmp_path):
     as_policy = evaluate(_FixedModel(), ["someset"], tmp_path, policy=True)["someset"]["bpclass"]
     assert as_gold["line_r"] == 0.5 and as_policy["line_r"] == 1.0
     assert as_gold["bag_f1"] == as_policy["bag_f1"] < 1.0  # the text is still scored against the gold
+
+
+def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
+    import gzip
+    import json
+
+    from training import crossval
+
+    body = "The council said on Monday that the new bridge will open to traffic next spring."
+    pages = [
+        {
+            "id": str(k),
+            "site": f"site{k}.org",
+            "split": "train",
+            "labeler_f1": 1.0,
+            "lines": ["Home", "News", "", f"Bridge news {k}", body, "Share", "Copyright 2024"],
+            "labels": [0, 0, None, 1, 1, 0, 0],
+            "gold": f"Bridge news {k} {body}",
+        }
+        for k in range(40)
+    ]
+    for name in ("wcxb_dev", "newspaper4k_aed", "dragnet", "cleaneval", "krdwrd_canola"):
+        with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(p) + "\n" for p in pages)
+    args = ["--prepared", str(tmp_path), "--folds", "2", "--only", "default", "--dev-pages", "3"]
+    assert crossval.main([*args, "--second-pass", "3", "--first-pass-weights", "0", "1", "--content-span"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = "| setting | second pass | first-pass weight | seed | threshold | fit s | cross-validated"
+    header += " | without blank lines | content span | dragnet | cleaneval | krdwrd_canola | mean |"
+    assert header in out
+    table = [line for line in out if line.startswith("| default")]
+    assert [row.split(" | ")[2] for row in table] == ["0", "1"]  # one row per first-pass weight
+    assert all(len(row.strip("|").split("|")) == 13 for row in table)
+    with pytest.raises(SystemExit):
+        crossval.main([*args, "--first-pass-weights", "1.5"])

@@ -563,7 +563,7 @@ def _check_metadata(metadata: dict, name: str) -> None:
     if version >= 3 and second_pass is True and "first_pass_weight" not in metadata:
         raise ModelFileError(f"{name}: a format-{version} file with a second pass must give its first_pass_weight.")
     try:
-        check_first_pass_weight(metadata.get("first_pass_weight", 0.0) if version >= 3 else 0.0)
+        check_first_pass_weight(_file_first_pass_weight(metadata))
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
     if not isinstance(second_pass, bool) or (second_pass and version < 2):
@@ -585,6 +585,12 @@ _DTYPES = {
     "value": np.floating,
     "baseline": np.floating,
 }
+
+
+def _file_first_pass_weight(metadata: dict):
+    """The first-pass weight a model file gives (unchecked); files of format 2 and
+    older predate the blend: their second pass alone decided (0)."""
+    return metadata.get("first_pass_weight", 0.0) if metadata["format_version"] >= 3 else 0.0
 
 
 def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = len(FEATURE_NAMES)) -> dict:
@@ -648,8 +654,7 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
     model = BoilerplateClassifier(
         threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
         second_pass=second is not None,
-        # Files of format 2 and older: the second pass alone decided.
-        first_pass_weight=float(metadata.get("first_pass_weight", 0.0)) if metadata["format_version"] >= 3 else 0.0,
+        first_pass_weight=float(_file_first_pass_weight(metadata)),
     )
     model.estimator_ = estimator
     model.context_estimator_ = second

@@ -228,20 +228,26 @@ def rising_with_context(estimator, n_features: int = len(FEATURE_NAMES)):
     return clone(estimator).set_params(monotonic_cst=constraints)
 
 
-def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, first_weight: float = 0.0) -> np.ndarray:
-    """P(content) of feature rows of whole pages (``per_page`` rows each; only the
-    second pass needs them) by the first pass, then the second if there is one; with a
+def pass_scores(first, second, X: np.ndarray, per_page: np.ndarray | None) -> tuple:
+    """``(score, proba, revised)`` of feature rows of whole pages (``per_page`` rows
+    each; only the second pass needs them): the first pass's log-odds of content and
+    probability, and the second pass's log-odds if there is one (else None); with a
     second pass, ``X`` has room for its columns (``spare_columns`` of
-    :func:`~bpclass.features.batch_features`) and they are filled in. The final
-    log-odds are ``first_weight`` times the first pass's plus the rest times the
-    second's. The policy's own boilerplate lines keep at most their first-pass
-    probability."""
+    :func:`~bpclass.features.batch_features`) and they are filled in."""
     score = first._content_score(X)
     proba = _logistic(score)
     if second is None:
-        return proba
+        return score, proba, None
     add_context_columns(X, proba, per_page)
-    revised = second._content_score(X)
+    return score, proba, second._content_score(X)
+
+
+def blend_proba(score, proba, revised, X: np.ndarray, first_weight: float = 0.0) -> np.ndarray:
+    """P(content) from :func:`pass_scores`: log-odds ``first_weight`` times the first
+    pass's plus the rest times the second's. The policy's own boilerplate lines (rows
+    of ``X``) keep at most their first-pass probability."""
+    if revised is None:
+        return proba
     if first_weight:
         revised = first_weight * score + (1.0 - first_weight) * revised
     revised = _logistic(revised)
@@ -250,6 +256,12 @@ def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, firs
     # second pass keeps such lines between kept lines (comment headers, datelines
     # under a headline) about twice as often as the first (README, "Second pass").
     return np.where(policy_boilerplate_rows(X), np.minimum(proba, revised), revised)
+
+
+def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, first_weight: float = 0.0) -> np.ndarray:
+    """P(content) of feature rows of whole pages: :func:`pass_scores`, then
+    :func:`blend_proba`."""
+    return blend_proba(*pass_scores(first, second, X, per_page), X, first_weight)
 
 
 class BoilerplateClassifier(BaseEstimator):

@@ -34,7 +34,7 @@ import numpy as np
 from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import batch_features
-from bpclass.model import _group_folds, _rows_per_page, fit_passes, line_weights, passes_proba
+from bpclass.model import _group_folds, _rows_per_page, blend_proba, fit_passes, line_weights, pass_scores
 from training.data import content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
@@ -86,8 +86,11 @@ class Rows:
         return out
 
 
-def _passes_proba(first, second, rows: Rows, first_weight: float) -> np.ndarray:
-    return passes_proba(first, second, rows.wide if second is not None else rows.X, np.diff(rows.bounds), first_weight)
+def _blended(first, second, rows: Rows, first_weights) -> dict[float, np.ndarray]:
+    """P(content) of the rows at each first-pass weight (each forest walked once)."""
+    X = rows.wide if second is not None else rows.X
+    scores = pass_scores(first, second, X, np.diff(rows.bounds))
+    return {w: blend_proba(*scores, X, w) for w in first_weights}
 
 
 def cross_validate(
@@ -118,13 +121,14 @@ def cross_validate(
         first, second_fitted = fit_passes(
             LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
         )
-        for w in first_weights:
-            for name, rows in held.items():
-                mine = rows.fold == f
-                if mine.any():
-                    proba[w, name][mine] = _passes_proba(first, second_fitted, rows, w)[mine]
-            for name, rows in dev.items():
-                dev_proba[w, name].append(_passes_proba(first, second_fitted, rows, w))
+        for name, rows in held.items():
+            mine = rows.fold == f
+            if mine.any():
+                for w, p in _blended(first, second_fitted, rows, first_weights).items():
+                    proba[w, name][mine] = p[mine]
+        for name, rows in dev.items():
+            for w, p in _blended(first, second_fitted, rows, first_weights).items():
+                dev_proba[w, name].append(p)
     out = {}
     for w, t in itertools.product(first_weights, thresholds):
         out[w, t] = {

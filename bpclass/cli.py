@@ -14,6 +14,7 @@ unusable; 4 an internal error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
+import copy
 import gzip
 import json
 import os
@@ -57,6 +58,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="P(content) needed to keep a line (default: the model's; 0.45 for the bundled one)",
     )
     clean.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
+    clean.add_argument(
+        "--keep-comments",
+        action="store_true",
+        help="keep readers' comments below a heading such as '12 Comments' or 'Leave a Reply' "
+        "(by default they are boilerplate)",
+    )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument("--text-field", default="text", help="JSONL: the field holding the page text (default: text)")
     clean.add_argument(
@@ -178,6 +185,7 @@ def _clean_jsonl(args, model) -> int:
         encoding=args.encoding,
         strict=args.strict,
         model_path=None if args.model is None else str(args.model),
+        keep_comments=True if args.keep_comments else None,
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
@@ -228,6 +236,8 @@ def run(args) -> int:
         return _info(args)
     _check_threshold(args.threshold)
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
+    if args.keep_comments:
+        model = copy.copy(model).set_params(keep_comments=True)  # the cached bundled model stays as it is
     if args.jsonl:
         return _clean_jsonl(args, model)
     return _clean_page(args, model)

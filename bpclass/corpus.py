@@ -17,6 +17,7 @@ completes removes its checkpoint.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import os
@@ -43,6 +44,8 @@ class CorpusOptions:
     encoding: str = "utf-8"
     strict: bool = False
     model_path: str | None = None
+    # None: as the model says (bundled: comment sections dropped).
+    keep_comments: bool | None = None
 
 
 @dataclass
@@ -105,6 +108,8 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     ``("error", number, reason, raw_text)`` for each record.
     """
     model = model if model is not None else _worker_model(options.model_path)
+    if options.keep_comments is not None and options.keep_comments != model.keep_comments:
+        model = copy.copy(model).set_params(keep_comments=options.keep_comments)  # the shared model stays as it is
     results: list = [None] * len(batch)
     parsed = []
     for k, (number, raw) in enumerate(batch):

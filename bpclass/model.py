@@ -33,7 +33,7 @@ from bpclass import features as _features
 from bpclass.context import CONTEXT_FEATURE_NAMES, RISING_CONTEXT, add_context_columns
 from bpclass.estimator import TREE_ARRAYS, LineClassifier, _logistic
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
-from bpclass.policy import policy_boilerplate_rows
+from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 
 # Lines per feature matrix when predicting (see _proba).
 CHUNK_LINES = 8192
@@ -294,6 +294,11 @@ class BoilerplateClassifier(BaseEstimator):
         plus the rest of the second's (0: the second pass alone, 1: the first).
         Chosen in cross-validation by site on the bundled model's data (README,
         "Second pass").
+    keep_comments : bool, default=False
+        Keep what the model says below a comment section's heading ("12 Comments",
+        "Leave a Reply"). By default readers' comments are boilerplate: from the
+        heading down every line gets probability 0
+        (:func:`bpclass.policy.drop_comment_sections`).
 
     Attributes
     ----------
@@ -324,6 +329,7 @@ class BoilerplateClassifier(BaseEstimator):
         second_pass=True,
         second_estimator=None,
         first_pass_weight=DEFAULT_FIRST_PASS_WEIGHT,
+        keep_comments=False,
     ):
         self.threshold = threshold
         self.estimator = estimator
@@ -331,6 +337,7 @@ class BoilerplateClassifier(BaseEstimator):
         self.second_pass = second_pass
         self.second_estimator = second_estimator
         self.first_pass_weight = first_pass_weight
+        self.keep_comments = keep_comments
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None, groups=None):
@@ -394,6 +401,7 @@ class BoilerplateClassifier(BaseEstimator):
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
+        check_keep_comments(self.keep_comments)
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
         ends = np.cumsum([len(page) for page in pages])
@@ -410,7 +418,10 @@ class BoilerplateClassifier(BaseEstimator):
                 # Rows per page: only the second pass reads them.
                 per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
                 flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight)
-        return np.split(flat, ends[:-1]), np.split(non_blank, ends[:-1])
+        probas = np.split(flat, ends[:-1])
+        if not self.keep_comments:
+            drop_comment_sections(pages, probas)  # the split arrays are views of flat
+        return probas, np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.
@@ -444,6 +455,7 @@ class BoilerplateClassifier(BaseEstimator):
             "feature_names": list(self.feature_names_),
             "classes": est.classes_.tolist(),
             "threshold": float(self.threshold),
+            "keep_comments": bool(self.keep_comments),
             "estimator_params": _saved_params(est),
         }
         second = getattr(self, "context_estimator_", None)
@@ -492,6 +504,11 @@ def _check_share(value, what: str) -> None:
 def check_first_pass_weight(weight) -> None:
     """Raise ValueError unless ``weight`` is a number between 0 and 1."""
     _check_share(weight, "first_pass_weight")
+
+
+def check_keep_comments(keep) -> None:
+    if not isinstance(keep, (bool, np.bool_)):
+        raise TypeError(f"keep_comments must be True or False, not {keep!r}.")
 
 
 def check_threshold(threshold) -> None:
@@ -571,6 +588,8 @@ def _check_metadata(metadata: dict, name: str) -> None:
         check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
+    if not isinstance(metadata.get("keep_comments", False), bool):
+        raise ModelFileError(f"{name}: keep_comments must be true or false; it is {metadata['keep_comments']!r}.")
     second_pass = metadata.get("second_pass", False)
     if version >= 3 and second_pass is True and "first_pass_weight" not in metadata:
         raise ModelFileError(f"{name}: a format-{version} file with a second pass must give its first_pass_weight.")
@@ -667,6 +686,7 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
         threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
         second_pass=second is not None,
         first_pass_weight=float(_file_first_pass_weight(metadata)),
+        keep_comments=metadata.get("keep_comments", False),
     )
     model.estimator_ = estimator
     model.context_estimator_ = second

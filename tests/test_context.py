@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from conftest import rewrite_model_file
@@ -106,7 +108,8 @@ def test_the_second_pass_reads_the_first(two_pass, example_pages):
     revised = 1.0 / (1.0 + np.exp(-(w * two_pass.estimator_.decision_function(X) + (1 - w) * second)))
     policy = policy_boilerplate_rows(X)
     expected = np.where(policy, np.minimum(first, revised), revised)
-    got = np.concatenate(two_pass.predict_proba(pages))[non_blank]
+    # The comment-section policy (tested in test_comments.py) left out.
+    got = np.concatenate(copy.copy(two_pass).set_params(keep_comments=True).predict_proba(pages))[non_blank]
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
     assert policy.any() and (got[policy] <= first[policy]).all()  # context never raises a dateline
     assert two_pass.context_estimator_.n_features_in_ == len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
@@ -195,7 +198,9 @@ def test_first_pass_weight_blends_the_passes(two_pass, example_pages, tmp_path):
 
 def test_one_pass_when_asked(example_pages):
     pages = [p.lines for p in example_pages]
-    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=2), second_pass=False)
+    model = BoilerplateClassifier(
+        estimator=LineClassifier(max_iter=5, min_samples_leaf=2), second_pass=False, keep_comments=True
+    )
     model.fit(pages, [p.labels for p in example_pages])
     assert model.context_estimator_ is None
     X, non_blank = batch_features(pages)

@@ -226,18 +226,20 @@ def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
 
     from training.label_policy import policy_table
 
+    body = "The river rose by a metre overnight, and the water reached the first floor of the houses. " * 4
     page = {
-        "lines": ["Menu", "Flood in Medan", "By Jane Doe", "14 March 2024", "The river rose by a metre overnight."],
-        "labels": [0, 1, 1, 0, 1],
-        "gold": "Flood in Medan By Jane Doe The river rose by a metre overnight.",
+        "lines": ["Menu", "Flood in Medan", "By Jane Doe", "14 March 2024", body, "2 Comments", "Ann:", "Stay safe."],
+        "labels": [0, 1, 1, 0, 1, 0, 0, 1],
+        "gold": "Flood in Medan By Jane Doe " + body + " Stay safe.",
     }
     with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.write(json.dumps(page) + "\n")
     table = policy_table(["someset", "missing"], tmp_path).split("\n")
     assert len(table) == 3  # header, rule, one set (a set not prepared is skipped)
     cells = [c.strip() for c in table[2].strip("|").split("|")]
-    # headline kept (1 of 1), date dropped (0 of 1), byline kept (1 of 1), no caption
-    assert cells == ["someset", "1", "1.00 (1)", "0.00 (1)", "1.00 (1)", "-"]
+    # headline kept (1 of 1), date dropped (0 of 1), byline kept (1 of 1), no caption,
+    # a comment section of three lines (its heading below 360 characters of content), one kept
+    assert cells == ["someset", "1", "1.00 (1)", "0.00 (1)", "1.00 (1)", "-", "0.33 (3)"]
 
 
 def test_compare_mean_and_standard_error():

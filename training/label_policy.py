@@ -13,14 +13,18 @@ and how many there are:
 * date: a short line with an absolute or relative date, or a clock time;
 * byline: a short line that starts like a byline ("By ...");
 * caption: a short line with a photo-credit cue ("Photo:", "Getty Images");
+* comment: any non-blank line of a comment section, from its heading down, the heading
+  found as the library finds it (``bpclass.policy.comment_section_start``) with the
+  gold's content lines as the likely content above it.
 
 The labels are the aligned ones the training and evaluation use: where a set gives
 the page's title, the aligner has already made its headline line content (see
 ``training.align``), so the headline column shows what remains of the disagreement.
 
-The last column is the share of those date, byline and caption lines that a model
-keeps (the bundled one unless ``--model`` names another; every page of each set,
-trained on or not): one policy means about the same low share on every set.
+The last two columns are the shares of those date, byline and caption lines and of
+those comment lines that a model keeps (the bundled one unless ``--model`` names
+another; every page of each set, trained on or not): one policy means about the same
+low share on every set.
 
     python -m training.label_policy                 # every prepared set
     python -m training.label_policy --gold-only     # the gold texts only
@@ -36,12 +40,12 @@ import numpy as np
 
 import bpclass
 from bpclass.features import FEATURE_INDEX, batch_features
-from bpclass.policy import policy_kinds
+from bpclass.policy import comment_section_start, policy_kinds
 from training.data import load_prepared
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
 HEADLINE_REACH = 4
-KINDS = ("headline", "date", "byline", "caption")
+KINDS = ("headline", "date", "byline", "caption", "comment")
 
 
 def _kinds_of_page(page: dict) -> list[tuple[str, int]]:
@@ -65,6 +69,10 @@ def _kinds_of_page(page: dict) -> list[tuple[str, int]]:
             if 2 <= words <= 25 and not x[col["ends_terminal"]] and not x[col["has_date"]]:
                 out.append(("headline", i))
                 break
+    gold = np.array([1.0 if y == 1 else 0.0 for y in labels])
+    start = comment_section_start(lines, gold)
+    if start is not None:
+        out += [("comment", i) for i in rows if i >= start and labels[i] is not None]
     return out
 
 
@@ -73,7 +81,7 @@ def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
     lines (all three kinds together) that it keeps."""
     header = ["set", "pages", *(f"{kind}: gold keeps (lines)" for kind in KINDS)]
     if model is not None:
-        header.append("date/byline/caption: model keeps")
+        header += ["date/byline/caption: model keeps", "comment: model keeps"]
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in sets:
         try:
@@ -83,21 +91,22 @@ def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
         if not pages:  # snippets only (trafilatura_eval)
             continue
         counts = {kind: [0, 0] for kind in KINDS}
-        model_kept = model_seen = 0
+        model_kept = {"policy": [0, 0], "comment": [0, 0]}
         predicted = model.predict([p["lines"] for p in pages]) if model is not None else [None] * len(pages)
         for page, labels in zip(pages, predicted):
             for kind, i in _kinds_of_page(page):
                 counts[kind][0] += page["labels"][i] == 1
                 counts[kind][1] += 1
                 if labels is not None and kind != "headline":
-                    model_kept += int(labels[i])
-                    model_seen += 1
+                    share = model_kept["comment" if kind == "comment" else "policy"]
+                    share[0] += int(labels[i])
+                    share[1] += 1
         cells = [name, str(len(pages))]
         for kind in KINDS:
             kept, seen = counts[kind]
             cells.append(f"{kept / seen:.2f} ({seen})" if seen else "-")
         if model is not None:
-            cells.append(f"{model_kept / model_seen:.3f}" if model_seen else "-")
+            cells += [f"{kept / seen:.3f}" if seen else "-" for kept, seen in model_kept.values()]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 

@@ -106,26 +106,30 @@ _BOILER_PHRASES = (
 BOILER_PHRASE = re.compile(rf"\b(?:{_words(_BOILER_PHRASES)})\b", re.I)
 # The same alternatives, longest first as the pattern tries them (the compiled scan matches them itself).
 BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
-# The heading of a comment section, at the start of a line (the page's lines joined by
-# newlines, so one scan serves a page): "12 Comments", "Leave a Reply", "Comments (3)",
-# "3 Responses to ...", "2 thoughts on ...", "Join the discussion", "Kommentare".
-# Spaces are [^\S\n] so that a match never runs into the next line; the leading
-# [^\w\n]* and what follows it cannot match the same characters, so no backtracking.
+# The heading of a comment section, matched against one line: "12 Comments", "Leave a
+# Reply", "Comments (3)", "3 Responses to ...", "2 thoughts on ...", "Join the
+# discussion", "Kommentare", "Laissez un commentaire". The leading [^\w\n]* and what
+# follows it cannot match the same characters, so no backtracking.
 _SP = r"[^\S\n]+"
 COMMENT_HEADING = re.compile(
-    rf"^[^\w\n]*(?:"
+    rf"[^\w\n]*(?:"
     rf"(?:\d+|one|two){_SP}(?:comments?|responses?|thoughts?)\b"
     rf"|no{_SP}(?:comments|responses)\b"
-    rf"|(?:leave|post|add|write|submit){_SP}(?:a|your|new){_SP}(?:comment|reply|response)"
+    rf"|(?:leave|post|add|write|submit){_SP}(?:a|your|new){_SP}(?:comment|reply|response)\b"
     rf"|comments?[^\S\n]*(?:\(\d+\)|:)?[^\S\n]*$"
-    rf"|(?:reader|user){_SP}comments"
+    rf"|(?:reader|user){_SP}comments\b"
     rf"|join{_SP}the{_SP}(?:discussion|conversation)"
     rf"|responses?{_SP}to\b"
     rf"|(?:\d+{_SP})?(?:kommentare?|komentar|kommentit|commentaires?|comentarios?|comentários?|commenti|reacties)\b"
-    rf"|(?:laisser|laissez|deja|deixe|lascia|tulis){_SP}(?:un|uma|um|una|komentar)\b"
+    rf"|(?:laisser|laissez|deja|deje|deixe|lascia|tulis){_SP}(?:(?:un|uma|um|una){_SP})?"
+    rf"(?:commentaire|comentario|comentário|commento|komentar)\b"
     rf")",
-    re.I | re.M,
+    re.I,
 )
+# Every line COMMENT_HEADING matches holds one of these, in lower or upper case after
+# its first letter ("Comments", "COMMENTS", "komentar"): a page without any of them
+# has no heading, and only the lines that hold one are matched against the pattern.
+COMMENT_STEMS = ("omment", "oment", "espons", "eply", "hought", "iscuss", "onversation", "eacties")
 LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
 LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")

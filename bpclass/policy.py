@@ -17,12 +17,16 @@ from the heading down, every line is boilerplate (:func:`drop_comment_sections`)
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+import string
 
 import numpy as np
 
+from bpclass import features as _features
 from bpclass.features import FEATURE_INDEX
-from bpclass.patterns import COMMENT_HEADING
+from bpclass.patterns import COMMENT_HEADING, COMMENT_STEMS
 
 POLICY_MAX_WORDS = 12
 # Kind of line -> the feature columns of which at least one must be set.
@@ -63,6 +67,43 @@ COMMENT_MIN_CHARS_ABOVE = 300
 COMMENT_MAX_HEADINGS = 3
 
 
+_STEMS = tuple(stem.encode("ascii") for stem in COMMENT_STEMS)
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _lines_holding_stems(lines: list[str]) -> list[int]:
+    """Indices of the lines of at most COMMENT_MAX_CHARS characters that hold one of
+    COMMENT_STEMS, ASCII letters compared without case (the compiled scan's
+    ``lines_holding``, or the same in Python)."""
+    native = getattr(_features._speedups, "lines_holding", None)
+    if native is not None:
+        return native(lines, _STEMS, COMMENT_MAX_CHARS)
+    # One pass over the page's text per stem (no stem holds a newline, so no match
+    # runs across lines; the offsets below tell which line a match is in).
+    text = "\n".join(lines).translate(_ASCII_LOWER)
+    found = []
+    for stem in COMMENT_STEMS:
+        at = text.find(stem)
+        while at >= 0:
+            found.append(at)
+            end = text.find("\n", at)
+            at = -1 if end < 0 else text.find(stem, end)
+    if not found:
+        return []
+    ends = list(itertools.accumulate(len(line) + 1 for line in lines))  # where each line's newline is
+    hits = {bisect.bisect_right(ends, at) for at in found}
+    return sorted(k for k in hits if len(lines[k]) <= COMMENT_MAX_CHARS)
+
+
+def _heading_lines(lines: list[str]) -> list[int]:
+    """Indices of the page's comment-heading lines."""
+    return [
+        k
+        for k in _lines_holding_stems(lines)
+        if "\n" not in lines[k] and len(lines[k].split()) <= COMMENT_MAX_WORDS and COMMENT_HEADING.match(lines[k])
+    ]
+
+
 def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:
     """Index of the line that heads the page's comment section, or ``None``.
 
@@ -71,20 +112,10 @@ def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:
     content above it (see the constants above), on a page with at most
     :data:`COMMENT_MAX_HEADINGS` such lines.
     """
-    # One scan of the page: long lines and lines holding a newline cannot be headings
-    # and are left out (as empty lines, so that line k stays line k).
-    short = [line if len(line) <= COMMENT_MAX_CHARS and "\n" not in line else "" for line in lines]
-    text = "\n".join(short)
-    starts = [m.start() for m in COMMENT_HEADING.finditer(text)]
-    if not starts:
-        return None
-    offsets = np.cumsum([0] + [len(line) + 1 for line in short])
-    headings = [
-        k for k in np.searchsorted(offsets, starts, side="right") - 1 if len(short[k].split()) <= COMMENT_MAX_WORDS
-    ]
+    headings = _heading_lines(lines)
     if not headings or len(headings) > COMMENT_MAX_HEADINGS:
         return None
-    likely = np.array([len(line) for line in lines], dtype=np.float64) * (np.asarray(proba) >= COMMENT_LIKELY)
+    likely = np.fromiter(map(len, lines), np.float64, len(lines)) * (np.asarray(proba) >= COMMENT_LIKELY)
     above = np.concatenate([[0.0], np.cumsum(likely)])
     for k in headings:
         if above[k] >= COMMENT_MIN_CHARS_ABOVE and above[k] >= COMMENT_MIN_SHARE_ABOVE * above[-1]:

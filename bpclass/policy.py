@@ -26,7 +26,7 @@ import numpy as np
 
 from bpclass import features as _features
 from bpclass.features import FEATURE_INDEX
-from bpclass.patterns import COMMENT_HEADING, COMMENT_STEMS
+from bpclass.patterns import COMMENT_HEADING, COMMENT_STEMS, TERMINAL_END
 
 POLICY_MAX_WORDS = 12
 # Kind of line -> the feature columns of which at least one must be set.
@@ -51,8 +51,10 @@ def policy_boilerplate_rows(X: np.ndarray) -> np.ndarray:
     return np.logical_or.reduce(list(policy_kinds(X).values()))
 
 
-# A comment heading is a short line ...
+# A comment heading is a short line (or, when it does not end like a sentence, up to
+# COMMENT_MAX_TITLE_WORDS: "7 Responses to “A Post's Long Title”") ...
 COMMENT_MAX_WORDS = 8
+COMMENT_MAX_TITLE_WORDS = 16
 COMMENT_MAX_CHARS = 120
 # ... with at least this share of the page's likely content text above it (the
 # characters of lines with P(content) >= COMMENT_LIKELY), and at least
@@ -95,13 +97,18 @@ def _lines_holding_stems(lines: list[str]) -> list[int]:
     return sorted(k for k in hits if len(lines[k]) <= COMMENT_MAX_CHARS)
 
 
+def _is_heading(line: str) -> bool:
+    if "\n" in line:
+        return False
+    words = len(line.split())
+    if words > COMMENT_MAX_WORDS and (words > COMMENT_MAX_TITLE_WORDS or TERMINAL_END.search(line)):
+        return False
+    return COMMENT_HEADING.match(line) is not None
+
+
 def _heading_lines(lines: list[str]) -> list[int]:
     """Indices of the page's comment-heading lines."""
-    return [
-        k
-        for k in _lines_holding_stems(lines)
-        if "\n" not in lines[k] and len(lines[k].split()) <= COMMENT_MAX_WORDS and COMMENT_HEADING.match(lines[k])
-    ]
+    return [k for k in _lines_holding_stems(lines) if _is_heading(lines[k])]
 
 
 def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:

@@ -17,6 +17,7 @@ from bpclass.policy import (
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
     COMMENT_MAX_HEADINGS,
+    COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
     COMMENT_MIN_CHARS_ABOVE,
     COMMENT_MIN_SHARE_ABOVE,
@@ -73,7 +74,10 @@ def _reference_start(lines, proba):
         for k, line in enumerate(lines)
         if "\n" not in line
         and len(line) <= COMMENT_MAX_CHARS
-        and len(line.split()) <= COMMENT_MAX_WORDS
+        and (
+            len(line.split()) <= COMMENT_MAX_WORDS
+            or (len(line.split()) <= COMMENT_MAX_TITLE_WORDS and line.rstrip()[-1] not in ".!?:;")
+        )
         and COMMENT_HEADING.match(line)
     ]
     if not headings or len(headings) > COMMENT_MAX_HEADINGS:
@@ -90,7 +94,8 @@ def test_the_fast_scan_finds_what_matching_every_line_finds():
     rng = np.random.default_rng(0)
     odd = ["12 Comments", "Leave a Reply", "COMMENTS:", "comments", "2 thoughts on “X”", "Reply", "Kommentare",
            "Join the conversation", "No responses yet", "He replied.", "a\nComments", "Comment", "x" * 130,
-           "Comments " + "word " * 9, "commentary on the news"]  # fmt: skip
+           "Comments " + "word " * 9, "commentary on the news", "7 Responses to “A Title of Eight More Words Here”",
+           "12 comments were made at the meeting, the mayor said.", "2 thoughts on " + "word " * 14]  # fmt: skip
     found = 0
     for _ in range(300):
         size = rng.integers(0, 30)

@@ -130,6 +130,9 @@ COMMENT_HEADING = re.compile(
 # its first letter ("Comments", "COMMENTS", "komentar"): a page without any of them
 # has no heading, and only the lines that hold one are matched against the pattern.
 COMMENT_STEMS = ("omment", "oment", "espons", "eply", "hought", "iscuss", "onversation", "eacties")
+# What follows a real comment heading: the comments' own headers ("Ann says:",
+# "Reply", "Report abuse"), besides their dates and times (MONTH_DATE, CLOCK_TIME, ...).
+COMMENT_META = re.compile(r"\b(?:says|said|wrote|writes):?\s*$|^\W*(?:reply|report|flag|quote)\b", re.I)
 LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
 LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")

@@ -26,7 +26,16 @@ import numpy as np
 
 from bpclass import features as _features
 from bpclass.features import FEATURE_INDEX
-from bpclass.patterns import COMMENT_HEADING, COMMENT_STEMS, TERMINAL_END
+from bpclass.patterns import (
+    CLOCK_TIME,
+    COMMENT_HEADING,
+    COMMENT_META,
+    COMMENT_STEMS,
+    MONTH_DATE,
+    NUMERIC_DATE,
+    RELATIVE_TIME,
+    TERMINAL_END,
+)
 
 POLICY_MAX_WORDS = 12
 # Kind of line -> the feature columns of which at least one must be set.
@@ -64,6 +73,13 @@ COMMENT_MAX_CHARS = 120
 COMMENT_LIKELY = 0.5
 COMMENT_MIN_SHARE_ABOVE = 0.3
 COMMENT_MIN_CHARS_ABOVE = 300
+# Below a real heading come the comments' own headers: a date or a time, "Ann says:",
+# "Reply". With one of them (a line of at most COMMENT_MAX_WORDS + 4 words) among the
+# COMMENT_META_REACH non-blank lines below it, a heading needs only
+# COMMENT_MIN_CHARS_ABOVE of likely text above, not the share: a short post with a
+# long thread below it.
+COMMENT_META_REACH = 4
+_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it.
 COMMENT_MAX_HEADINGS = 3
@@ -111,13 +127,29 @@ def _heading_lines(lines: list[str]) -> list[int]:
     return [k for k in _lines_holding_stems(lines) if _is_heading(lines[k])]
 
 
+def _comment_headers_follow(lines: list[str], k: int) -> bool:
+    """Is one of the COMMENT_META_REACH non-blank lines below line k a comment's header?"""
+    seen = 0
+    for line in itertools.islice(lines, k + 1, None):
+        if not line.strip():
+            continue
+        if len(line) <= COMMENT_MAX_CHARS and len(line.split()) <= COMMENT_MAX_WORDS + 4:
+            if any(pattern.search(line) for pattern in _META_PATTERNS):
+                return True
+        seen += 1
+        if seen == COMMENT_META_REACH:
+            return False
+    return False
+
+
 def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:
     """Index of the line that heads the page's comment section, or ``None``.
 
     ``proba`` is P(content) of each line (blank lines 0). The heading is the first
     short line matching :data:`~bpclass.patterns.COMMENT_HEADING` with enough likely
-    content above it (see the constants above), on a page with at most
-    :data:`COMMENT_MAX_HEADINGS` such lines.
+    content above it (see the constants above: a share of it, or less when comments'
+    headers follow the heading), on a page with at most :data:`COMMENT_MAX_HEADINGS`
+    such lines.
     """
     headings = _heading_lines(lines)
     if not headings or len(headings) > COMMENT_MAX_HEADINGS:
@@ -125,7 +157,9 @@ def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:
     likely = np.fromiter(map(len, lines), np.float64, len(lines)) * (np.asarray(proba) >= COMMENT_LIKELY)
     above = np.concatenate([[0.0], np.cumsum(likely)])
     for k in headings:
-        if above[k] >= COMMENT_MIN_CHARS_ABOVE and above[k] >= COMMENT_MIN_SHARE_ABOVE * above[-1]:
+        if above[k] >= COMMENT_MIN_CHARS_ABOVE and (
+            above[k] >= COMMENT_MIN_SHARE_ABOVE * above[-1] or _comment_headers_follow(lines, k)
+        ):
             return int(k)
     return None
 

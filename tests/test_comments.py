@@ -12,13 +12,22 @@ from conftest import rewrite_model_file
 from bpclass import ModelFileError, load_model
 from bpclass.cli import EXIT_OK, main
 from bpclass.corpus import CorpusOptions, clean_batch
-from bpclass.patterns import COMMENT_HEADING, COMMENT_STEMS
+from bpclass.patterns import (
+    CLOCK_TIME,
+    COMMENT_HEADING,
+    COMMENT_META,
+    COMMENT_STEMS,
+    MONTH_DATE,
+    NUMERIC_DATE,
+    RELATIVE_TIME,
+)
 from bpclass.policy import (
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
     COMMENT_MAX_HEADINGS,
     COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
+    COMMENT_META_REACH,
     COMMENT_MIN_CHARS_ABOVE,
     COMMENT_MIN_SHARE_ABOVE,
     comment_section_start,
@@ -85,7 +94,14 @@ def _reference_start(lines, proba):
     chars = [len(line) if p >= COMMENT_LIKELY else 0 for line, p in zip(lines, proba)]
     for k in headings:
         above = sum(chars[:k])
-        if above >= COMMENT_MIN_CHARS_ABOVE and above >= COMMENT_MIN_SHARE_ABOVE * sum(chars):
+        below = [line for line in lines[k + 1 :] if line.strip()][:COMMENT_META_REACH]
+        headers = any(
+            len(line) <= COMMENT_MAX_CHARS
+            and len(line.split()) <= COMMENT_MAX_WORDS + 4
+            and any(p.search(line) for p in (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME))
+            for line in below
+        )
+        if above >= COMMENT_MIN_CHARS_ABOVE and (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers):
             return k
     return None
 
@@ -95,7 +111,8 @@ def test_the_fast_scan_finds_what_matching_every_line_finds():
     odd = ["12 Comments", "Leave a Reply", "COMMENTS:", "comments", "2 thoughts on “X”", "Reply", "Kommentare",
            "Join the conversation", "No responses yet", "He replied.", "a\nComments", "Comment", "x" * 130,
            "Comments " + "word " * 9, "commentary on the news", "7 Responses to “A Title of Eight More Words Here”",
-           "12 comments were made at the meeting, the mayor said.", "2 thoughts on " + "word " * 14]  # fmt: skip
+           "12 comments were made at the meeting, the mayor said.", "2 thoughts on " + "word " * 14,
+           "Anna says:", "3 March 2024 at 10:15", "Report abuse"]  # fmt: skip
     found = 0
     for _ in range(300):
         size = rng.integers(0, 30)
@@ -136,6 +153,14 @@ def test_where_a_heading_counts():
     for k in range(COMMENT_MAX_HEADINGS + 1):
         listing += [ARTICLE[2], f"{k + 2} comments"]
     assert comment_section_start(listing, np.full(len(listing), 0.9)) is None
+    # A short post with a longer thread below: the share of the text above is too small,
+    # unless the comments' own headers ("Anna says:", a date) follow the heading.
+    thread = ["12 Comments", "Anna says:", "3 March 2024 at 10:15"] + [ARTICLE[2], ARTICLE[4], ARTICLE[6]] * 3
+    post = ARTICLE[:7] + thread
+    post_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in post])
+    assert comment_section_start(post, post_proba) == 7
+    bare = ARTICLE[:7] + ["12 Comments"] + thread[3:]
+    assert comment_section_start(bare, np.array([0.9 if len(line) > 60 else 0.2 for line in bare])) is None
     # Nor when the text above is unlikely content.
     assert comment_section_start(page, np.where(np.arange(len(page)) < 11, 0.3, 0.9)) is None
     # Long lines and lines holding a newline are never headings, and line k stays line k.

@@ -60,7 +60,8 @@
 #define W_RELATIVE_END 1024        /* a match can end with the word */
 #define W_RELATIVE_END_DIGIT 2048  /* ... when the line has a digit */
 #define W_URL 4096
-#define N_WORD_SETS 13
+#define W_COMMENT 8192 /* a word of a comment-section heading ("comments", "reply") */
+#define N_WORD_SETS 14
 /* Tokens whose start may start a match of a candidate pattern. */
 #define W_ANCHORS (W_MONTH | W_WEEKDAY | W_COPYRIGHT | W_CAPTION | W_BOILER | W_URL | W_RELATIVE_START | W_RELATIVE_START_DIGIT)
 /* Flags of a candidate entry besides its word bits. */
@@ -74,6 +75,7 @@
 #define N_RELATIVE 1
 #define N_EMAIL 2
 #define N_BYLINE 4
+#define N_COMMENT 8 /* not a pattern to search: the line holds a comment word (bpclass.policy) */
 
 /* Kinds of the (line, kind, position) candidates: Python tries the pattern at
  * (or just before) the position. Keep in step with CAND_* in bpclass/features.py. */
@@ -1185,6 +1187,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     row[22] = list_marker(kind, data, head) ? 1.0 : 0.0;
     row[23] = label_prefix(kind, data, head) ? 1.0 : 0.0;
     row[24] = starts_lower ? 1.0 : 0.0;
+    if (token_bits & W_COMMENT)
+        needs |= N_COMMENT;
     *need = needs;
     *is_prose = row[1] >= log1p((double)PROSE_MIN_WORDS) && row[4] > 0;
     return 0;
@@ -1693,136 +1697,12 @@ done:
     return result;
 }
 
-/* lines_holding(lines, stems, max_chars) -> [k, ...]: the indices of the lines (str) of
- * at most max_chars characters that hold one of stems (non-empty lower-case ASCII
- * bytes), ASCII letters compared without case. At most 64 stems. */
-#define MAX_STEMS 64
-typedef struct {
-    Py_ssize_t n;
-    const unsigned char *text[MAX_STEMS];
-    Py_ssize_t len[MAX_STEMS];
-    Py_ssize_t anchor[MAX_STEMS]; /* where in stem s its rarest letter is */
-    uint64_t at[128];             /* bit s: this character (either case) is stem s's anchor letter */
-} Stems;
-
-/* Letters from the most to the least frequent in English text: a stem is looked for
- * where its rarest letter occurs, the fewest places to try. */
-static const char LETTER_ORDER[] = "etaoinsrhldcumfpgwybvkxjqz";
-
-static inline Py_UCS4
-ascii_lower(Py_UCS4 c)
-{
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* Does the text (of one kind of code unit) hold a stem? */
-#define DEFINE_HOLDS(NAME, UNIT)                                                                   \
-    static int NAME(const UNIT *data, Py_ssize_t n, const Stems *stems)                            \
-    {                                                                                              \
-        for (Py_ssize_t pos = 0; pos < n; pos++) {                                                 \
-            Py_UCS4 ch = data[pos];                                                                \
-            uint64_t bits = ch < 128 ? stems->at[ch] : 0;                                          \
-            for (int s = 0; bits; s++, bits >>= 1) {                                               \
-                Py_ssize_t start = pos - stems->anchor[s];                                         \
-                if (!(bits & 1) || start < 0 || start + stems->len[s] > n)                         \
-                    continue;                                                                      \
-                Py_ssize_t k = 0;                                                                  \
-                while (k < stems->len[s] && ascii_lower(data[start + k]) == stems->text[s][k])     \
-                    k++;                                                                           \
-                if (k == stems->len[s])                                                            \
-                    return 1;                                                                      \
-            }                                                                                      \
-        }                                                                                          \
-        return 0;                                                                                  \
-    }
-DEFINE_HOLDS(holds_ucs1, Py_UCS1)
-DEFINE_HOLDS(holds_ucs2, Py_UCS2)
-DEFINE_HOLDS(holds_ucs4, Py_UCS4)
-
-static PyObject *
-lines_holding(PyObject *Py_UNUSED(self), PyObject *args)
-{
-    PyObject *lines, *tuple;
-    Py_ssize_t max_chars;
-    if (!PyArg_ParseTuple(args, "O!O!n", &PyList_Type, &lines, &PyTuple_Type, &tuple, &max_chars))
-        return NULL;
-    Stems stems = {0};
-    stems.n = PyTuple_GET_SIZE(tuple);
-    if (stems.n > MAX_STEMS) {
-        PyErr_SetString(PyExc_ValueError, "lines_holding: too many stems");
-        return NULL;
-    }
-    for (Py_ssize_t s = 0; s < stems.n; s++) {
-        PyObject *b = PyTuple_GET_ITEM(tuple, s);
-        if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) == 0) {
-            PyErr_SetString(PyExc_TypeError, "lines_holding: stems must be non-empty bytes");
-            return NULL;
-        }
-        stems.text[s] = (const unsigned char *)PyBytes_AS_STRING(b);
-        stems.len[s] = PyBytes_GET_SIZE(b);
-        for (Py_ssize_t k = 0; k < stems.len[s]; k++) {
-            unsigned char c = stems.text[s][k];
-            if (c >= 128 || (c >= 'A' && c <= 'Z')) {
-                PyErr_SetString(PyExc_ValueError, "lines_holding: stems must be lower-case ASCII");
-                return NULL;
-            }
-        }
-        int rarest = -1;
-        for (Py_ssize_t k = 0; k < stems.len[s]; k++) {
-            const char *found = strchr(LETTER_ORDER, stems.text[s][k]);
-            int rank = found && stems.text[s][k] ? (int)(found - LETTER_ORDER) : (int)sizeof(LETTER_ORDER);
-            if (rank > rarest) {
-                rarest = rank;
-                stems.anchor[s] = k;
-            }
-        }
-        unsigned char c = stems.text[s][stems.anchor[s]];
-        stems.at[c] |= (uint64_t)1 << s;
-        if (c >= 'a' && c <= 'z')
-            stems.at[c - ('a' - 'A')] |= (uint64_t)1 << s;
-    }
-    PyObject *out = PyList_New(0);
-    if (!out)
-        return NULL;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        if (!PyUnicode_Check(line)) {
-            PyErr_Format(PyExc_TypeError, "line %zd must be a str; got %s.", i, Py_TYPE(line)->tp_name);
-            goto fail;
-        }
-        if (ensure_ready(line) < 0)
-            goto fail;
-        Py_ssize_t n = PyUnicode_GET_LENGTH(line);
-        if (n > max_chars)
-            continue;
-        const void *data = PyUnicode_DATA(line);
-        int kind = PyUnicode_KIND(line);
-        int hit = kind == PyUnicode_1BYTE_KIND   ? holds_ucs1(data, n, &stems)
-                  : kind == PyUnicode_2BYTE_KIND ? holds_ucs2(data, n, &stems)
-                                                 : holds_ucs4(data, n, &stems);
-        if (hit) {
-            PyObject *index = PyLong_FromSsize_t(i);
-            if (!index || PyList_Append(out, index) < 0) {
-                Py_XDECREF(index);
-                goto fail;
-            }
-            Py_DECREF(index);
-        }
-    }
-    return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
-}
-
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_sets, cjk_stop_chars): the word lists, once."},
     {"scan_lines", scan_lines, METH_VARARGS,
      "scan_lines(texts, page_starts, out, needs, share, found, repeats) -> [line, kind, position, ...]: line features."},
     {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
-    {"lines_holding", lines_holding, METH_VARARGS,
-     "lines_holding(lines, stems, max_chars) -> indices of the short lines holding a stem (ASCII case-blind)."},
     {"forest_scores", forest_scores, METH_VARARGS,
      "forest_scores(X, n_features, feature, threshold, leaf, depth, out): out += leaf values."},
     {NULL, NULL, 0, NULL},

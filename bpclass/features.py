@@ -307,6 +307,8 @@ _WINDOW_SOURCE_COLUMNS = np.array([FEATURE_INDEX[name] for name in WINDOW_SOURCE
 # What the compiled scan asks of the patterns, besides the numbers it computes.
 # Bits of ``needs``: search the whole line for these (NEED_* = N_* in _speedups.c).
 NEED_RELATIVE, NEED_EMAIL, NEED_BYLINE = 1, 2, 4
+# Not a pattern to search: the line holds one of patterns.COMMENT_WORDS (bpclass.policy).
+NEED_COMMENT = 8
 # Kinds of (line, kind, position) candidates: a match can only start at (or, for
 # dates, copyright and captions, just before) such a position (K_* in _speedups.c).
 CAND_MONTH, CAND_WEEKDAY, CAND_BOILER, CAND_COPYRIGHT, CAND_CAPTION, CAND_URL, CAND_RELATIVE = range(1, 8)
@@ -317,7 +319,8 @@ if _speedups is not None:
         _speedups.configure(
             [P.STOPWORDS, P.MONTH_WORDS, P.WEEKDAY_WORDS, P.RELATIVE_WORDS, P.COPYRIGHT_WORDS,
              P.CAPTION_WORDS, P.BOILER_WORDS, P.BYLINE_WORDS, P.RELATIVE_START_WORDS,
-             P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS],
+             P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS,
+             P.COMMENT_WORDS],
             "".join(sorted(P.CJK_STOP_CHARS)),
             P.FOLD_CHARS,
             [list(P.BOILER_PHRASES), sorted(P.COPYRIGHT_PHRASES, key=len, reverse=True)],
@@ -386,9 +389,16 @@ def _is_prose(base: np.ndarray) -> np.ndarray:
     return (base[:, 1] >= math.log1p(PROSE_MIN_WORDS)) & (base[:, 4] > 0)
 
 
+def holds_comment_word(text: str) -> bool:
+    """Does the line (its first MAX_PATTERN_CHARS characters) hold a word of
+    :data:`bpclass.patterns.COMMENT_WORDS`? The line scan's ``NEED_COMMENT``."""
+    return any(w.lower() in P.COMMENT_WORDS for w in P.WORD.findall(text[:MAX_PATTERN_CHARS]))
+
+
 def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
-    """LINE_FEATURES of stripped non-blank lines, their prose-vocabulary overlap, and
-    how many lines of their page have the same text.
+    """LINE_FEATURES of stripped non-blank lines, their prose-vocabulary overlap, how
+    many lines of their page have the same text, and the rows that hold a comment word
+    (:func:`holds_comment_word`).
 
     ``bounds`` holds the first row of each page and, last, ``len(texts)``.
     """
@@ -401,7 +411,7 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
         needs = np.zeros(n, dtype=np.int32)
         candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found, repeats)
         _run_patterns(texts, needs, candidates, base)
-        return base, share, found, repeats
+        return base, share, found, repeats, np.flatnonzero(needs & NEED_COMMENT)
     for i, t in enumerate(texts):  # row by row: no list of a million lists at once
         base[i] = _cached_line_features(t)
     is_prose = _is_prose(base)
@@ -410,7 +420,8 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
             share[lo:hi], found[lo:hi] = _prose_vocabulary_overlap(texts[lo:hi], is_prose[lo:hi])
             counts = collections.Counter(texts[lo:hi])
             repeats[lo:hi] = list(map(counts.__getitem__, texts[lo:hi]))
-    return base, share, found, repeats
+    comment_rows = np.array([i for i, t in enumerate(texts) if holds_comment_word(t)], dtype=np.int64)
+    return base, share, found, repeats, comment_rows
 
 
 _OFFSETS = np.array(NEIGHBOUR_OFFSETS, np.int32)
@@ -533,6 +544,14 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     non_blank : ndarray of bool, shape (total number of lines,)
         Which lines (page after page) have a row in ``X``.
     """
+    X, non_blank, _ = features_and_comment_rows(pages, spare_columns)
+    return X, non_blank
+
+
+def features_and_comment_rows(pages, spare_columns: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`batch_features`, and the rows (indices into ``X``) whose lines hold a
+    comment word (:func:`holds_comment_word`; the line scan finds them for free): the
+    only lines that can head a comment section (:mod:`bpclass.policy`)."""
     if type(spare_columns) is not int or spare_columns < 0:
         raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]
@@ -549,7 +568,7 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     n = len(texts)
     X = np.zeros((n, len(FEATURE_NAMES) + spare_columns))
     if n == 0:
-        return X, non_blank
+        return X, non_blank, np.zeros(0, dtype=np.int64)
 
     line_start = np.zeros(n_pages + 1, dtype=np.int64)
     np.cumsum(page_lens, out=line_start[1:])
@@ -564,7 +583,7 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     pos = where - line_start[row_page]  # line number in the page
     lines_row = page_lens[row_page]
 
-    base, share, found, repeats = _line_block(texts, bounds)
+    base, share, found, repeats, comment_rows = _line_block(texts, bounds)
     X[:, :_N_LINE] = base
     col = FEATURE_INDEX
 
@@ -613,7 +632,7 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     _page_relative(X, chars, row_page, rank, per_page, bounds)
 
     _fill_context(X, bounds, rank, n_row)
-    return X, non_blank
+    return X, non_blank, comment_rows
 
 
 def page_features(lines: list[str]) -> np.ndarray:

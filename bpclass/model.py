@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from bpclass import features as _features
 from bpclass.context import CONTEXT_FEATURE_NAMES, RISING_CONTEXT, add_context_columns
 from bpclass.estimator import TREE_ARRAYS, LineClassifier, _logistic
-from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
+from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features, features_and_comment_rows
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 
 # Lines per feature matrix when predicting (see _proba).
@@ -404,23 +404,30 @@ class BoilerplateClassifier(BaseEstimator):
         check_keep_comments(self.keep_comments)
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
-        ends = np.cumsum([len(page) for page in pages])
+        page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=len(pages))
+        ends = np.cumsum(page_lens)
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
+        comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
         for first, start, stop in _chunks(pages):
             # With a second pass, X has room for its columns: the first forest reads
             # the feature columns, the second all of them.
-            X, chunk_non_blank = batch_features(pages[start:stop], spare_columns=spare)
+            X, chunk_non_blank, comment_rows = features_and_comment_rows(pages[start:stop], spare_columns=spare)
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
+            if len(comment_rows):
+                at = np.flatnonzero(chunk_non_blank)[comment_rows] + first  # line numbers in the batch
+                page_of = np.searchsorted(ends, at, side="right")
+                for p, line in zip(page_of.tolist(), (at - (ends[page_of] - page_lens[page_of])).tolist()):
+                    comment_lines[p].append(line)
             if len(X):
                 # Rows per page: only the second pass reads them.
                 per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
                 flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight)
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
-            drop_comment_sections(pages, probas)  # the split arrays are views of flat
+            drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
         return probas, np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages) -> list[np.ndarray]:

@@ -118,7 +118,7 @@ COMMENT_HEADING = re.compile(
     rf"|(?:leave|post|add|write|submit){_SP}(?:a|your|new){_SP}(?:comment|reply|response)\b"
     rf"|comments?[^\S\n]*(?:\(\d+\)|:)?[^\S\n]*$"
     rf"|(?:reader|user){_SP}comments\b"
-    rf"|join{_SP}the{_SP}(?:discussion|conversation)"
+    rf"|join{_SP}the{_SP}(?:discussion|conversation)\b"
     rf"|responses?{_SP}to\b"
     rf"|(?:\d+{_SP})?(?:kommentare?|komentar|kommentit|commentaires?|comentarios?|comentários?|commenti|reacties)\b"
     rf"|(?:laisser|laissez|deja|deje|deixe|lascia|tulis){_SP}(?:(?:un|uma|um|una){_SP})?"
@@ -126,10 +126,13 @@ COMMENT_HEADING = re.compile(
     rf")",
     re.I,
 )
-# Every line COMMENT_HEADING matches holds one of these, in lower or upper case after
-# its first letter ("Comments", "COMMENTS", "komentar"): a page without any of them
-# has no heading, and only the lines that hold one are matched against the pattern.
-COMMENT_STEMS = ("omment", "oment", "espons", "eply", "hought", "iscuss", "onversation", "eacties")
+# Every line COMMENT_HEADING matches holds one of these words (a WORD token, lower-cased):
+# only such lines, which the line scan flags, are matched against the pattern.
+COMMENT_WORDS = frozenset(
+    "comment comments reply response responses thought thoughts discussion conversation kommentar "
+    "kommentare komentar kommentit commentaire commentaires comentario comentarios comentário comentários "
+    "commenti commento reacties".split()
+)
 # What follows a real comment heading: the comments' own headers ("Ann says:",
 # "Reply", "Report abuse"), besides their dates and times (MONTH_DATE, CLOCK_TIME, ...).
 COMMENT_META = re.compile(r"\b(?:says|said|wrote|writes):?\s*$|^\W*(?:reply|report|flag|quote)\b", re.I)

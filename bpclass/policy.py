@@ -17,20 +17,17 @@ from the heading down, every line is boilerplate (:func:`drop_comment_sections`)
 
 from __future__ import annotations
 
-import bisect
+import functools
 import itertools
 import math
-import string
 
 import numpy as np
 
-from bpclass import features as _features
-from bpclass.features import FEATURE_INDEX
+from bpclass.features import FEATURE_INDEX, holds_comment_word
 from bpclass.patterns import (
     CLOCK_TIME,
     COMMENT_HEADING,
     COMMENT_META,
-    COMMENT_STEMS,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
@@ -85,46 +82,18 @@ _META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_T
 COMMENT_MAX_HEADINGS = 3
 
 
-_STEMS = tuple(stem.encode("ascii") for stem in COMMENT_STEMS)
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+def _comment_word_lines(lines: list[str]) -> list[int]:
+    """Indices of the lines that hold a comment word, the Python way (a model's
+    predictions get them from its line scan: ``features.features_and_comment_rows``)."""
+    return [k for k, line in enumerate(lines) if len(line) <= COMMENT_MAX_CHARS and holds_comment_word(line)]
 
 
-def _lines_holding_stems(lines: list[str]) -> list[int]:
-    """Indices of the lines of at most COMMENT_MAX_CHARS characters that hold one of
-    COMMENT_STEMS, ASCII letters compared without case (the compiled scan's
-    ``lines_holding``, or the same in Python)."""
-    native = getattr(_features._speedups, "lines_holding", None)
-    if native is not None:
-        return native(lines, _STEMS, COMMENT_MAX_CHARS)
-    # One pass over the page's text per stem (no stem holds a newline, so no match
-    # runs across lines; the offsets below tell which line a match is in).
-    text = "\n".join(lines).translate(_ASCII_LOWER)
-    found = []
-    for stem in COMMENT_STEMS:
-        at = text.find(stem)
-        while at >= 0:
-            found.append(at)
-            end = text.find("\n", at)
-            at = -1 if end < 0 else text.find(stem, end)
-    if not found:
-        return []
-    ends = list(itertools.accumulate(len(line) + 1 for line in lines))  # where each line's newline is
-    hits = {bisect.bisect_right(ends, at) for at in found}
-    return sorted(k for k in hits if len(lines[k]) <= COMMENT_MAX_CHARS)
-
-
+@functools.lru_cache(maxsize=4096)  # "Reply", "Comments": the same few lines on page after page
 def _is_heading(line: str) -> bool:
-    if "\n" in line:
+    if len(line) > COMMENT_MAX_CHARS or COMMENT_HEADING.match(line) is None or "\n" in line:
         return False
     words = len(line.split())
-    if words > COMMENT_MAX_WORDS and (words > COMMENT_MAX_TITLE_WORDS or TERMINAL_END.search(line)):
-        return False
-    return COMMENT_HEADING.match(line) is not None
-
-
-def _heading_lines(lines: list[str]) -> list[int]:
-    """Indices of the page's comment-heading lines."""
-    return [k for k in _lines_holding_stems(lines) if _is_heading(lines[k])]
+    return words <= COMMENT_MAX_WORDS or (words <= COMMENT_MAX_TITLE_WORDS and not TERMINAL_END.search(line))
 
 
 def _comment_headers_follow(lines: list[str], k: int) -> bool:
@@ -142,32 +111,42 @@ def _comment_headers_follow(lines: list[str], k: int) -> bool:
     return False
 
 
-def comment_section_start(lines: list[str], proba: np.ndarray) -> int | None:
+def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) -> int | None:
     """Index of the line that heads the page's comment section, or ``None``.
 
     ``proba`` is P(content) of each line (blank lines 0). The heading is the first
     short line matching :data:`~bpclass.patterns.COMMENT_HEADING` with enough likely
     content above it (see the constants above: a share of it, or less when comments'
     headers follow the heading), on a page with at most :data:`COMMENT_MAX_HEADINGS`
-    such lines.
+    such lines. ``candidates``: the indices of the lines that hold a comment word, if
+    known (else they are looked for).
     """
-    headings = _heading_lines(lines)
+    if candidates is None:
+        candidates = _comment_word_lines(lines)
+    headings = [k for k in candidates if _is_heading(lines[k])]
     if not headings or len(headings) > COMMENT_MAX_HEADINGS:
         return None
-    likely = np.fromiter(map(len, lines), np.float64, len(lines)) * (np.asarray(proba) >= COMMENT_LIKELY)
-    above = np.concatenate([[0.0], np.cumsum(likely)])
+    likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
+    chars = np.cumsum(np.fromiter((len(lines[i]) for i in likely.tolist()), np.int64, len(likely)))
+    total = int(chars[-1]) if len(chars) else 0
     for k in headings:
-        if above[k] >= COMMENT_MIN_CHARS_ABOVE and (
-            above[k] >= COMMENT_MIN_SHARE_ABOVE * above[-1] or _comment_headers_follow(lines, k)
+        n_above = int(np.searchsorted(likely, k))  # likely lines above line k
+        above = int(chars[n_above - 1]) if n_above else 0
+        if above >= COMMENT_MIN_CHARS_ABOVE and (
+            above >= COMMENT_MIN_SHARE_ABOVE * total or _comment_headers_follow(lines, k)
         ):
             return int(k)
     return None
 
 
-def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray]) -> None:
+def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray], candidates=None) -> None:
     """Set P(content) to 0, in place, from each page's comment heading down
-    (:func:`comment_section_start`); pages without one are left as they are."""
-    for lines, proba in zip(pages, probas):
-        start = comment_section_start(lines, proba)
+    (:func:`comment_section_start`); pages without one are left as they are.
+    ``candidates``: per page, the indices of its lines that hold a comment word, if
+    known."""
+    for k, (lines, proba) in enumerate(zip(pages, probas)):
+        if candidates is not None and not candidates[k]:
+            continue
+        start = comment_section_start(lines, proba, None if candidates is None else candidates[k])
         if start is not None:
             proba[start:] = 0.0

@@ -12,11 +12,11 @@ from conftest import rewrite_model_file
 from bpclass import ModelFileError, load_model
 from bpclass.cli import EXIT_OK, main
 from bpclass.corpus import CorpusOptions, clean_batch
+from bpclass.features import holds_comment_word
 from bpclass.patterns import (
     CLOCK_TIME,
     COMMENT_HEADING,
     COMMENT_META,
-    COMMENT_STEMS,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
@@ -69,8 +69,8 @@ def test_the_heading_pattern():
     headings += ["LEAVE A REPLY", "Laissez un commentaire", "Tulis komentar", "Reader Comments (3)"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
-        # The cheap test that picks the lines worth matching lets every heading through.
-        assert any(stem in heading or stem.upper() in heading for stem in COMMENT_STEMS), heading
+        # Only lines holding a comment word are matched against the pattern: every heading has one.
+        assert holds_comment_word(heading), heading
     others = ["Discussion", "No comment from the minister, for now", "He made 12 comments at the meeting."]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
@@ -201,25 +201,37 @@ def test_the_cli_and_the_corpus_runner_keep_comments_when_asked(tmp_path, capsys
         assert ("old station used again" in json.loads(result[2])["clean_text"]) is expected
 
 
-def test_the_compiled_and_the_python_stem_scan_agree(monkeypatch):
-    from bpclass import features, policy
+def test_the_line_scan_flags_the_lines_holding_a_comment_word(monkeypatch):
+    from bpclass import features
 
-    if features._speedups is None or not hasattr(features._speedups, "lines_holding"):
-        pytest.skip("the compiled extension is not built")
     rng = np.random.default_rng(1)
-    alphabet = list("aeimnoprstCOMENTRPLYé’ \n") + ["omment", "OMMENT", "eply", "Respons", "k\u212a", "İ"]
-    pages = []
-    for _ in range(300):
-        page = []
-        for _ in range(rng.integers(0, 12)):
-            size = rng.integers(0, 40) if rng.random() < 0.9 else rng.integers(100, 140)
-            page.append("".join(alphabet[i] for i in rng.integers(0, len(alphabet), size=size)))
-        pages.append(page)
-    native = [policy._lines_holding_stems(page) for page in pages]
+    words = ["Comments", "COMMENT", "reply", "Replying", "comentários", "KOMMENTARE", "thoughts", "commentary",
+             "the", "news", "12", "(3)", "é", "»", "-", "re-ply", "Kommentar:", "ſeen", "İstanbul"]  # fmt: skip
+    pages = [
+        [" ".join(words[i] for i in rng.integers(0, len(words), size=rng.integers(0, 6))) for _ in range(8)]
+        for _ in range(60)
+    ]
+    expected = [[k for k, line in enumerate(page) if features.holds_comment_word(line)] for page in pages]
+    assert sum(map(len, expected)) > 50 and sum(map(len, expected)) < 400  # both kinds of line were drawn
+
+    def found(pages):
+        X, non_blank, rows = features.features_and_comment_rows(pages)
+        lines = np.flatnonzero(non_blank)[rows]
+        ends = np.cumsum([len(page) for page in pages])
+        page_of = np.searchsorted(ends, lines, side="right")
+        out = [[] for _ in pages]
+        for p, line in zip(page_of, lines):
+            out[p].append(int(line - ends[p] + len(pages[p])))
+        return out
+
+    assert found(pages) == expected  # the compiled scan where it is built
     monkeypatch.setattr(features, "_speedups", None)
-    python = [policy._lines_holding_stems(page) for page in pages]
-    assert native == python
-    assert sum(map(len, native)) > 100  # lines with and without stems were drawn
-    with pytest.raises(TypeError, match="line 1 must be a str"):
-        monkeypatch.undo()
-        policy._lines_holding_stems(["Comments", b"Comments"])
+    assert found(pages) == expected  # and the Python one
+    # The model's predictions, which take the flagged lines from the scan, and the
+    # policy, which looks for them itself, cut the same pages at the same lines.
+    monkeypatch.undo()
+    page = ARTICLE + COMMENTS
+    proba = load_model().predict_proba([page])[0]
+    raw = copy.copy(load_model()).set_params(keep_comments=True).predict_proba([page])[0]
+    drop_comment_sections([page], [raw])
+    np.testing.assert_array_equal(proba, raw)

@@ -349,3 +349,17 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
     assert all(len(row.strip("|").split("|")) == 13 for row in table)
     with pytest.raises(SystemExit):
         crossval.main([*args, "--first-pass-weights", "1.5"])
+
+
+def test_benchmark_systems_take_turns_in_rotating_order():
+    from training.benchmark import REPEATS, timed
+
+    calls = []
+    systems = {name: (lambda name=name: calls.append(name)) for name in "abc"}
+    out = timed(systems)
+    assert set(out) == set("abc") and all(seconds >= 0 and peak >= 0 for seconds, peak in out.values())
+    rounds = calls[3 : 3 + 3 * REPEATS]  # after one warm-up run each, before the memory runs
+    assert calls[:3] == list("abc") and calls[3 + 3 * REPEATS :] == list("abc")
+    firsts = [rounds[3 * r] for r in range(REPEATS)]
+    assert firsts[:3] == list("abc")  # each round starts one system later
+    assert all(sorted(rounds[3 * r : 3 * r + 3]) == list("abc") for r in range(REPEATS))

@@ -2,7 +2,8 @@
 
 Pages come from the shared data sets: their HTML for trafilatura (which reads HTML),
 the same pages laid out as text lines for bpclass and C4's rules. Each system runs on
-one core (this process), after one warm-up pass. Printed per system: pages/s,
+one core (this process), after one warm-up pass, the systems taking turns in rotating
+order (the best of REPEATS rounds counts). Printed per system: pages/s,
 lines/s, peak Python-heap memory (tracemalloc; numpy's buffers included) and the
 ratio of bpclass's speed to each peer's. Run it on an otherwise idle machine.
 
@@ -62,24 +63,36 @@ def load_pages(data: Path, n: int) -> list[tuple[str, list[str]]]:
     return out[:n]
 
 
-def timed(fn) -> tuple[float, int]:
-    """Best of REPEATS wall times, then one more run under tracemalloc for the peak memory.
+def timed(systems: dict) -> dict:
+    """Per system: (best of REPEATS wall times, peak memory of one more run under tracemalloc).
 
-    tracemalloc slows Python code down several times, so it never runs while timing.
+    The systems take turns, one run each per round, each round starting one system
+    later: a machine that speeds up or slows down during the benchmark (clock, other
+    jobs) does so for all of them alike, and no system always runs right after the
+    same other one (what ran just before moves a run's time by a few percent: timed
+    one after the other, or in the same order every round, the same model came out up
+    to 4.5% slower in one place than in another). tracemalloc slows Python code down
+    several times, so it never runs while timing.
     """
-    fn()  # warm-up: lazy imports, the bundled model
-    seconds = float("inf")
-    for _ in range(REPEATS):
-        clear_line_cache()  # repeats across these pages count; repeats of the last run do not
-        start = time.perf_counter()
+    for fn in systems.values():
+        fn()  # warm-up: lazy imports, the bundled model
+    seconds = dict.fromkeys(systems, float("inf"))
+    order = list(systems.items())
+    for round_ in range(REPEATS):
+        for name, fn in order[round_ % len(order) :] + order[: round_ % len(order)]:
+            clear_line_cache()  # repeats across these pages count; repeats of the last run do not
+            start = time.perf_counter()
+            fn()
+            seconds[name] = min(seconds[name], time.perf_counter() - start)
+    out = {}
+    for name, fn in systems.items():
+        clear_line_cache()
+        tracemalloc.start()
         fn()
-        seconds = min(seconds, time.perf_counter() - start)
-    clear_line_cache()
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out[name] = (seconds[name], peak)
+    return out
 
 
 def _batches(model, line_pages: list[list[str]]):
@@ -133,14 +146,12 @@ def main(argv=None) -> int:
         except ImportError:
             print("trafilatura is not installed (pip install trafilatura); skipped\n")
 
-    results = {}
     # One core: no library may start helper threads (numpy's BLAS would spin on the other core).
     from threadpoolctl import threadpool_limits
 
-    for name, fn in systems.items():
-        with threadpool_limits(limits=1):
-            seconds, peak = timed(fn)
-        results[name] = (len(pages) / seconds, n_lines / seconds, peak)
+    with threadpool_limits(limits=1):
+        times = timed(systems)
+    results = {name: (len(pages) / seconds, n_lines / seconds, peak) for name, (seconds, peak) in times.items()}
     ours = results["bpclass (batch)"][0]
     print("| system | pages/s | lines/s | peak memory | bpclass (batch) speed / this |")
     print("|---|---|---|---|---|")

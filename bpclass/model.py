@@ -755,11 +755,18 @@ def load_model(path=None) -> BoilerplateClassifier:
     return _load_file(path)
 
 
-def clean(text: str, model: BoilerplateClassifier | None = None, threshold: float | None = None) -> str:
+def clean(
+    text: str,
+    model: BoilerplateClassifier | None = None,
+    threshold: float | None = None,
+    keep_comments: bool | None = None,
+) -> str:
     """The content lines of one page of text, joined by newlines.
 
     ``text`` is split into lines at any line break (``\\n``, ``\\r\\n``, ``\\r``,
-    Unicode line and paragraph separators). Uses the bundled model unless one is given.
+    Unicode line and paragraph separators). Uses the bundled model unless one is given;
+    ``keep_comments`` overrides the model's setting (``None``: the model's; the bundled
+    model drops comment sections).
 
     Examples
     --------
@@ -772,5 +779,7 @@ def clean(text: str, model: BoilerplateClassifier | None = None, threshold: floa
     if not any(line.strip() for line in lines):
         return ""
     model = load_model() if model is None else model
+    if keep_comments is not None and keep_comments != model.keep_comments:
+        model = copy.copy(model).set_params(keep_comments=keep_comments)  # the caller's model stays as it is
     labels = model.predict([lines], threshold=threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)

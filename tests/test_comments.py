@@ -235,3 +235,14 @@ def test_the_line_scan_flags_the_lines_holding_a_comment_word(monkeypatch):
     raw = copy.copy(load_model()).set_params(keep_comments=True).predict_proba([page])[0]
     drop_comment_sections([page], [raw])
     np.testing.assert_array_equal(proba, raw)
+
+
+def test_clean_keeps_comments_when_asked():
+    from bpclass import clean
+
+    text = "\n".join(ARTICLE + COMMENTS)
+    assert "old station used again" not in clean(text)
+    assert "old station used again" in clean(text, keep_comments=True)
+    assert load_model().keep_comments is False  # the bundled model was not changed
+    with pytest.raises(TypeError, match="keep_comments"):
+        clean(text, keep_comments="yes")

@@ -14,7 +14,6 @@ unusable; 4 an internal error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
-import copy
 import gzip
 import json
 import os
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
-from bpclass.model import ModelFileError, check_threshold
+from bpclass.model import ModelFileError, check_threshold, with_keep_comments
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
@@ -236,8 +235,7 @@ def run(args) -> int:
         return _info(args)
     _check_threshold(args.threshold)
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
-    if args.keep_comments:
-        model = copy.copy(model).set_params(keep_comments=True)  # the cached bundled model stays as it is
+    model = with_keep_comments(model, True if args.keep_comments else None)
     if args.jsonl:
         return _clean_jsonl(args, model)
     return _clean_page(args, model)

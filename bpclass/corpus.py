@@ -17,7 +17,6 @@ completes removes its checkpoint.
 
 from __future__ import annotations
 
-import copy
 import gzip
 import json
 import os
@@ -107,9 +106,9 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     Returns, in order, ``("ok", number, json_line, kept, dropped)`` or
     ``("error", number, reason, raw_text)`` for each record.
     """
-    model = model if model is not None else _worker_model(options.model_path)
-    if options.keep_comments is not None and options.keep_comments != model.keep_comments:
-        model = copy.copy(model).set_params(keep_comments=options.keep_comments)  # the shared model stays as it is
+    from bpclass.model import with_keep_comments
+
+    model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
     results: list = [None] * len(batch)
     parsed = []
     for k, (number, raw) in enumerate(batch):

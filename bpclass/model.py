@@ -518,6 +518,15 @@ def check_keep_comments(keep) -> None:
         raise TypeError(f"keep_comments must be True or False, not {keep!r}.")
 
 
+def with_keep_comments(model: BoilerplateClassifier, keep_comments: bool | None) -> BoilerplateClassifier:
+    """``model``, or a shallow copy of it that keeps (or drops) comment sections as
+    asked; ``None`` leaves the model's own setting. The given model is never changed
+    (it may be the cached bundled one, shared by every caller)."""
+    if keep_comments is None or keep_comments == model.keep_comments:
+        return model
+    return copy.copy(model).set_params(keep_comments=keep_comments)
+
+
 def check_threshold(threshold) -> None:
     """Raise ValueError unless ``threshold`` is a number between 0 and 1."""
     _check_share(threshold, "threshold")
@@ -778,8 +787,6 @@ def clean(
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         return ""
-    model = load_model() if model is None else model
-    if keep_comments is not None and keep_comments != model.keep_comments:
-        model = copy.copy(model).set_params(keep_comments=keep_comments)  # the caller's model stays as it is
+    model = with_keep_comments(load_model() if model is None else model, keep_comments)
     labels = model.predict([lines], threshold=threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)

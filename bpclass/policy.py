@@ -88,9 +88,14 @@ def _comment_word_lines(lines: list[str]) -> list[int]:
     return [k for k, line in enumerate(lines) if len(line) <= COMMENT_MAX_CHARS and holds_comment_word(line)]
 
 
-@functools.lru_cache(maxsize=4096)  # "Reply", "Comments": the same few lines on page after page
 def _is_heading(line: str) -> bool:
-    if len(line) > COMMENT_MAX_CHARS or COMMENT_HEADING.match(line) is None or "\n" in line:
+    # Long lines never reach the cache, which holds at most 4096 short strings.
+    return len(line) <= COMMENT_MAX_CHARS and _is_short_heading(line)
+
+
+@functools.lru_cache(maxsize=4096)  # "Reply", "Comments": the same few lines on page after page
+def _is_short_heading(line: str) -> bool:
+    if COMMENT_HEADING.match(line) is None or "\n" in line:
         return False
     words = len(line.split())
     return words <= COMMENT_MAX_WORDS or (words <= COMMENT_MAX_TITLE_WORDS and not TERMINAL_END.search(line))

@@ -246,3 +246,14 @@ def test_clean_keeps_comments_when_asked():
     assert load_model().keep_comments is False  # the bundled model was not changed
     with pytest.raises(TypeError, match="keep_comments"):
         clean(text, keep_comments="yes")
+
+
+def test_long_lines_are_no_headings_and_are_not_kept_in_the_heading_cache():
+    from bpclass import policy
+
+    policy._is_short_heading.cache_clear()
+    huge = "Comments " * 100_000
+    page = ARTICLE + [huge, "Comments"] + COMMENTS[2:]
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
+    assert comment_section_start(page, proba, [len(ARTICLE), len(ARTICLE) + 1]) == len(ARTICLE) + 1
+    assert policy._is_short_heading.cache_info().currsize == 1  # "Comments" only, not the huge line

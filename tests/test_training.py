@@ -119,7 +119,11 @@ def test_train_on_your_own_pages(tmp_path):
     model = bpclass.load_model(out)
     page = (DATA / "pages" / "id_news_banjir.txt").read_text(encoding="utf-8").splitlines()
     assert len(model.predict([page])[0]) == len(page)
+    assert model.keep_comments is False
+    assert main(["--pages", str(DATA / "labeled"), "--out", str(out), "--keep-comments"]) == 0
+    assert bpclass.load_model(out).keep_comments is True
     assert main(["--pages", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert main(["--keep-comments", "--out", str(out)]) == 2  # the bundled recipe follows the policy
 
 
 class _FixedModel:

@@ -201,7 +201,7 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
     return model
 
 
-def train_on_files(paths: list[Path], out: Path) -> BoilerplateClassifier:
+def train_on_files(paths: list[Path], out: Path, keep_comments: bool = False) -> BoilerplateClassifier:
     pages = []
     for path in paths:
         pages += bpclass.read_labeled_pages(path)
@@ -221,6 +221,7 @@ def train_on_files(paths: list[Path], out: Path) -> BoilerplateClassifier:
         second_pass=second_pass,
         second_estimator=second_pass_estimator(params, verbose=1),
         first_pass_weight=FIRST_PASS_WEIGHT,
+        keep_comments=keep_comments,
     )
     model.fit([p.lines for p in pages], [p.labels for p in pages], metadata=metadata)
     model.save(out)
@@ -234,6 +235,11 @@ def parse_args(argv=None):
     parser.add_argument("--prepared", type=Path, default=DEFAULT_OUT, help="prepared shared sets")
     parser.add_argument("--out", type=Path, default=None, help="model file to write")
     parser.add_argument("--no-eval", action="store_true", help="skip scoring held-out pages")
+    parser.add_argument(
+        "--keep-comments",
+        action="store_true",
+        help="with --pages: the model keeps what it predicts below comment headings (your labels keep comments)",
+    )
     return parser.parse_args(argv)
 
 
@@ -242,7 +248,9 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
         if args.pages:
-            train_on_files(args.pages, args.out or Path("model.npz"))
+            train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments)
+        elif args.keep_comments:
+            raise ValueError("--keep-comments goes with --pages (the bundled model follows the comment policy)")
         else:
             train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval)
     except (FileNotFoundError, ValueError) as exc:

@@ -108,8 +108,14 @@ BOILER_PHRASE = re.compile(rf"\b(?:{_words(_BOILER_PHRASES)})\b", re.I)
 BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
 # The heading of a comment section, matched against one line: "12 Comments", "Leave a
 # Reply", "Comments (3)", "3 Responses to ...", "2 thoughts on ...", "Join the
-# discussion", "Kommentare", "Laissez un commentaire". The leading [^\w\n]* and what
-# follows it cannot match the same characters, so no backtracking.
+# discussion", "Kommentare", "Laissez un commentaire", "Komentarze (4)", "Комментарии",
+# "Yorumlar", "Publier un nouveau commentaire" (the words added last -- Swedish, Polish,
+# Czech, Dutch singular, Turkish, Russian -- only alone or with a count: "Kommentarer
+# till inlägget (Atom)" is a feed link). No Chinese, Japanese or Korean
+# word yet: "留言" (guestbook) stands alone in blog menus, above the article, and a date
+# under it passes for a comment's header; none of our sets can tell how to tell them apart.
+# The leading [^\w\n]* and what follows it cannot match the same characters, so no
+# backtracking.
 _SP = r"[^\S\n]+"
 COMMENT_HEADING = re.compile(
     rf"[^\w\n]*(?:"
@@ -121,7 +127,10 @@ COMMENT_HEADING = re.compile(
     rf"|join{_SP}the{_SP}(?:discussion|conversation)\b"
     rf"|responses?{_SP}to\b"
     rf"|(?:\d+{_SP})?(?:kommentare?|komentar|kommentit|commentaires?|comentarios?|comentários?|commenti|reacties)\b"
-    rf"|(?:laisser|laissez|deja|deje|deixe|lascia|tulis){_SP}(?:(?:un|uma|um|una){_SP})?"
+    rf"|(?:\d+{_SP})?(?:kommentarer|komentarze|komentáře|reactie|yorumlar|комментари[йия]|комментариев)"
+    rf"[^\S\n]*(?:\(\d+\)|\d+|:)?[^\S\n]*$"
+    rf"|(?:laisser|laissez|publier|poster|ajouter|écrire|deja|deje|escribe|añadir|deixe|escreva|adicionar|lascia"
+    rf"|scrivi|aggiungi|tulis){_SP}(?:[^\W\d_]+{_SP}){{0,2}}"
     rf"(?:commentaire|comentario|comentário|commento|komentar)\b"
     rf")",
     re.I,
@@ -131,7 +140,8 @@ COMMENT_HEADING = re.compile(
 COMMENT_WORDS = frozenset(
     "comment comments reply response responses thought thoughts discussion conversation kommentar "
     "kommentare komentar kommentit commentaire commentaires comentario comentarios comentário comentários "
-    "commenti commento reacties".split()
+    "commenti commento reacties reactie kommentarer komentarze komentáře yorumlar комментарий комментарии "
+    "комментария комментариев".split()
 )
 # What follows a real comment heading: the comments' own headers ("Ann says:",
 # "Reply", "Report abuse"), besides their dates and times (MONTH_DATE, CLOCK_TIME, ...).

@@ -67,11 +67,14 @@ def test_the_heading_pattern():
     headings = ["12 Comments", "Leave a Reply", "Comments (3)", "» Comments", "3 Responses to “A title”"]
     headings += ["2 thoughts on “A title”", "Kommentare (14)", "Join the discussion", "No comments yet"]
     headings += ["LEAVE A REPLY", "Laissez un commentaire", "Tulis komentar", "Reader Comments (3)"]
+    headings += ["Komentarze (4)", "Комментарии", "5 комментариев", "Yorumlar", "9 kommentarer:"]
+    headings += ["Publier un nouveau commentaire", "Kommentare lesen (1 Beitrag)", "Scrivi un commento"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
         assert holds_comment_word(heading), heading
     others = ["Discussion", "No comment from the minister, for now", "He made 12 comments at the meeting."]
+    others += ["Kommentarer till inlägget (Atom)", "留言", "Lascia un messaggio"]  # a feed link; a menu's guestbook
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -206,7 +209,8 @@ def test_the_line_scan_flags_the_lines_holding_a_comment_word(monkeypatch):
 
     rng = np.random.default_rng(1)
     words = ["Comments", "COMMENT", "reply", "Replying", "comentários", "KOMMENTARE", "thoughts", "commentary",
-             "the", "news", "12", "(3)", "é", "»", "-", "re-ply", "Kommentar:", "ſeen", "İstanbul"]  # fmt: skip
+             "the", "news", "12", "(3)", "é", "»", "-", "re-ply", "Kommentar:", "ſeen", "İstanbul", "Комментарии",
+             "КОММЕНТАРИЕВ", "コメント", "评论", "Komentáře", "YORUMLAR"]  # fmt: skip
     pages = [
         [" ".join(words[i] for i in rng.integers(0, len(words), size=rng.integers(0, 6))) for _ in range(8)]
         for _ in range(60)

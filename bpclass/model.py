@@ -404,8 +404,7 @@ class BoilerplateClassifier(BaseEstimator):
         check_keep_comments(self.keep_comments)
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
-        page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=len(pages))
-        ends = np.cumsum(page_lens)
+        ends = np.cumsum(np.fromiter(map(len, pages), dtype=np.int64, count=len(pages)))
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
@@ -416,11 +415,8 @@ class BoilerplateClassifier(BaseEstimator):
             X, chunk_non_blank, comment_rows = features_and_comment_rows(pages[start:stop], spare_columns=spare)
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
-            if len(comment_rows):
-                at = np.flatnonzero(chunk_non_blank)[comment_rows] + first  # line numbers in the batch
-                page_of = np.searchsorted(ends, at, side="right")
-                for p, line in zip(page_of.tolist(), (at - (ends[page_of] - page_lens[page_of])).tolist()):
-                    comment_lines[p].append(line)
+            if len(comment_rows):  # their line numbers in the batch, handed out to their pages
+                lines_by_page(np.flatnonzero(chunk_non_blank)[comment_rows] + first, ends, comment_lines)
             if len(X):
                 # Rows per page: only the second pass reads them.
                 per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
@@ -511,6 +507,16 @@ def _check_share(value, what: str) -> None:
 def check_first_pass_weight(weight) -> None:
     """Raise ValueError unless ``weight`` is a number between 0 and 1."""
     _check_share(weight, "first_pass_weight")
+
+
+def lines_by_page(at: np.ndarray, ends: np.ndarray, out: list[list[int]]) -> None:
+    """Append each line number ``at`` (counted over a batch of pages, ascending) to its
+    page's list in ``out``, as a line number within that page; ``ends`` holds where
+    each page ends (the cumulative page lengths)."""
+    page_of = np.searchsorted(ends, at, side="right")
+    page_start = np.concatenate([[0], ends[:-1]])[page_of]
+    for p, line in zip(page_of.tolist(), (at - page_start).tolist()):
+        out[p].append(line)
 
 
 def check_keep_comments(keep) -> None:

@@ -34,8 +34,16 @@ import numpy as np
 
 from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
-from bpclass.features import batch_features
-from bpclass.model import _group_folds, _rows_per_page, blend_proba, fit_passes, line_weights, pass_scores
+from bpclass.features import features_and_comment_rows
+from bpclass.model import (
+    _group_folds,
+    _rows_per_page,
+    blend_proba,
+    fit_passes,
+    line_weights,
+    lines_by_page,
+    pass_scores,
+)
 from bpclass.policy import drop_comment_sections
 from training.data import content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
@@ -62,10 +70,13 @@ class Rows:
 
     def __init__(self, pages: list[dict], folds: int):
         self.pages = pages
-        self.X, non_blank = batch_features([p["lines"] for p in pages])
+        self.X, non_blank, comment_rows = features_and_comment_rows([p["lines"] for p in pages])
         self.labels = np.array([-1 if y is None else y for p in pages for y in p["labels"]], dtype=np.int64)[non_blank]
         line_bounds = np.concatenate([[0], np.cumsum([len(p["lines"]) for p in pages])]).astype(np.int64)
         self.non_blank = [non_blank[a:b] for a, b in zip(line_bounds[:-1], line_bounds[1:])]
+        # Per page, its lines that hold a comment word (found once, as the model finds them).
+        self.comment_lines: list[list[int]] = [[] for _ in pages]
+        lines_by_page(np.flatnonzero(non_blank)[comment_rows], line_bounds[1:], self.comment_lines)
         per_page = _rows_per_page([p["lines"] for p in pages], non_blank)
         self.bounds = np.concatenate([[0], np.cumsum(per_page)])
         page_fold = np.array([fold_of(p["site"], folds) for p in pages], dtype=np.int64)
@@ -84,7 +95,7 @@ class Rows:
                 continue
             line_proba = np.zeros(len(page["lines"]))
             line_proba[self.non_blank[k]] = proba[self.bounds[k] : self.bounds[k + 1]]
-            drop_comment_sections([page["lines"]], [line_proba])  # as the bundled model predicts
+            drop_comment_sections([page["lines"]], [line_proba], [self.comment_lines[k]])  # as the model predicts
             labels = (line_proba >= threshold).astype(np.int64)
             out.append(bag_f1(_kept_text(page["lines"], labels), page["gold"])[2])
         return out

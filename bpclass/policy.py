@@ -76,7 +76,7 @@ COMMENT_MIN_CHARS_ABOVE = 300
 # COMMENT_MIN_CHARS_ABOVE of likely text above, not the share: a short post with a
 # long thread below it.
 COMMENT_META_REACH = 4
-_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
+COMMENT_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it.
 COMMENT_MAX_HEADINGS = 3
@@ -108,7 +108,7 @@ def _comment_headers_follow(lines: list[str], k: int) -> bool:
         if not line.strip():
             continue
         if len(line) <= COMMENT_MAX_CHARS and len(line.split()) <= COMMENT_MAX_WORDS + 4:
-            if any(pattern.search(line) for pattern in _META_PATTERNS):
+            if any(pattern.search(line) for pattern in COMMENT_META_PATTERNS):
                 return True
         seen += 1
         if seen == COMMENT_META_REACH:

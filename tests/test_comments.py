@@ -13,20 +13,14 @@ from bpclass import ModelFileError, load_model
 from bpclass.cli import EXIT_OK, main
 from bpclass.corpus import CorpusOptions, clean_batch
 from bpclass.features import holds_comment_word
-from bpclass.patterns import (
-    CLOCK_TIME,
-    COMMENT_HEADING,
-    COMMENT_META,
-    MONTH_DATE,
-    NUMERIC_DATE,
-    RELATIVE_TIME,
-)
+from bpclass.patterns import COMMENT_HEADING
 from bpclass.policy import (
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
     COMMENT_MAX_HEADINGS,
     COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
+    COMMENT_META_PATTERNS,
     COMMENT_META_REACH,
     COMMENT_MIN_CHARS_ABOVE,
     COMMENT_MIN_SHARE_ABOVE,
@@ -101,7 +95,7 @@ def _reference_start(lines, proba):
         headers = any(
             len(line) <= COMMENT_MAX_CHARS
             and len(line.split()) <= COMMENT_MAX_WORDS + 4
-            and any(p.search(line) for p in (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME))
+            and any(p.search(line) for p in COMMENT_META_PATTERNS)
             for line in below
         )
         if above >= COMMENT_MIN_CHARS_ABOVE and (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers):

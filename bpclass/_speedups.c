@@ -5,12 +5,18 @@
  * bpclass/estimator.py hold the reference implementation in Python), and the
  * tests check that both give identical numbers. What this module computes:
  *
- *   scan_lines(texts, page_starts, out, needs, share, found, repeats)
+ *   scan_lines(texts, page_starts, out, needs, share, found, repeats[, lexicon, lexical])
  *       For each stripped, non-blank line: the LINE_FEATURES columns (the
  *       patterns matched here as the regexes would; Python runs a regex only
  *       where `needs` or the returned candidates say it may match), the
  *       page-level prose-vocabulary overlap (share_words_in_prose,
- *       n_words_in_prose) and how many lines of the page share its text.
+ *       n_words_in_prose), how many lines of the page share its text and,
+ *       given a lexicon, the sum of its words' weights over sqrt(words), how
+ *       many of its words the lexicon knows, and its words (3 columns of `lexical`).
+ *
+ *   make_lexicon(words, weights), lexicon_rows(texts, lexicon, out)
+ *       A model's word weights (a capsule for scan_lines); what they say of
+ *       many lines (for training).
  *
  *   strip_pages(pages, non_blank), fill_context(X, bounds, ...)
  *       Strip the lines of many pages; the neighbour and window columns.
@@ -901,6 +907,133 @@ label_prefix(int kind, const void *data, Py_ssize_t n)
            is_space(PyUnicode_READ(kind, data, p + 1));
 }
 
+/* ------------------------------------------------------------- lexicon -- */
+
+/* A model's word weights (BoilerplateClassifier's lexicon): lower-cased words ->
+ * weight, in an open-addressing table owned by a capsule. A slot is 16 bytes and
+ * holds all a lookup reads, so that a lookup touches one cache line: words are
+ * matched by their 64-bit hash and their length (two words alike in both would
+ * share a weight; make_lexicon refuses a lexicon holding two such words). */
+typedef struct {
+    uint64_t hash; /* 0: empty slot (a word hashing to 0 is stored as 1) */
+    uint32_t len;
+    float weight; /* model files store float32 weights */
+} LexSlot;
+
+typedef struct Lexicon {
+    LexSlot *slots;
+    size_t size; /* a power of two */
+} Lexicon;
+
+#define LEXICON_CAPSULE "bpclass._speedups.Lexicon"
+
+static void
+lexicon_free(PyObject *capsule)
+{
+    Lexicon *lex = PyCapsule_GetPointer(capsule, LEXICON_CAPSULE);
+    if (lex) {
+        PyMem_Free(lex->slots);
+        PyMem_Free(lex);
+    }
+}
+
+static inline int
+lexicon_find(const Lexicon *lex, Py_ssize_t n, uint64_t h, double *weight)
+{
+    if (!h)
+        h = 1;
+    for (size_t j = (size_t)h & (lex->size - 1);; j = (j + 1) & (lex->size - 1)) {
+        const LexSlot *slot = lex->slots + j;
+        if (!slot->hash)
+            return 0;
+        if (slot->hash == h && slot->len == (uint32_t)n) {
+            *weight = (double)slot->weight;
+            return 1;
+        }
+    }
+}
+
+/* make_lexicon(words, weights) -> capsule: words a list of distinct, non-empty,
+ * lower-cased str; weights a float64 buffer of as many finite numbers, each one a
+ * float32 (as model files store them). */
+static PyObject *
+make_lexicon(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *words, *weights_obj;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &words, &weights_obj))
+        return NULL;
+    Py_buffer weights = {0};
+    if (PyObject_GetBuffer(weights_obj, &weights, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(words);
+    if (strcmp(weights.format, "d") != 0 || weights.itemsize != 8 || weights.len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "weights: expected one float64 per word");
+        PyBuffer_Release(&weights);
+        return NULL;
+    }
+    const double *w = weights.buf;
+    Lexicon *lex = PyMem_Calloc(1, sizeof(Lexicon));
+    Buf word_buf = {0};
+    if (!lex) {
+        PyBuffer_Release(&weights);
+        return PyErr_NoMemory();
+    }
+    lex->size = 16;
+    while (lex->size < 2 * (size_t)n + 1)
+        lex->size <<= 1;
+    lex->slots = PyMem_Calloc(lex->size, sizeof(LexSlot));
+    if (!lex->slots) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            goto fail;
+        }
+        if (ensure_ready(word) < 0)
+            goto fail;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        if (len == 0 || len > (Py_ssize_t)UINT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "words must be non-empty str");
+            goto fail;
+        }
+        if (!isfinite(w[i]) || (double)(float)w[i] != w[i]) {
+            PyErr_SetString(PyExc_ValueError, "weights must be finite float32 numbers");
+            goto fail;
+        }
+        if (buf_reserve(&word_buf, len) < 0 || !PyUnicode_AsUCS4(word, word_buf.data, len, 0))
+            goto fail;
+        uint64_t h = hash_ucs4(word_buf.data, len);
+        if (!h)
+            h = 1;
+        size_t j = (size_t)h & (lex->size - 1);
+        while (lex->slots[j].hash) {
+            if (lex->slots[j].hash == h && lex->slots[j].len == (uint32_t)len) {
+                PyErr_SetString(PyExc_ValueError, "words must be distinct (and differ in their hash or length)");
+                goto fail;
+            }
+            j = (j + 1) & (lex->size - 1);
+        }
+        lex->slots[j] = (LexSlot){h, (uint32_t)len, (float)w[i]};
+    }
+    PyMem_Free(word_buf.data);
+    PyBuffer_Release(&weights);
+    PyObject *capsule = PyCapsule_New(lex, LEXICON_CAPSULE, lexicon_free);
+    if (!capsule) {
+        PyMem_Free(lex->slots);
+        PyMem_Free(lex);
+    }
+    return capsule;
+fail:
+    PyMem_Free(word_buf.data);
+    PyMem_Free(lex->slots);
+    PyMem_Free(lex);
+    PyBuffer_Release(&weights);
+    return NULL;
+}
+
 typedef struct {
     Py_ssize_t pos;
     int what; /* W_* bits of a word, or E_* flags */
@@ -912,6 +1045,9 @@ typedef struct {
     Entry *entries; /* of the current line */
     Py_ssize_t n_entries, cap_entries;
     PyObject *cands; /* list of (line, kind, position) */
+    const struct Lexicon *lex; /* the model's word weights, or NULL */
+    double lex_value;          /* of the line just scanned: sum of its words' weights / sqrt(words) */
+    Py_ssize_t lex_known, lex_words; /* ... its words in the lexicon, and all its words */
 } Scratch;
 
 static int
@@ -971,6 +1107,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     Py_ssize_t n_sep = 0, stop_hits = 0, cjk_stop_hits = 0;
     int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0;
     Py_ssize_t run_start = 0;
+    double lex_sum = 0.0;
+    Py_ssize_t lex_known = 0;
     s->n_entries = 0;
 
     for (Py_ssize_t i = 0; i < head;) {
@@ -1016,6 +1154,13 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
                     return -1;
             }
             n_words++;
+            if (s->lex) {
+                double w;
+                if (lexicon_find(s->lex, s->low.len, h, &w)) {
+                    lex_sum += w;
+                    lex_known++;
+                }
+            }
             if (s->low.len >= 3 && !(bits & W_STOP)) {
                 Py_ssize_t id = vocab_id(&s->vocab, s->low.data, s->low.len, h);
                 if (id < 0)
@@ -1151,6 +1296,9 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
         }
     }
 
+    s->lex_value = n_words ? lex_sum / sqrt((double)n_words) : 0.0;
+    s->lex_known = lex_known;
+    s->lex_words = n_words;
     /* A CJK run is one "word" to the regex; count its characters as words instead. */
     Py_ssize_t word_count = n_words;
     if (n_cjk && n_cjk > n_words)
@@ -1262,19 +1410,27 @@ static PyObject *
 scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *texts, *starts_obj, *out_obj, *needs_obj, *share_obj, *found_obj, *repeats_obj;
-    if (!PyArg_ParseTuple(args, "O!OOOOOO", &PyList_Type, &texts, &starts_obj, &out_obj, &needs_obj, &share_obj,
-                          &found_obj, &repeats_obj))
+    PyObject *lexicon_obj = Py_None, *lexical_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "O!OOOOOO|OO", &PyList_Type, &texts, &starts_obj, &out_obj, &needs_obj, &share_obj,
+                          &found_obj, &repeats_obj, &lexicon_obj, &lexical_obj))
         return NULL;
+    const Lexicon *lexicon = NULL;
+    if (lexicon_obj != Py_None) {
+        lexicon = PyCapsule_GetPointer(lexicon_obj, LEXICON_CAPSULE);
+        if (!lexicon)
+            return NULL;
+    }
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "configure() first");
         return NULL;
     }
     Py_ssize_t n = PyList_GET_SIZE(texts);
-    Py_buffer starts = {0}, out = {0}, needs = {0}, share = {0}, found = {0}, repeats = {0};
+    Py_buffer starts = {0}, out = {0}, needs = {0}, share = {0}, found = {0}, repeats = {0}, lexical = {0};
     Py_ssize_t *group = NULL, *table = NULL;
     PyObject *result = NULL;
     Scratch s;
     memset(&s, 0, sizeof(s));
+    s.lex = lexicon;
     unsigned char *prose = NULL;
     s.cands = PyList_New(0);
     if (!s.cands)
@@ -1297,6 +1453,8 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
     if (get_output(found_obj, &found, "d", 8, n, "found") < 0)
         goto done;
     if (get_output(repeats_obj, &repeats, "d", 8, n, "repeats") < 0)
+        goto done;
+    if (lexicon && get_output(lexical_obj, &lexical, "d", 8, 3 * n, "lexical") < 0)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
@@ -1332,6 +1490,12 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
             }
             prose[i] = (unsigned char)is_prose;
             line_end[i] = s.vocab.n_line_ids;
+            if (lexicon) {
+                double *lex_row = (double *)lexical.buf + 3 * i;
+                lex_row[0] = s.lex_value;
+                lex_row[1] = (double)s.lex_known;
+                lex_row[2] = (double)s.lex_words;
+            }
         }
         /* How often each line's text occurs on the page: lines with equal text
          * share a group, the first of them; repeats_out[first] counts the group. */
@@ -1414,6 +1578,70 @@ done:
         PyBuffer_Release(&found);
     if (repeats.obj)
         PyBuffer_Release(&repeats);
+    if (lexical.obj)
+        PyBuffer_Release(&lexical);
+    return result;
+}
+
+/* lexicon_rows(texts, lexicon, out): for each stripped line, as scan_lines reads
+ * it, (sum of its words' weights / sqrt(words), words known, words) into the
+ * rows of out (float64, 3 per line); training scores many lines this way. */
+static PyObject *
+lexicon_rows(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *texts, *lexicon_obj, *out_obj;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyList_Type, &texts, &lexicon_obj, &out_obj))
+        return NULL;
+    const Lexicon *lex = PyCapsule_GetPointer(lexicon_obj, LEXICON_CAPSULE);
+    if (!lex)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    Py_buffer out = {0};
+    if (get_output(out_obj, &out, "d", 8, 3 * n, "out") < 0)
+        return NULL;
+    Buf low = {0};
+    PyObject *result = NULL;
+    double *rows = out.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, i);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "texts must hold str");
+            goto done;
+        }
+        if (ensure_ready(text) < 0)
+            goto done;
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        Py_ssize_t head = len < MAX_PATTERN_CHARS ? len : MAX_PATTERN_CHARS;
+        double sum = 0.0;
+        Py_ssize_t known = 0, words = 0;
+        for (Py_ssize_t j = 0; j < head;) {
+            if (!is_letter(PyUnicode_READ(kind, data, j))) {
+                j++;
+                continue;
+            }
+            Py_ssize_t start = j;
+            while (j < head && is_letter(PyUnicode_READ(kind, data, j)))
+                j++;
+            if (lower_word(text, kind, data, start, j, &low) < 0)
+                goto done;
+            double w;
+            if (lexicon_find(lex, low.len, hash_ucs4(low.data, low.len), &w)) {
+                sum += w;
+                known++;
+            }
+            words++;
+        }
+        rows[3 * i] = words ? sum / sqrt((double)words) : 0.0;
+        rows[3 * i + 1] = (double)known;
+        rows[3 * i + 2] = (double)words;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(low.data);
+    PyBuffer_Release(&out);
     return result;
 }
 
@@ -1700,7 +1928,10 @@ done:
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(word_sets, cjk_stop_chars): the word lists, once."},
     {"scan_lines", scan_lines, METH_VARARGS,
-     "scan_lines(texts, page_starts, out, needs, share, found, repeats) -> [line, kind, position, ...]: line features."},
+     "scan_lines(texts, page_starts, out, needs, share, found, repeats[, lexicon, lexical]) -> [line, kind, position, "
+     "...]: line features."},
+    {"make_lexicon", make_lexicon, METH_VARARGS, "make_lexicon(words, weights) -> a model's word weights for scan_lines."},
+    {"lexicon_rows", lexicon_rows, METH_VARARGS, "lexicon_rows(texts, lexicon, out): (score, known, words) per line."},
     {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,

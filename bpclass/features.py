@@ -49,7 +49,14 @@ WINDOW_SOURCES = (
     "share_words_in_prose",
     "blank_before",
     "share_capitalised",
+    "lexical",
 )
+# A page of which the lexicon (learned from pages in one language, mostly) knows fewer
+# words than this share is read without it: its lexical columns are 0, as on the
+# training pages that BoilerplateClassifier.fit shows that way. On the shared sets,
+# English pages' coverage by the bundled lexicon is above 0.7 (5th percentile 0.87),
+# French, Spanish, German, Swedish, Finnish, Indonesian and CJK pages' below 0.6.
+LEXICON_MIN_COVERAGE = 0.65
 # A truncated twin must keep at least this many characters of the full line.
 MIN_TWIN_PREFIX = 8
 # Distinct truncated stems compared per shared prefix (bounds the work per line).
@@ -112,6 +119,10 @@ PAGE_FEATURES = {
     "over the page's non-blank lines",
     "prose_chars_before": "share of the characters of the page's sentence-ending lines that come before the middle "
     "of this line (a page's only such line: 0.5)",
+    "lexical": "the model's word score: the sum of the learned weights of the line's words (Lexicon) over the square "
+    "root of its word count; 0 without a lexicon, or on a page whose words it mostly does not know",
+    "lexicon_coverage": "share of the page's words that the model's lexicon knows; 0 below LEXICON_MIN_COVERAGE "
+    "(another language: the lexical columns are 0 too) or without a lexicon",
 }
 CONTEXT_SOURCES = (
     "log_chars",
@@ -130,6 +141,7 @@ CONTEXT_SOURCES = (
     "blank_before",
     "has_truncated_twin",
     "is_truncated_twin",
+    "lexical",
 )
 
 
@@ -395,10 +407,84 @@ def holds_comment_word(text: str) -> bool:
     return any(w.lower() in P.COMMENT_WORDS for w in P.WORD.findall(text[:MAX_PATTERN_CHARS]))
 
 
-def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+def line_words(text: str) -> list[str]:
+    """The words a :class:`Lexicon` weighs: the runs of letters of a stripped line's
+    first MAX_PATTERN_CHARS characters, lower-cased (as the line scan reads them)."""
+    return [w.lower() for w in P.WORD.findall(text[:MAX_PATTERN_CHARS])]
+
+
+class Lexicon:
+    """A model's learned word weights: lower-cased words (see :func:`line_words`) ->
+    weight. A line's ``lexical`` feature is the sum of its words' weights (0 for
+    unknown words) over the square root of its word count.
+
+    Parameters
+    ----------
+    words : list of str
+        Distinct, non-empty, lower-cased words.
+    weights : array-like of float
+        One finite weight per word (held as float32).
+    """
+
+    def __init__(self, words, weights):
+        words = list(words)
+        # Held as float32 numbers, as model files store them.
+        weights = np.array(weights, dtype=np.float64).ravel().astype(np.float32).astype(np.float64)
+        if len(words) != len(weights):
+            raise ValueError(f"a lexicon needs one weight per word: {len(words)} words, {len(weights)} weights.")
+        if not all(type(w) is str and w for w in words):
+            raise ValueError("lexicon words must be non-empty str.")
+        if len(set(words)) != len(words):
+            raise ValueError("lexicon words must be distinct.")
+        if not np.isfinite(weights).all():
+            raise ValueError("lexicon weights must be finite.")
+        self.words = words
+        self.weights = weights
+        self._table = dict(zip(words, weights.tolist()))
+        self._native = _speedups.make_lexicon(words, weights) if _speedups is not None else None
+
+    def __reduce__(self):  # the compiled table is rebuilt, never pickled
+        return (Lexicon, (self.words, self.weights))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def score(self, text: str) -> float:
+        """The ``lexical`` feature of one stripped line (before the page's coverage is
+        checked: :data:`LEXICON_MIN_COVERAGE`)."""
+        return self.read(text)[0]
+
+    def read_many(self, texts: list[str]) -> np.ndarray:
+        """Rows of ``(score, words known, words)`` of stripped lines (the line scan's
+        numbers, without the rest of the features)."""
+        out = np.zeros((len(texts), 3))
+        if self._native is not None:
+            _speedups.lexicon_rows(texts if type(texts) is list else list(texts), self._native, out)
+        else:
+            for i, t in enumerate(texts):
+                out[i] = self.read(t)
+        return out
+
+    def read(self, text: str) -> tuple[float, int, int]:
+        """``(score, words known, words)`` of one stripped line."""
+        words = line_words(text)
+        if not words:
+            return 0.0, 0, 0
+        total = 0.0
+        known = 0
+        table = self._table
+        for w in words:  # in order, as the line scan adds them
+            weight = table.get(w)
+            if weight is not None:
+                total += weight
+                known += 1
+        return total / math.sqrt(len(words)), known, len(words)
+
+
+def _line_block(texts: list[str], bounds: np.ndarray, lexicon: Lexicon | None = None) -> tuple[np.ndarray, ...]:
     """LINE_FEATURES of stripped non-blank lines, their prose-vocabulary overlap, how
     many lines of their page have the same text, and the rows that hold a comment word
-    (:func:`holds_comment_word`).
+    (:func:`holds_comment_word`), and their ``lexical`` scores (zeros without a lexicon).
 
     ``bounds`` holds the first row of each page and, last, ``len(texts)``.
     """
@@ -407,11 +493,16 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
     share = np.zeros(n)
     found = np.zeros(n)
     repeats = np.empty(n)
+    lexical = np.zeros((n, 3))  # score, words known, words
     if _speedups is not None:
         needs = np.zeros(n, dtype=np.int32)
-        candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found, repeats)
+        if lexicon is not None:
+            args = (lexicon._native, lexical)
+        else:
+            args = ()
+        candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found, repeats, *args)
         _run_patterns(texts, needs, candidates, base)
-        return base, share, found, repeats, np.flatnonzero(needs & NEED_COMMENT)
+        return base, share, found, repeats, np.flatnonzero(needs & NEED_COMMENT), lexical
     for i, t in enumerate(texts):  # row by row: no list of a million lists at once
         base[i] = _cached_line_features(t)
     is_prose = _is_prose(base)
@@ -421,7 +512,10 @@ def _line_block(texts: list[str], bounds: np.ndarray) -> tuple[np.ndarray, ...]:
             counts = collections.Counter(texts[lo:hi])
             repeats[lo:hi] = list(map(counts.__getitem__, texts[lo:hi]))
     comment_rows = np.array([i for i, t in enumerate(texts) if holds_comment_word(t)], dtype=np.int64)
-    return base, share, found, repeats, comment_rows
+    if lexicon is not None:
+        for i, t in enumerate(texts):
+            lexical[i] = lexicon.read(t)
+    return base, share, found, repeats, comment_rows, lexical
 
 
 _OFFSETS = np.array(NEIGHBOUR_OFFSETS, np.int32)
@@ -480,6 +574,49 @@ def _fill_context(
         X[:, first : first + n_wsrc] = window_sums[width] / window_counts[width][:, None]
 
 
+_LEXICAL = FEATURE_INDEX["lexical"]
+_LEXICAL_OFFSET_COLUMNS = np.array([FEATURE_INDEX[f"lexical@{o:+d}"] for o in NEIGHBOUR_OFFSETS], np.int32)
+_LEXICAL_WIDTH_COLUMNS = np.array([FEATURE_INDEX[f"lexical~{w}"] for w in WINDOWS], np.int32)
+
+
+_COVERAGE = FEATURE_INDEX["lexicon_coverage"]
+
+
+def _gated(lexical: np.ndarray, row_page: np.ndarray, per_page: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ``lexical`` and ``lexicon_coverage`` columns from rows of (score, words
+    known, words): both 0 on pages whose coverage is below LEXICON_MIN_COVERAGE."""
+    n_pages = len(per_page)
+    known = np.bincount(row_page, weights=lexical[:, 1], minlength=n_pages)
+    words = np.bincount(row_page, weights=lexical[:, 2], minlength=n_pages)
+    coverage = np.where(words > 0, known / np.maximum(words, 1), 0.0)
+    coverage = np.where(coverage >= LEXICON_MIN_COVERAGE, coverage, 0.0)[row_page]
+    return np.where(coverage > 0, lexical[:, 0], 0.0), coverage
+
+
+def set_lexical(X: np.ndarray, lexical: np.ndarray, per_page: np.ndarray) -> None:
+    """Write the ``lexical`` and ``lexicon_coverage`` columns of feature rows of whole
+    pages (``per_page`` rows each) from rows of (score, words known, words), and the
+    neighbour and window columns that read them, in place (training fills in
+    out-of-fold scores this way)."""
+    bounds = np.zeros(len(per_page) + 1, dtype=np.int64)
+    np.cumsum(per_page, out=bounds[1:])
+    row_page = np.repeat(np.arange(len(per_page)), per_page)
+    rank = np.arange(len(X)) - bounds[row_page]
+    X[:, _LEXICAL], X[:, _COVERAGE] = _gated(lexical, row_page, per_page)
+    _fill_context(
+        X,
+        bounds,
+        rank,
+        per_page[row_page],
+        np.array([_LEXICAL], np.int32),
+        _OFFSETS,
+        _LEXICAL_OFFSET_COLUMNS,
+        np.array([_LEXICAL], np.int32),
+        _WIDTHS,
+        _LEXICAL_WIDTH_COLUMNS,
+    )
+
+
 def _page_mean(values: np.ndarray, row_page: np.ndarray, per_page: np.ndarray) -> np.ndarray:
     """Each row's page mean of ``values`` (bincount adds in row order: the same in any batch)."""
     sums = np.bincount(row_page, weights=values, minlength=len(per_page))
@@ -525,7 +662,9 @@ def _page_relative(X, chars, row_page, rank, per_page, bounds) -> None:
     X[:, col["prose_chars_before"]] = (before + weight / 2) / np.maximum(total, 1)
 
 
-def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def batch_features(
+    pages: list[list[str]], spare_columns: int = 0, lexicon: Lexicon | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Feature rows of the non-blank lines of many pages, computed together.
 
     Parameters
@@ -535,6 +674,8 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     spare_columns : int, default=0
         Zero columns added after the features (room for the second pass's
         columns, :mod:`bpclass.context`, without copying the matrix).
+    lexicon : Lexicon or None, default=None
+        A model's word weights, for the ``lexical`` columns (zeros without one).
 
     Returns
     -------
@@ -544,11 +685,13 @@ def batch_features(pages: list[list[str]], spare_columns: int = 0) -> tuple[np.n
     non_blank : ndarray of bool, shape (total number of lines,)
         Which lines (page after page) have a row in ``X``.
     """
-    X, non_blank, _ = features_and_comment_rows(pages, spare_columns)
+    X, non_blank, _ = features_and_comment_rows(pages, spare_columns, lexicon)
     return X, non_blank
 
 
-def features_and_comment_rows(pages, spare_columns: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def features_and_comment_rows(
+    pages, spare_columns: int = 0, lexicon: Lexicon | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`batch_features`, and the rows (indices into ``X``) whose lines hold a
     comment word (:func:`holds_comment_word`; the line scan finds them for free): the
     only lines that can head a comment section (:mod:`bpclass.policy`)."""
@@ -583,9 +726,11 @@ def features_and_comment_rows(pages, spare_columns: int = 0) -> tuple[np.ndarray
     pos = where - line_start[row_page]  # line number in the page
     lines_row = page_lens[row_page]
 
-    base, share, found, repeats, comment_rows = _line_block(texts, bounds)
+    base, share, found, repeats, comment_rows, lexical = _line_block(texts, bounds, lexicon)
     X[:, :_N_LINE] = base
     col = FEATURE_INDEX
+    if lexicon is not None:
+        X[:, _LEXICAL], X[:, _COVERAGE] = _gated(lexical, row_page, per_page)
 
     X[:, col["rel_position"]] = pos / np.maximum(lines_row - 1, 1)
     X[:, col["rel_position_nonblank"]] = rank / np.maximum(n_row - 1, 1)

@@ -32,7 +32,14 @@ from sklearn.utils.validation import check_is_fitted
 from bpclass import features as _features
 from bpclass.context import CONTEXT_FEATURE_NAMES, RISING_CONTEXT, add_context_columns
 from bpclass.estimator import TREE_ARRAYS, LineClassifier, _logistic
-from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features, features_and_comment_rows
+from bpclass.features import (
+    FEATURE_INDEX,
+    FEATURE_NAMES,
+    Lexicon,
+    batch_features,
+    features_and_comment_rows,
+    set_lexical,
+)
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 
 # Lines per feature matrix when predicting (see _proba).
@@ -42,11 +49,15 @@ LOGGER = logging.getLogger(__name__)
 FORMAT_NAME = "bpclass-model"
 # 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); 3 added
 # first_pass_weight, which a file of the second pass must give (an older bpclass would
-# ignore it and predict otherwise, so it refuses format 3). Files of formats 1 (one
-# forest) and 2 (the second pass alone decides: weight 0) are still read.
-FORMAT_VERSION = 3
+# ignore it and predict otherwise, so it refuses format 3); 4 added the lexicon (arrays
+# LEXICON_WORDS and LEXICON_WEIGHTS). Files of formats 1 (one forest) and 2 (the second
+# pass alone decides: weight 0) are still read.
+FORMAT_VERSION = 4
 OLDEST_FORMAT_VERSION = 1
 CONTEXT_PREFIX = "context_"
+# The lexicon's words (UTF-8, one per line) and their float32 weights.
+LEXICON_WORDS = "lexicon_words"
+LEXICON_WEIGHTS = "lexicon_weights"
 # Groups of pages (by ``fit``'s ``groups``) whose first-pass probabilities the second
 # pass learns from: each group's come from a forest fitted on the other groups.
 CONTEXT_FOLDS = 2
@@ -54,6 +65,18 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_FIRST_PASS_WEIGHT = 0.25
 # How much each labeled line counts in training (BoilerplateClassifier(line_weight=...)).
 LINE_WEIGHTS = ("words", "uniform")
+# The learned word weights (BoilerplateClassifier(lexicon=True)): a logistic
+# regression (inverse regularisation LEXICON_C) on the words of the labeled lines,
+# over words seen in at least LEXICON_MIN_GROUPS groups of pages; the training rows'
+# scores come from LEXICON_FOLDS folds by group; weights below LEXICON_MIN_WEIGHT are
+# not kept. One training page in LEXICON_BLIND_EVERY is shown without it (blind_pages).
+# At most LEXICON_MAX_ROWS labeled lines (drawn at random) are learned from.
+LEXICON_C = 1.0
+LEXICON_MIN_GROUPS = 3
+LEXICON_FOLDS = 5
+LEXICON_MIN_WEIGHT = 1e-3
+LEXICON_BLIND_EVERY = 4
+LEXICON_MAX_ROWS = 150_000
 DEFAULT_MODEL = "default.npz"
 # A model file larger than this is refused before it is read.
 MAX_MODEL_BYTES = 200 * 1024 * 1024
@@ -143,8 +166,8 @@ def _rows_per_page(pages: list[list[str]], non_blank: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([[0], running[ends]]))
 
 
-def _group_folds(groups, n_pages: int) -> np.ndarray:
-    """The fold (0 .. CONTEXT_FOLDS - 1) of each page; the pages of a group share one."""
+def _group_folds(groups, n_pages: int, folds: int = CONTEXT_FOLDS) -> np.ndarray:
+    """The fold (0 .. folds - 1) of each page; the pages of a group share one."""
     if groups is None:
         groups = range(n_pages)
     elif isinstance(groups, np.ndarray):
@@ -160,8 +183,111 @@ def _group_folds(groups, n_pages: int) -> np.ndarray:
     # every fold gets a group when there are enough, whatever the order of the pages.
     names = [repr(group) for group in groups]
     order = sorted(set(names), key=lambda name: (zlib.crc32(name.encode("utf-8")), name))
-    fold_of = {name: k % CONTEXT_FOLDS for k, name in enumerate(order)}
+    fold_of = {name: k % folds for k, name in enumerate(order)}
     return np.array([fold_of[name] for name in names], dtype=np.int64)
+
+
+def _group_ids(groups, n_pages: int) -> np.ndarray:
+    """A number per page, the same for the pages of a group (groups checked by _group_folds first)."""
+    if groups is None:
+        return np.arange(n_pages, dtype=np.int64)
+    names = [repr(group) for group in (groups.tolist() if isinstance(groups, np.ndarray) else groups)]
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(name, len(ids)) for name in names], dtype=np.int64)
+
+
+def _word_matrix(tokens: list[list[str]]):
+    """The rows' words as a sparse matrix of counts and the words of its columns."""
+    from scipy import sparse
+
+    ids: dict[str, int] = {}
+    lens = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    indices = np.fromiter(
+        (ids.setdefault(w, len(ids)) for words in tokens for w in words), dtype=np.int64, count=int(lens.sum())
+    )
+    indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    matrix = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(tokens), max(len(ids), 1)))
+    matrix.sum_duplicates()
+    return matrix, list(ids)
+
+
+def _scaled(counts):
+    """Counts of words over the square root of the row's words: Lexicon.score is the
+    product of these rows with the weights."""
+    from scipy import sparse
+
+    lens = np.asarray(counts.sum(axis=1)).ravel()
+    return sparse.diags(1.0 / np.sqrt(np.maximum(lens, 1))) @ counts
+
+
+def _fit_word_weights(matrix, y: np.ndarray, rows: np.ndarray, row_group: np.ndarray, min_groups: int):
+    """Word weights (one per column of ``matrix``, 0 for words left out) of a logistic
+    regression on the labeled ``rows``, over the words found in at least
+    ``min_groups`` groups of those rows; None if the rows lack a class or words.
+    Weights below LEXICON_MIN_WEIGHT are 0; the rest are rounded to float32, as a
+    model file stores them."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(np.unique(y[rows])) < 2:
+        return None
+    sub = matrix[rows]
+    n_groups = int(row_group.max(initial=0)) + 1
+    word_of = sub.indices.astype(np.int64)
+    group_of = np.repeat(row_group[rows], np.diff(sub.indptr))
+    pairs = np.unique(word_of * n_groups + group_of)
+    kept = np.flatnonzero(np.bincount(pairs // n_groups, minlength=matrix.shape[1]) >= min_groups)
+    if not len(kept):
+        return None
+    model = LogisticRegression(C=LEXICON_C, solver="liblinear", max_iter=300)
+    model.fit(_scaled(sub)[:, kept], y[rows])
+    weights = np.zeros(matrix.shape[1])
+    weights[kept] = model.coef_[0].astype(np.float32)
+    weights[np.abs(weights) < LEXICON_MIN_WEIGHT] = 0.0
+    return weights
+
+
+def blind_pages(n_pages: int) -> np.ndarray:
+    """The training pages shown without their lexicon (one in LEXICON_BLIND_EVERY),
+    so that the trees also learn to read pages in a language the lexicon does not
+    know (:data:`~bpclass.features.LEXICON_MIN_COVERAGE`)."""
+    return np.arange(n_pages) % LEXICON_BLIND_EVERY == LEXICON_BLIND_EVERY - 1
+
+
+def _lexicon(words: list[str], weights: np.ndarray | None):
+    if weights is None:
+        return None
+    used = np.flatnonzero(weights)
+    return _features.Lexicon([words[i] for i in used], weights[used])
+
+
+def fit_lexicon(texts: list[str], y: np.ndarray, page_of_row: np.ndarray, page_fold, page_group, seed: int = 0):
+    """The lexicon of labeled rows (``y`` >= 0; ``texts`` the stripped lines of all
+    rows) and every row's out-of-fold (score, words known, words): rows of pages in
+    fold k (``page_fold``) are read with the weights learned on the other folds.
+    Words count only if seen in at least LEXICON_MIN_GROUPS groups (``page_group``):
+    a site's own template words are not learned. Above LEXICON_MAX_ROWS labeled
+    rows, that many are drawn at random (``seed``) to learn from.
+    Returns ``(Lexicon or None, rows)``."""
+    labeled = np.flatnonzero(y >= 0)
+    if len(labeled) > LEXICON_MAX_ROWS:
+        labeled = np.sort(np.random.default_rng(seed).choice(labeled, LEXICON_MAX_ROWS, replace=False))
+    counts, words = _word_matrix([_features.line_words(texts[i]) for i in labeled.tolist()])
+    sample_y = y[labeled]
+    sample_fold = page_fold[page_of_row[labeled]]
+    sample_group = page_group[page_of_row[labeled]]
+    row_fold = page_fold[page_of_row]
+    out = np.zeros((len(texts), 3))
+    for k in np.unique(row_fold).tolist():
+        mine = np.flatnonzero(row_fold == k)
+        rows = np.flatnonzero(sample_fold != k)
+        lexicon = _lexicon(words, _fit_word_weights(counts, sample_y, rows, sample_group, LEXICON_MIN_GROUPS))
+        if lexicon is not None:
+            out[mine] = lexicon.read_many([texts[i] for i in mine.tolist()])
+        else:
+            out[mine, 2] = [len(_features.line_words(texts[i])) for i in mine.tolist()]
+    everything = np.arange(len(sample_y))
+    return _lexicon(words, _fit_word_weights(counts, sample_y, everything, sample_group, LEXICON_MIN_GROUPS)), out
 
 
 def _fit_rows(estimator, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, rows: np.ndarray, columns=None):
@@ -299,6 +425,17 @@ class BoilerplateClassifier(BaseEstimator):
         "Leave a Reply"). By default readers' comments are boilerplate: from the
         heading down every line gets probability 0
         (:func:`bpclass.policy.drop_comment_sections`).
+    lexicon : bool, default=False
+        Also learn word weights (:class:`~bpclass.features.Lexicon`): a logistic
+        regression on the words of the labeled lines, whose score of each line and
+        of its neighbours are feature columns (``lexical``). The training lines'
+        scores come out of fold (by ``fit``'s ``groups``), and only words seen in
+        at least LEXICON_MIN_GROUPS groups are learned, so a site's own template
+        words are not. Pages whose words the lexicon mostly does not know (another
+        language) are read without it, as one training page in LEXICON_BLIND_EVERY
+        is. Off by default: on the bundled model's data it gains on pages in the
+        training pages' language and loses a little on the others (README,
+        "Learned word weights"). False: those columns are 0.
 
     Attributes
     ----------
@@ -307,6 +444,8 @@ class BoilerplateClassifier(BaseEstimator):
     context_estimator_ : LineClassifier or None
         The fitted second pass (features plus first-pass context), or ``None``
         when ``second_pass`` is False.
+    lexicon_ : Lexicon or None
+        The learned word weights, or ``None`` (``lexicon=False``, or no word to learn).
     feature_names_ : tuple of str
         The feature columns the model was fitted on.
     metadata_ : dict
@@ -330,6 +469,7 @@ class BoilerplateClassifier(BaseEstimator):
         second_estimator=None,
         first_pass_weight=DEFAULT_FIRST_PASS_WEIGHT,
         keep_comments=False,
+        lexicon=False,
     ):
         self.threshold = threshold
         self.estimator = estimator
@@ -338,6 +478,7 @@ class BoilerplateClassifier(BaseEstimator):
         self.second_estimator = second_estimator
         self.first_pass_weight = first_pass_weight
         self.keep_comments = keep_comments
+        self.lexicon = lexicon
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None, groups=None):
@@ -354,6 +495,8 @@ class BoilerplateClassifier(BaseEstimator):
         check_first_pass_weight(self.first_pass_weight)
         if not isinstance(self.second_pass, (bool, np.bool_)):
             raise TypeError(f"second_pass must be True or False, not {self.second_pass!r}.")
+        if not isinstance(self.lexicon, (bool, np.bool_)):
+            raise TypeError(f"lexicon must be True or False, not {self.lexicon!r}.")
         pages = _check_pages(pages)
         label_rows = _check_labels(pages, labels)
         fold = _group_folds(groups, len(pages))
@@ -379,6 +522,21 @@ class BoilerplateClassifier(BaseEstimator):
             raise ValueError("no labeled non-blank lines to train on.")
         if set(np.unique(y[labeled]).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
+        self.lexicon_ = None
+        if self.lexicon:
+            LOGGER.info("learning word weights")
+            texts = [t for page in pages for t in (line.strip() for line in page) if t]
+            page_of_row = np.repeat(np.arange(len(pages)), per_page)
+            self.lexicon_, rows = fit_lexicon(
+                texts,
+                y,
+                page_of_row,
+                _group_folds(groups, len(pages), LEXICON_FOLDS),
+                _group_ids(groups, len(pages)),
+            )
+            del texts
+            rows[blind_pages(len(pages))[page_of_row]] = 0.0
+            set_lexical(X, rows, per_page)
         estimator = self.estimator if self.estimator is not None else LineClassifier()
         self.estimator_, self.context_estimator_ = fit_passes(
             estimator,
@@ -404,6 +562,7 @@ class BoilerplateClassifier(BaseEstimator):
         check_keep_comments(self.keep_comments)
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
+        lexicon = getattr(self, "lexicon_", None)
         ends = np.cumsum(np.fromiter(map(len, pages), dtype=np.int64, count=len(pages)))
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
@@ -412,7 +571,9 @@ class BoilerplateClassifier(BaseEstimator):
         for first, start, stop in _chunks(pages):
             # With a second pass, X has room for its columns: the first forest reads
             # the feature columns, the second all of them.
-            X, chunk_non_blank, comment_rows = features_and_comment_rows(pages[start:stop], spare_columns=spare)
+            X, chunk_non_blank, comment_rows = features_and_comment_rows(
+                pages[start:stop], spare_columns=spare, lexicon=lexicon
+            )
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
             if len(comment_rows):  # their line numbers in the batch, handed out to their pages
@@ -469,6 +630,11 @@ class BoilerplateClassifier(BaseEstimator):
             metadata["first_pass_weight"] = float(self.first_pass_weight)
             metadata["context_estimator_params"] = _saved_params(second)
             arrays.update({CONTEXT_PREFIX + name: second.trees_[name] for name in TREE_ARRAYS})
+        lexicon = getattr(self, "lexicon_", None)
+        metadata["lexicon"] = lexicon is not None
+        if lexicon is not None:
+            arrays[LEXICON_WORDS] = np.frombuffer("\n".join(lexicon.words).encode("utf-8"), dtype=np.uint8)
+            arrays[LEXICON_WEIGHTS] = lexicon.weights.astype(np.float32)
         arrays[_METADATA_KEY] = np.frombuffer(json.dumps(metadata, indent=1).encode("utf-8"), dtype=np.uint8)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)
@@ -610,6 +776,8 @@ def _check_metadata(metadata: dict, name: str) -> None:
         check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
+    if not isinstance(metadata.get("lexicon", False), bool):
+        raise ModelFileError(f"{name}: lexicon must be true or false; it is {metadata['lexicon']!r}.")
     if not isinstance(metadata.get("keep_comments", False), bool):
         raise ModelFileError(f"{name}: keep_comments must be true or false; it is {metadata['keep_comments']!r}.")
     second_pass = metadata.get("second_pass", False)
@@ -709,14 +877,35 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
         second_pass=second is not None,
         first_pass_weight=float(_file_first_pass_weight(metadata)),
         keep_comments=metadata.get("keep_comments", False),
+        lexicon=metadata.get("lexicon", False),
     )
     model.estimator_ = estimator
     model.context_estimator_ = second
+    model.lexicon_ = _lexicon_from(arrays, name) if metadata.get("lexicon") else None
     model.feature_names_ = FEATURE_NAMES
     # What the fitted model holds in its own attributes is not repeated in metadata_.
     held = ("feature_names", "estimator_params", "context_feature_names", "context_estimator_params")
     model.metadata_ = {k: v for k, v in metadata.items() if k not in held}
     return model
+
+
+def _lexicon_from(arrays: dict, name: str) -> Lexicon:
+    """The lexicon of a model file, checked: words and weights as many, words
+    distinct and non-empty, weights finite."""
+    missing = [key for key in (LEXICON_WORDS, LEXICON_WEIGHTS) if key not in arrays]
+    if missing:
+        raise ModelFileError(f"{name} says it has a lexicon but lacks the arrays {missing}; refused.")
+    words, weights = arrays[LEXICON_WORDS], arrays[LEXICON_WEIGHTS]
+    if words.ndim != 1 or words.dtype != np.uint8 or weights.ndim != 1 or weights.dtype != np.float32:
+        raise ModelFileError(f"{name}: its lexicon arrays have the wrong shape or type.")
+    try:
+        text = words.tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"{name}: its lexicon's words are not UTF-8 ({exc}).") from exc
+    try:
+        return Lexicon(text.split("\n") if text else [], weights)
+    except ValueError as exc:
+        raise ModelFileError(f"{name}: {exc}") from exc
 
 
 def _load_file(path) -> BoilerplateClassifier:

@@ -106,7 +106,8 @@ def test_saved_metadata_records_what_it_should(small_model, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(archive["metadata"].tobytes())
     assert meta["feature_names"] == list(FEATURE_NAMES)
-    assert meta["format_version"] == 3
+    assert meta["format_version"] == 4
+    assert meta["lexicon"] is False  # word weights are learned only when asked
     assert meta["second_pass"] is True
     assert meta["context_feature_names"] == list(CONTEXT_FEATURE_NAMES)
     assert meta["training_data"]["pages"] > 0
@@ -294,3 +295,107 @@ def test_training_lines_weigh_their_words():
     assert _RecordingClassifier.seen[-1] is None
     with pytest.raises(ValueError, match="line_weight"):
         BoilerplateClassifier(estimator=estimator, line_weight="tokens").fit(pages, labels)
+
+
+# -- the lexicon (learned word weights) -------------------------------------------
+
+WORD_PAGES = [
+    ["Flood hits the city", "", "The minister said the river rose after heavy rain on Tuesday.", "Share this"],
+    ["Storm closes schools", "", "Officials said the schools would reopen when the roads were clear.", "Share this"],
+    ["New bridge opens", "", "The mayor said the bridge would carry ten thousand cars a day.", "Share this"],
+    ["Zyxwv only here", "", "Zyxwv said the zyxwv rose after rain and zyxwv stayed.", "Share this"],
+] * 3
+WORD_LABELS = [[1, None, 1, 0]] * len(WORD_PAGES)
+
+
+def test_the_lexicon_learns_words_seen_in_several_groups():
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=1), lexicon=True)
+    groups = [k % 4 for k in range(len(WORD_PAGES))]  # the same four pages, three times: four groups
+    model.fit(WORD_PAGES, WORD_LABELS, groups=groups)
+    weights = dict(zip(model.lexicon_.words, model.lexicon_.weights.tolist()))
+    assert weights["share"] < 0 < weights["said"]
+    assert "zyxwv" not in weights  # in one group only: a site's own words are not learned
+    # Each group's pages are its own site: with every page its own group, it is learned.
+    per_page = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=1), lexicon=True)
+    assert "zyxwv" in per_page.fit(WORD_PAGES, WORD_LABELS).lexicon_.words
+
+
+def test_the_lexical_columns_hold_the_lexicon_score():
+    from bpclass.features import FEATURE_INDEX, LEXICON_MIN_COVERAGE, Lexicon, batch_features
+
+    lexicon = Lexicon(["share", "said", "this", "he", "so", "nothing", "known"], [-2.0, 1.0, 0, 0, 0, 0, 0])
+    page = ["Share this", "", "He said so", "Nothing known here"]  # 7 of its 8 words known
+    X, _ = batch_features([page], lexicon=lexicon)
+    np.testing.assert_allclose(X[:, FEATURE_INDEX["lexical"]], [-2 / np.sqrt(2), 1 / np.sqrt(3), 0.0])
+    np.testing.assert_allclose(X[:, FEATURE_INDEX["lexical@-1"]], [-1.0, -2 / np.sqrt(2), 1 / np.sqrt(3)])
+    np.testing.assert_allclose(X[:, FEATURE_INDEX["lexicon_coverage"]], 7 / 8)
+    X0, _ = batch_features([page])
+    assert not X0[:, FEATURE_INDEX["lexical"]].any()
+    # A page in a language the lexicon hardly knows is read without it (in any batch).
+    other = ["Partager cet article", "Il a dit que la rivière est montée", "Share"]
+    assert 1 / 9 < LEXICON_MIN_COVERAGE
+    X2, _ = batch_features([page, other], lexicon=lexicon)
+    assert not X2[3:, [FEATURE_INDEX["lexical"], FEATURE_INDEX["lexicon_coverage"]]].any()
+    np.testing.assert_array_equal(X2[:3], X)
+
+
+def test_without_a_lexicon_the_columns_are_zero():
+    model = BoilerplateClassifier(estimator=LineClassifier(max_iter=5, min_samples_leaf=1))  # the default
+    model.fit(WORD_PAGES, WORD_LABELS)
+    assert model.lexicon_ is None
+    with pytest.raises(TypeError, match="lexicon must be True or False"):
+        BoilerplateClassifier(lexicon="yes").fit(WORD_PAGES, WORD_LABELS)
+
+
+@pytest.fixture(scope="module")
+def word_model(example_pages):
+    """A model with a lexicon, trained in a second on the shipped example pages."""
+    pages = example_pages * 3
+    model = BoilerplateClassifier(
+        estimator=LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0), lexicon=True
+    )
+    return model.fit([p.lines for p in pages], [p.labels for p in pages])
+
+
+def test_a_lexicon_survives_save_load_and_pickle(word_model, tmp_path):
+    assert word_model.lexicon_ is not None and len(word_model.lexicon_) > 0
+    path = tmp_path / "m.npz"
+    word_model.save(path)
+    again = load_model(path)
+    assert again.lexicon is True and again.lexicon_.words == word_model.lexicon_.words
+    np.testing.assert_array_equal(again.lexicon_.weights, word_model.lexicon_.weights)
+    np.testing.assert_array_equal(again.predict_proba([PAGE])[0], word_model.predict_proba([PAGE])[0])
+    copied = pickle.loads(pickle.dumps(word_model))
+    np.testing.assert_array_equal(copied.predict_proba([PAGE])[0], word_model.predict_proba([PAGE])[0])
+
+
+@pytest.fixture
+def saved_words(word_model, tmp_path):
+    path = tmp_path / "words.npz"
+    word_model.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda a: a.__setitem__("lexicon_weights", a["lexicon_weights"][:-1]), "one weight per word"),
+        (lambda a: a["lexicon_weights"].__setitem__(0, np.nan), "finite"),
+        (lambda a: a.__setitem__("lexicon_words", np.frombuffer(b"a\nb\na", np.uint8)), "distinct|one weight"),
+        (lambda a: a.__setitem__("lexicon_words", np.frombuffer(b"\xff\xfe", np.uint8)), "UTF-8"),
+        (lambda a: a.__setitem__("lexicon_weights", a["lexicon_weights"].astype(np.float64)), "wrong shape or type"),
+        (lambda a: a.pop("lexicon_words"), "lacks the arrays"),
+    ],
+)
+def test_bad_lexicons_are_refused(saved_words, tmp_path, change, message):
+    bad = tmp_path / "bad.npz"
+    rewrite_model_file(saved_words, bad, change_arrays=change)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(bad)
+
+
+def test_a_non_bool_lexicon_flag_is_refused(saved, tmp_path):
+    bad = tmp_path / "bad.npz"
+    rewrite_model_file(saved, bad, lambda m: m.__setitem__("lexicon", "yes"))
+    with pytest.raises(ModelFileError, match="lexicon must be true or false"):
+        load_model(bad)

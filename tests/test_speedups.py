@@ -251,3 +251,53 @@ def test_fold_characters_are_complete():
         ):
             found.append(ch)
     assert "".join(found) == P.FOLD_CHARS
+
+
+# A lexicon of the generated lines' words (and some of their odd-folding forms).
+LEXICON_WORDS = sorted(
+    {w for piece in WORDS + ["ſhare", "İl", "aɡo", "的のは漢字", "한"] for w in features.line_words(piece)}
+)
+LEXICON = features.Lexicon(LEXICON_WORDS, np.random.default_rng(3).normal(size=len(LEXICON_WORDS)))
+
+
+@native
+@FUZZ
+@given(st.lists(st.lists(LINE, max_size=12), min_size=1, max_size=4))
+def test_same_lexical_scores_on_generated_pages(pages):
+    """The line scan's lexicon scores and Lexicon.score agree bit for bit."""
+    fast = features.batch_features(pages, lexicon=LEXICON)
+    saved = (features._speedups, estimator._speedups)
+    features._speedups = estimator._speedups = None
+    try:
+        features.clear_line_cache()
+        slow = features.batch_features(pages, lexicon=LEXICON)
+    finally:
+        features._speedups, estimator._speedups = saved
+    assert_same(fast[0], slow[0])
+    expected = []  # Lexicon.read of each line; 0 on pages whose words it mostly does not know
+    for page in pages:
+        reads = [LEXICON.read(line.strip()) for line in page if line.strip()]
+        words = sum(r[2] for r in reads)
+        covered = words > 0 and sum(r[1] for r in reads) / words >= features.LEXICON_MIN_COVERAGE
+        expected += [r[0] if covered else 0.0 for r in reads]
+    assert_same(fast[0][:, features.FEATURE_INDEX["lexical"]], np.array(expected))
+    # Training reads many lines at once (lexicon_rows): the same numbers as Lexicon.read.
+    texts = [line.strip() for page in pages for line in page if line.strip()]
+    assert_same(LEXICON.read_many(texts), np.array([LEXICON.read(t) for t in texts], dtype=float).reshape(-1, 3))
+
+
+@native
+def test_compiled_lexicon_rejects_bad_input():
+    make = features._speedups.make_lexicon
+    with pytest.raises(ValueError, match="one float64 per word"):
+        make(["a", "b"], np.zeros(1))
+    with pytest.raises(ValueError, match="distinct"):
+        make(["a", "a"], np.zeros(2))
+    with pytest.raises(ValueError, match="finite"):
+        make(["a"], np.array([np.inf]))
+    with pytest.raises(ValueError, match="non-empty"):
+        make([""], np.zeros(1))
+    with pytest.raises(TypeError):
+        make(["a", 3], np.zeros(2))
+    with pytest.raises(ValueError, match="distinct"):
+        features.Lexicon(["a", "a"], [1.0, 2.0])

@@ -343,14 +343,16 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
         with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
             fh.writelines(json.dumps(p) + "\n" for p in pages)
     args = ["--prepared", str(tmp_path), "--folds", "2", "--only", "default", "--dev-pages", "3"]
-    assert crossval.main([*args, "--second-pass", "3", "--first-pass-weights", "0", "1", "--content-span"]) == 0
+    weights = ["--second-pass", "3", "--first-pass-weights", "0", "1", "--content-span"]
+    assert crossval.main([*args, *weights, "--lexicon", "both"]) == 0
     out = capsys.readouterr().out.splitlines()
-    header = "| setting | second pass | first-pass weight | seed | threshold | fit s | cross-validated"
+    header = "| setting | lexicon | second pass | first-pass weight | seed | threshold | fit s | cross-validated"
     header += " | without blank lines | content span | dragnet | cleaneval | krdwrd_canola | mean |"
     assert header in out
     table = [line for line in out if line.startswith("| default")]
-    assert [row.split(" | ")[2] for row in table] == ["0", "1"]  # one row per first-pass weight
-    assert all(len(row.strip("|").split("|")) == 13 for row in table)
+    # One row per word-weights setting and first-pass weight.
+    assert [row.split(" | ")[1:4:2] for row in table] == [["off", "0"], ["off", "1"], ["on", "0"], ["on", "1"]]
+    assert all(len(row.strip("|").split("|")) == 14 for row in table)
     with pytest.raises(SystemExit):
         crossval.main([*args, "--first-pass-weights", "1.5"])
 

@@ -34,11 +34,15 @@ import numpy as np
 
 from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
-from bpclass.features import features_and_comment_rows
+from bpclass.features import features_and_comment_rows, set_lexical
 from bpclass.model import (
+    LEXICON_FOLDS,
     _group_folds,
+    _group_ids,
     _rows_per_page,
     blend_proba,
+    blind_pages,
+    fit_lexicon,
     fit_passes,
     line_weights,
     lines_by_page,
@@ -101,6 +105,29 @@ class Rows:
         return out
 
 
+def _texts(rows: Rows) -> list[str]:
+    """The stripped lines of the rows, in row order."""
+    return [t for page in rows.pages for t in (line.strip() for line in page["lines"]) if t]
+
+
+def _fit_fold_lexicon(fit: Rows, labels, page_fold, page_group, others: list[Rows]) -> None:
+    """Fill the lexical columns as BoilerplateClassifier.fit does from the labeled
+    rows (``labels`` >= 0) alone: the training rows' out of fold (``page_fold``), the
+    others' from the lexicon of all labeled rows."""
+    per_page = np.diff(fit.bounds)
+    row_page = np.repeat(np.arange(len(fit.pages)), per_page)
+    if not hasattr(fit, "texts"):
+        fit.texts = _texts(fit)
+    lexicon, lexical = fit_lexicon(fit.texts, labels, row_page, page_fold, page_group)
+    lexical[blind_pages(len(fit.pages))[row_page]] = 0.0
+    set_lexical(fit.X, lexical, per_page)
+    for rows in others:
+        texts = _texts(rows)
+        lexical = lexicon.read_many(texts) if lexicon is not None else np.zeros((len(texts), 3))
+        set_lexical(rows.X, lexical, np.diff(rows.bounds))
+        rows.__dict__.pop("wide", None)  # rebuilt from X with the new columns
+
+
 def _blended(first, second, rows: Rows, first_weights) -> dict[float, np.ndarray]:
     """P(content) of the rows at each first-pass weight (each forest walked once)."""
     X = rows.wide if second is not None else rows.X
@@ -117,6 +144,7 @@ def cross_validate(
     second_trees: int = 0,
     thresholds=(THRESHOLD,),
     first_weights=(FIRST_PASS_WEIGHT,),
+    lexicon: bool = False,
 ) -> dict:
     """Mean bag F1 per group for one setting (see the module's docstring), for each
     ``(first_weight, threshold)`` of ``first_weights`` x ``thresholds``; with
@@ -128,11 +156,20 @@ def cross_validate(
     proba = {(w, name): np.zeros(len(rows.X)) for w in first_weights for name, rows in held.items()}
     dev_proba: dict[tuple, list[np.ndarray]] = {(w, name): [] for w in first_weights for name in dev}
     weight = line_weights(fit.X)  # lines weigh their words, as in training/train.py
+    if not lexicon:  # lexical columns of an earlier run with a lexicon
+        for rows in [fit, *held.values(), *dev.values()]:
+            set_lexical(rows.X, np.zeros((len(rows.X), 3)), np.diff(rows.bounds))
+            rows.__dict__.pop("wide", None)
+    if lexicon:
+        lexicon_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages), LEXICON_FOLDS)
+        site_ids = _group_ids([p["site"] for p in fit.pages], len(fit.pages))
     page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
     second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
     for f in range(folds):
         # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.
         labels = np.where(fit.fold != f, fit.labels, -1)
+        if lexicon:  # as BoilerplateClassifier.fit learns it, from the training part only
+            _fit_fold_lexicon(fit, labels, lexicon_fold, site_ids, [*held.values(), *dev.values()])
         first, second_fitted = fit_passes(
             LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
         )
@@ -164,6 +201,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="one fit per seed and setting")
     parser.add_argument("--dev-pages", type=int, default=250, help="pages per dev set")
     parser.add_argument(
+        "--dev-sets", nargs="+", default=list(DEV_SETS), help=f"sets scored by every fold model (default: {DEV_SETS})"
+    )
+    parser.add_argument(
         "--second-pass",
         type=int,
         nargs="+",
@@ -193,6 +233,12 @@ def main(argv=None) -> int:
         help="also score the held-out pages cut to their content span (a column of its own, in the mean)",
     )
     parser.add_argument(
+        "--lexicon",
+        choices=("on", "off", "both"),
+        default="off",
+        help="learn word weights (BoilerplateClassifier(lexicon=True)), not (the bundled model's default), or both",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -216,27 +262,40 @@ def main(argv=None) -> int:
     if args.content_span:
         held["content span"] = Rows([content_span(p) for p in pages], args.folds)
     dev = {}
-    for name in DEV_SETS:
+    for name in args.dev_sets:
         chosen = [p for p in evaluation_pages(name, args.prepared) if p.get("gold")][: args.dev_pages]
         dev[name] = Rows([{**p, "site": p.get("site") or str(p["id"])} for p in chosen], args.folds)
     print(
         f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies); dev sets: "
         + ", ".join(f"{k} {len(v.pages)}" for k, v in dev.items())
     )
-    header = ["setting", "second pass", "first-pass weight", "seed", "threshold", "fit s", *held, *dev, "mean"]
+    header = [
+        "setting",
+        "lexicon",
+        "second pass",
+        "first-pass weight",
+        "seed",
+        "threshold",
+        "fit s",
+        *held,
+        *dev,
+        "mean",
+    ]
     print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for name, change in SETTINGS.items():
         if args.only and name not in args.only:
             continue
-        for seed, trees in itertools.product(args.seeds, args.second_pass):
+        lexicons = {"on": (True,), "off": (False,), "both": (False, True)}[args.lexicon]
+        for seed, trees, lexicon in itertools.product(args.seeds, args.second_pass, lexicons):
             start = time.perf_counter()
             params = {**ESTIMATOR_PARAMS, **change, "random_state": seed}
             results = cross_validate(
-                params, fit, held, dev, args.folds, trees, args.thresholds, args.first_pass_weights
+                params, fit, held, dev, args.folds, trees, args.thresholds, args.first_pass_weights, lexicon
             )
             seconds = f"{time.perf_counter() - start:.0f}"
             for (weight, threshold), scores in results.items():
-                cells = [name, f"{trees} trees" if trees else "none", f"{weight:g}" if trees else "-", str(seed)]
+                cells = [name, "on" if lexicon else "off", f"{trees} trees" if trees else "none"]
+                cells += [f"{weight:g}" if trees else "-", str(seed)]
                 cells += [f"{threshold:g}", seconds]
                 cells += [f"{v:.4f}" for v in scores.values()]
                 cells.append(f"{statistics.fmean(scores.values()):.4f}")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier
+from bpclass.model import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
 from training.data import (
     MAX_SKIPPED_PROSE,
     MIN_LABELER_F1,
@@ -135,7 +136,9 @@ def blank_free_copies(pages: list[dict], every: int = BLANK_FREE_EVERY) -> list[
     return [without_blank_lines(page) for page in pages[1::every]]
 
 
-def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> BoilerplateClassifier:
+def train_default(
+    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = False
+) -> BoilerplateClassifier:
     _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
     pages = training_pages(prepared)
     copies = cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages)
@@ -163,6 +166,11 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
             "line_weight": "words: each labeled line weighs as many words as it has",
             "second_pass": f"{SECOND_PASS_TREES} trees on out-of-fold first-pass probabilities, folds by site; "
             "rising with the line's own first-pass probability; log-odds blended with the first pass's",
+            "lexicon": "word weights of a logistic regression on the labeled lines' words (words seen on at least "
+            f"{LEXICON_MIN_GROUPS} sites), the training lines scored out of fold by site; one page in "
+            f"{LEXICON_BLIND_EVERY} shown without them"
+            if lexicon
+            else "none",
             "seed": SEED,
         },
     }
@@ -173,6 +181,7 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
         estimator=LineClassifier(**ESTIMATOR_PARAMS, verbose=1),
         second_estimator=second_pass_estimator(ESTIMATOR_PARAMS, verbose=1),
         first_pass_weight=FIRST_PASS_WEIGHT,
+        lexicon=lexicon,
     )
     train = pages + copies
     # A site's pages (and their copies) stay on one side when the second pass's
@@ -201,7 +210,9 @@ def train_default(prepared: Path, out: Path, evaluate_after: bool = True) -> Boi
     return model
 
 
-def train_on_files(paths: list[Path], out: Path, keep_comments: bool = False) -> BoilerplateClassifier:
+def train_on_files(
+    paths: list[Path], out: Path, keep_comments: bool = False, lexicon: bool = False
+) -> BoilerplateClassifier:
     pages = []
     for path in paths:
         pages += bpclass.read_labeled_pages(path)
@@ -222,6 +233,7 @@ def train_on_files(paths: list[Path], out: Path, keep_comments: bool = False) ->
         second_estimator=second_pass_estimator(params, verbose=1),
         first_pass_weight=FIRST_PASS_WEIGHT,
         keep_comments=keep_comments,
+        lexicon=lexicon,
     )
     model.fit([p.lines for p in pages], [p.labels for p in pages], metadata=metadata)
     model.save(out)
@@ -240,6 +252,11 @@ def parse_args(argv=None):
         action="store_true",
         help="with --pages: the model keeps what it predicts below comment headings (your labels keep comments)",
     )
+    parser.add_argument(
+        "--lexicon",
+        action="store_true",
+        help="also learn word weights (BoilerplateClassifier(lexicon=True); not in the bundled model, see README)",
+    )
     return parser.parse_args(argv)
 
 
@@ -248,11 +265,11 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
         if args.pages:
-            train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments)
+            train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, args.lexicon)
         elif args.keep_comments:
             raise ValueError("--keep-comments goes with --pages (the bundled model follows the comment policy)")
         else:
-            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval)
+            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, args.lexicon)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -120,8 +120,11 @@ def test_train_on_your_own_pages(tmp_path):
     page = (DATA / "pages" / "id_news_banjir.txt").read_text(encoding="utf-8").splitlines()
     assert len(model.predict([page])[0]) == len(page)
     assert model.keep_comments is False
-    assert main(["--pages", str(DATA / "labeled"), "--out", str(out), "--keep-comments"]) == 0
-    assert bpclass.load_model(out).keep_comments is True
+    assert model.lexicon_ is None  # word weights only when asked
+    assert main(["--pages", str(DATA / "labeled"), "--out", str(out), "--keep-comments", "--lexicon"]) == 0
+    again = bpclass.load_model(out)
+    assert again.keep_comments is True and len(again.lexicon_) > 0
+    assert len(again.predict([page])[0]) == len(page)
     assert main(["--pages", str(tmp_path / "missing"), "--out", str(out)]) == 2
     assert main(["--keep-comments", "--out", str(out)]) == 2  # the bundled recipe follows the policy
 

@@ -18,6 +18,7 @@ of the single validation split of ``training/tune.py``; a change smaller than th
     python -m training.crossval --only default --second-pass 0 30   # without and with the second pass
     python -m training.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
     python -m training.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
+    python -m training.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet turku_wac12
 """
 
 from __future__ import annotations

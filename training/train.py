@@ -6,7 +6,8 @@ The bundled model (``bpclass/models/default.npz``) is trained on the train split
 model. Its held-out scores go into the model's metadata.
 
     python -m training.prepare && python -m training.train          # the default model
-    python -m training.train --pages data/examples --out my.npz     # your own pages
+    python -m training.train --pages data/labeled --out my.npz     # your own pages
+    python -m training.train --pages data/labeled --out my.npz --lexicon   # ... also learning word weights
 
 ``--pages`` takes labeled pages in bpclass's formats (``.txt`` with ``+``/``-``
 lines, ``.json``, ``.jsonl``, ``.jsonl.gz``, or a folder of them; see data/FORMAT.md).

@@ -449,11 +449,6 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.words)
 
-    def score(self, text: str) -> float:
-        """The ``lexical`` feature of one stripped line (before the page's coverage is
-        checked: :data:`LEXICON_MIN_COVERAGE`)."""
-        return self.read(text)[0]
-
     def read_many(self, texts: list[str]) -> np.ndarray:
         """Rows of ``(score, words known, words)`` of stripped lines (the line scan's
         numbers, without the rest of the features)."""
@@ -466,7 +461,9 @@ class Lexicon:
         return out
 
     def read(self, text: str) -> tuple[float, int, int]:
-        """``(score, words known, words)`` of one stripped line."""
+        """``(score, words known, words)`` of one stripped line: ``score`` is its
+        ``lexical`` feature before the page's coverage is checked
+        (:data:`LEXICON_MIN_COVERAGE`)."""
         words = line_words(text)
         if not words:
             return 0.0, 0, 0

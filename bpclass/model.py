@@ -166,8 +166,9 @@ def _rows_per_page(pages: list[list[str]], non_blank: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([[0], running[ends]]))
 
 
-def _group_folds(groups, n_pages: int, folds: int = CONTEXT_FOLDS) -> np.ndarray:
-    """The fold (0 .. folds - 1) of each page; the pages of a group share one."""
+def _group_names(groups, n_pages: int) -> list[str]:
+    """The checked ``groups`` of ``fit`` (one per page; None: each page its own) as
+    one name per page, equal for the pages of a group."""
     if groups is None:
         groups = range(n_pages)
     elif isinstance(groups, np.ndarray):
@@ -179,21 +180,21 @@ def _group_folds(groups, n_pages: int, folds: int = CONTEXT_FOLDS) -> np.ndarray
     for k, group in enumerate(groups):
         if not isinstance(group, Hashable):
             raise TypeError(f"group {k} must be hashable (a str or int), not {type(group).__name__}.")
+    return [repr(group) for group in groups]
+
+
+def _group_folds(groups, n_pages: int, folds: int = CONTEXT_FOLDS) -> np.ndarray:
+    """The fold (0 .. folds - 1) of each page; the pages of a group share one."""
+    return _folds_of(_group_names(groups, n_pages), folds)
+
+
+def _folds_of(names: list[str], folds: int) -> np.ndarray:
+    """The fold of each page named by :func:`_group_names`."""
     # Groups in the order of a hash of their repr (not of the pages), dealt out in turn:
     # every fold gets a group when there are enough, whatever the order of the pages.
-    names = [repr(group) for group in groups]
     order = sorted(set(names), key=lambda name: (zlib.crc32(name.encode("utf-8")), name))
     fold_of = {name: k % folds for k, name in enumerate(order)}
     return np.array([fold_of[name] for name in names], dtype=np.int64)
-
-
-def _group_ids(groups, n_pages: int) -> np.ndarray:
-    """A number per page, the same for the pages of a group (groups checked by _group_folds first)."""
-    if groups is None:
-        return np.arange(n_pages, dtype=np.int64)
-    names = [repr(group) for group in (groups.tolist() if isinstance(groups, np.ndarray) else groups)]
-    ids: dict[str, int] = {}
-    return np.array([ids.setdefault(name, len(ids)) for name in names], dtype=np.int64)
 
 
 def _word_matrix(tokens: list[list[str]]):
@@ -213,7 +214,7 @@ def _word_matrix(tokens: list[list[str]]):
 
 
 def _scaled(counts):
-    """Counts of words over the square root of the row's words: Lexicon.score is the
+    """Counts of words over the square root of the row's words: Lexicon.read's score is the
     product of these rows with the weights."""
     from scipy import sparse
 
@@ -288,6 +289,28 @@ def fit_lexicon(texts: list[str], y: np.ndarray, page_of_row: np.ndarray, page_f
             out[mine, 2] = [len(_features.line_words(texts[i])) for i in mine.tolist()]
     everything = np.arange(len(sample_y))
     return _lexicon(words, _fit_word_weights(counts, sample_y, everything, sample_group, LEXICON_MIN_GROUPS)), out
+
+
+def stripped_rows(pages: list[list[str]]) -> list[str]:
+    """The stripped non-blank lines of pages: the text of each feature row, in order."""
+    return [t for page in pages for t in (line.strip() for line in page) if t]
+
+
+def learn_lexical_columns(X: np.ndarray, texts: list[str], y: np.ndarray, per_page: np.ndarray, groups) -> Lexicon:
+    """Learn word weights from the labeled rows (``y`` >= 0) of feature rows ``X`` of
+    whole pages (``per_page`` rows each; ``texts`` their stripped lines) and fill in
+    their lexical columns: each page's out of fold (LEXICON_FOLDS folds by ``groups``,
+    as ``fit`` takes them), a blind page's (:func:`blind_pages`) 0. Returns the
+    lexicon of all labeled rows, or None."""
+    n_pages = len(per_page)
+    page_of_row = np.repeat(np.arange(n_pages), per_page)
+    names = _group_names(groups, n_pages)
+    ids: dict[str, int] = {}
+    page_group = np.array([ids.setdefault(name, len(ids)) for name in names], dtype=np.int64)
+    lexicon, rows = fit_lexicon(texts, y, page_of_row, _folds_of(names, LEXICON_FOLDS), page_group)
+    rows[blind_pages(n_pages)[page_of_row]] = 0.0
+    set_lexical(X, rows, per_page)
+    return lexicon
 
 
 def _fit_rows(estimator, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, rows: np.ndarray, columns=None):
@@ -525,18 +548,7 @@ class BoilerplateClassifier(BaseEstimator):
         self.lexicon_ = None
         if self.lexicon:
             LOGGER.info("learning word weights")
-            texts = [t for page in pages for t in (line.strip() for line in page) if t]
-            page_of_row = np.repeat(np.arange(len(pages)), per_page)
-            self.lexicon_, rows = fit_lexicon(
-                texts,
-                y,
-                page_of_row,
-                _group_folds(groups, len(pages), LEXICON_FOLDS),
-                _group_ids(groups, len(pages)),
-            )
-            del texts
-            rows[blind_pages(len(pages))[page_of_row]] = 0.0
-            set_lexical(X, rows, per_page)
+            self.lexicon_ = learn_lexical_columns(X, stripped_rows(pages), y, per_page, groups)
         estimator = self.estimator if self.estimator is not None else LineClassifier()
         self.estimator_, self.context_estimator_ = fit_passes(
             estimator,

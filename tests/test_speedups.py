@@ -264,7 +264,7 @@ LEXICON = features.Lexicon(LEXICON_WORDS, np.random.default_rng(3).normal(size=l
 @FUZZ
 @given(st.lists(st.lists(LINE, max_size=12), min_size=1, max_size=4))
 def test_same_lexical_scores_on_generated_pages(pages):
-    """The line scan's lexicon scores and Lexicon.score agree bit for bit."""
+    """The line scan's lexicon scores and Lexicon.read agree bit for bit."""
     fast = features.batch_features(pages, lexicon=LEXICON)
     saved = (features._speedups, estimator._speedups)
     features._speedups = estimator._speedups = None

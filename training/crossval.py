@@ -37,17 +37,15 @@ from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import features_and_comment_rows, set_lexical
 from bpclass.model import (
-    LEXICON_FOLDS,
     _group_folds,
-    _group_ids,
     _rows_per_page,
     blend_proba,
-    blind_pages,
-    fit_lexicon,
     fit_passes,
+    learn_lexical_columns,
     line_weights,
     lines_by_page,
     pass_scores,
+    stripped_rows,
 )
 from bpclass.policy import drop_comment_sections
 from training.data import content_span, evaluation_pages, training_pages, without_blank_lines
@@ -106,24 +104,15 @@ class Rows:
         return out
 
 
-def _texts(rows: Rows) -> list[str]:
-    """The stripped lines of the rows, in row order."""
-    return [t for page in rows.pages for t in (line.strip() for line in page["lines"]) if t]
-
-
-def _fit_fold_lexicon(fit: Rows, labels, page_fold, page_group, others: list[Rows]) -> None:
+def _fit_fold_lexicon(fit: Rows, labels, others: list[Rows]) -> None:
     """Fill the lexical columns as BoilerplateClassifier.fit does from the labeled
-    rows (``labels`` >= 0) alone: the training rows' out of fold (``page_fold``), the
-    others' from the lexicon of all labeled rows."""
-    per_page = np.diff(fit.bounds)
-    row_page = np.repeat(np.arange(len(fit.pages)), per_page)
+    rows (``labels`` >= 0) alone (folds by site), and the others' from the lexicon
+    of all labeled rows."""
     if not hasattr(fit, "texts"):
-        fit.texts = _texts(fit)
-    lexicon, lexical = fit_lexicon(fit.texts, labels, row_page, page_fold, page_group)
-    lexical[blind_pages(len(fit.pages))[row_page]] = 0.0
-    set_lexical(fit.X, lexical, per_page)
+        fit.texts = stripped_rows([p["lines"] for p in fit.pages])
+    lexicon = learn_lexical_columns(fit.X, fit.texts, labels, np.diff(fit.bounds), [p["site"] for p in fit.pages])
     for rows in others:
-        texts = _texts(rows)
+        texts = stripped_rows([p["lines"] for p in rows.pages])
         lexical = lexicon.read_many(texts) if lexicon is not None else np.zeros((len(texts), 3))
         set_lexical(rows.X, lexical, np.diff(rows.bounds))
         rows.__dict__.pop("wide", None)  # rebuilt from X with the new columns
@@ -161,16 +150,13 @@ def cross_validate(
         for rows in [fit, *held.values(), *dev.values()]:
             set_lexical(rows.X, np.zeros((len(rows.X), 3)), np.diff(rows.bounds))
             rows.__dict__.pop("wide", None)
-    if lexicon:
-        lexicon_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages), LEXICON_FOLDS)
-        site_ids = _group_ids([p["site"] for p in fit.pages], len(fit.pages))
     page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
     second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
     for f in range(folds):
         # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.
         labels = np.where(fit.fold != f, fit.labels, -1)
         if lexicon:  # as BoilerplateClassifier.fit learns it, from the training part only
-            _fit_fold_lexicon(fit, labels, lexicon_fold, site_ids, [*held.values(), *dev.values()])
+            _fit_fold_lexicon(fit, labels, [*held.values(), *dev.values()])
         first, second_fitted = fit_passes(
             LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
         )

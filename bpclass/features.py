@@ -453,7 +453,7 @@ class Lexicon:
         """Rows of ``(score, words known, words)`` of stripped lines (the line scan's
         numbers, without the rest of the features)."""
         out = np.zeros((len(texts), 3))
-        if self._native is not None:
+        if _speedups is not None and self._native is not None:
             _speedups.lexicon_rows(texts if type(texts) is list else list(texts), self._native, out)
         else:
             for i, t in enumerate(texts):
@@ -493,10 +493,7 @@ def _line_block(texts: list[str], bounds: np.ndarray, lexicon: Lexicon | None = 
     lexical = np.zeros((n, 3))  # score, words known, words
     if _speedups is not None:
         needs = np.zeros(n, dtype=np.int32)
-        if lexicon is not None:
-            args = (lexicon._native, lexical)
-        else:
-            args = ()
+        args = (lexicon._native, lexical) if lexicon is not None else ()
         candidates = _speedups.scan_lines(texts, bounds, base, needs, share, found, repeats, *args)
         _run_patterns(texts, needs, candidates, base)
         return base, share, found, repeats, np.flatnonzero(needs & NEED_COMMENT), lexical
@@ -510,8 +507,7 @@ def _line_block(texts: list[str], bounds: np.ndarray, lexicon: Lexicon | None = 
             repeats[lo:hi] = list(map(counts.__getitem__, texts[lo:hi]))
     comment_rows = np.array([i for i, t in enumerate(texts) if holds_comment_word(t)], dtype=np.int64)
     if lexicon is not None:
-        for i, t in enumerate(texts):
-            lexical[i] = lexicon.read(t)
+        lexical = lexicon.read_many(texts)
     return base, share, found, repeats, comment_rows, lexical
 
 

@@ -928,20 +928,31 @@ typedef struct Lexicon {
 #define LEXICON_CAPSULE "bpclass._speedups.Lexicon"
 
 static void
-lexicon_free(PyObject *capsule)
+lexicon_release(Lexicon *lex)
 {
-    Lexicon *lex = PyCapsule_GetPointer(capsule, LEXICON_CAPSULE);
     if (lex) {
         PyMem_Free(lex->slots);
         PyMem_Free(lex);
     }
 }
 
+static void
+lexicon_free(PyObject *capsule)
+{
+    lexicon_release(PyCapsule_GetPointer(capsule, LEXICON_CAPSULE));
+}
+
+/* A word's hash as its slot holds it (0 marks an empty slot). */
+static inline uint64_t
+lexicon_hash(uint64_t h)
+{
+    return h ? h : 1;
+}
+
 static inline int
 lexicon_find(const Lexicon *lex, Py_ssize_t n, uint64_t h, double *weight)
 {
-    if (!h)
-        h = 1;
+    h = lexicon_hash(h);
     for (size_t j = (size_t)h & (lex->size - 1);; j = (j + 1) & (lex->size - 1)) {
         const LexSlot *slot = lex->slots + j;
         if (!slot->hash)
@@ -1005,9 +1016,7 @@ make_lexicon(PyObject *Py_UNUSED(self), PyObject *args)
         }
         if (buf_reserve(&word_buf, len) < 0 || !PyUnicode_AsUCS4(word, word_buf.data, len, 0))
             goto fail;
-        uint64_t h = hash_ucs4(word_buf.data, len);
-        if (!h)
-            h = 1;
+        uint64_t h = lexicon_hash(hash_ucs4(word_buf.data, len));
         size_t j = (size_t)h & (lex->size - 1);
         while (lex->slots[j].hash) {
             if (lex->slots[j].hash == h && lex->slots[j].len == (uint32_t)len) {
@@ -1021,15 +1030,12 @@ make_lexicon(PyObject *Py_UNUSED(self), PyObject *args)
     PyMem_Free(word_buf.data);
     PyBuffer_Release(&weights);
     PyObject *capsule = PyCapsule_New(lex, LEXICON_CAPSULE, lexicon_free);
-    if (!capsule) {
-        PyMem_Free(lex->slots);
-        PyMem_Free(lex);
-    }
+    if (!capsule)
+        lexicon_release(lex);
     return capsule;
 fail:
     PyMem_Free(word_buf.data);
-    PyMem_Free(lex->slots);
-    PyMem_Free(lex);
+    lexicon_release(lex);
     PyBuffer_Release(&weights);
     return NULL;
 }

@@ -84,9 +84,8 @@ def main(argv=None) -> int:
         seconds = time.perf_counter() - start
         # One pass, no word weights: settings of the first forest alone (training.crossval
         # --second-pass and --lexicon add the rest).
-        model = BoilerplateClassifier(estimator=LineClassifier(), second_pass=False, lexicon=False)
+        model = BoilerplateClassifier(estimator=LineClassifier(), second_pass=False)
         model.estimator_, model.context_estimator_, model.feature_names_, model.metadata_ = estimator, None, None, {}
-        model.lexicon_ = None
         scores = score(model, groups)
         cells = [name, f"{seconds:.0f}", str(estimator.n_iter_), *(f"{v:.4f}" for v in scores.values())]
         cells.append(f"{statistics.mean(scores.values()):.4f}")

@@ -30,16 +30,22 @@ def example_pages():
     return bpclass.read_labeled_pages(DATA / "labeled")
 
 
-@pytest.fixture(scope="session")
-def small_model(example_pages):
-    """A model trained in a second on the shipped example pages."""
+def fit_on_examples(example_pages, **params):
+    """A model trained in a second on the shipped example pages (``params``: more
+    BoilerplateClassifier parameters)."""
     import bpclass
 
     pages = example_pages * 3
     model = bpclass.BoilerplateClassifier(
-        estimator=bpclass.LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0)
+        estimator=bpclass.LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0), **params
     )
     return model.fit([p.lines for p in pages], [p.labels for p in pages])
+
+
+@pytest.fixture(scope="session")
+def small_model(example_pages):
+    """A model trained in a second on the shipped example pages."""
+    return fit_on_examples(example_pages)
 
 
 def line_accuracy(model, pages) -> tuple[int, int]:

@@ -9,7 +9,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import line_accuracy, rewrite_model_file
+from conftest import fit_on_examples, line_accuracy, rewrite_model_file
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
@@ -349,12 +349,8 @@ def test_without_a_lexicon_the_columns_are_zero():
 
 @pytest.fixture(scope="module")
 def word_model(example_pages):
-    """A model with a lexicon, trained in a second on the shipped example pages."""
-    pages = example_pages * 3
-    model = BoilerplateClassifier(
-        estimator=LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0), lexicon=True
-    )
-    return model.fit([p.lines for p in pages], [p.labels for p in pages])
+    """small_model with a lexicon."""
+    return fit_on_examples(example_pages, lexicon=True)
 
 
 def test_a_lexicon_survives_save_load_and_pickle(word_model, tmp_path):

@@ -50,11 +50,14 @@ FORMAT_NAME = "bpclass-model"
 # 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); 3 added
 # first_pass_weight, which a file of the second pass must give (an older bpclass would
 # ignore it and predict otherwise, so it refuses format 3); 4 added the lexicon (arrays
-# LEXICON_WORDS and LEXICON_WEIGHTS). Files of formats 1 (one forest) and 2 (the second
-# pass alone decides: weight 0) are still read.
-FORMAT_VERSION = 4
+# LEXICON_WORDS and LEXICON_WEIGHTS); 5 added the trees of the pages a lexicon does not
+# cover (arrays prefixed UNCOVERED_PREFIX, metadata uncovered_trees), which an older
+# bpclass would not use. Files of formats 1 (one forest) and 2 (the second pass alone
+# decides: weight 0) are still read.
+FORMAT_VERSION = 5
 OLDEST_FORMAT_VERSION = 1
 CONTEXT_PREFIX = "context_"
+UNCOVERED_PREFIX = "uncovered_"
 # The lexicon's words (UTF-8, one per line) and their float32 weights.
 LEXICON_WORDS = "lexicon_words"
 LEXICON_WEIGHTS = "lexicon_weights"
@@ -413,6 +416,31 @@ def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, firs
     return blend_proba(*pass_scores(first, second, X, per_page), X, first_weight)
 
 
+def covered_rows(X: np.ndarray) -> np.ndarray:
+    """The feature rows of pages whose words the lexicon covers (``lexicon_coverage``
+    is 0 on the others, and on every page without a lexicon: see
+    :data:`~bpclass.features.LEXICON_MIN_COVERAGE`)."""
+    return X[:, _features.FEATURE_INDEX["lexicon_coverage"]] > 0
+
+
+def routed_proba(passes, uncovered, X: np.ndarray, per_page: np.ndarray, first_weight: float = 0.0) -> np.ndarray:
+    """P(content) of feature rows of whole pages (``per_page`` rows each): the rows of
+    pages the lexicon covers (:func:`covered_rows`) from the ``(first, second)``
+    forests ``passes``, the others' from the forests ``uncovered`` (fitted without
+    word weights); all rows from ``passes`` when ``uncovered`` is None."""
+    if uncovered is None:
+        return passes_proba(*passes, X, per_page, first_weight)
+    row = covered_rows(X)
+    if row.all() or not row.any():
+        return passes_proba(*(passes if row.all() else uncovered), X, per_page, first_weight)
+    starts = np.cumsum(per_page) - per_page
+    page = row[np.minimum(starts, len(X) - 1)] & (per_page > 0)  # a page's rows share its coverage
+    out = np.empty(len(X))
+    out[row] = passes_proba(*passes, X[row], per_page[page], first_weight)
+    out[~row] = passes_proba(*uncovered, X[~row], per_page[~page], first_weight)
+    return out
+
+
 class BoilerplateClassifier(BaseEstimator):
     """Classify each line of a page as content (1) or boilerplate (0).
 
@@ -456,8 +484,9 @@ class BoilerplateClassifier(BaseEstimator):
         at least LEXICON_MIN_GROUPS groups are learned, so a site's own template
         words are not. Pages whose words the lexicon mostly does not know (another
         language) are read without it, as one training page in LEXICON_BLIND_EVERY
-        is. Off by default: on the bundled model's data it gains on pages in the
-        training pages' language and loses a little on the others (README,
+        is, and by a second set of forests fitted without word weights
+        (``uncovered_estimator_``), so that training takes about twice as long.
+        Off by default: it pays on pages in the training pages' languages (README,
         "Learned word weights"). False: those columns are 0.
 
     Attributes
@@ -469,6 +498,9 @@ class BoilerplateClassifier(BaseEstimator):
         when ``second_pass`` is False.
     lexicon_ : Lexicon or None
         The learned word weights, or ``None`` (``lexicon=False``, or no word to learn).
+    uncovered_estimator_, uncovered_context_estimator_ : LineClassifier or None
+        With a lexicon, the two passes fitted without word weights, which read the
+        pages the lexicon does not cover; else ``None``.
     feature_names_ : tuple of str
         The feature columns the model was fitted on.
     metadata_ : dict
@@ -545,20 +577,21 @@ class BoilerplateClassifier(BaseEstimator):
             raise ValueError("no labeled non-blank lines to train on.")
         if set(np.unique(y[labeled]).tolist()) != {0, 1}:
             raise ValueError("training needs both content (1) and boilerplate (0) lines.")
-        self.lexicon_ = None
+        estimator = self.estimator if self.estimator is not None else LineClassifier()
+        weight = line_weights(X[:, : len(FEATURE_NAMES)], self.line_weight)
+        fold = fold if self.second_pass else None
+        # X's lexical columns are 0 until the lexicon fills them: first the forests
+        # for the pages it will not cover, then (if it learns any word) the others.
+        passes = fit_passes(estimator, X, y, weight, per_page, fold, self.second_estimator)
+        self.lexicon_ = self.uncovered_estimator_ = self.uncovered_context_estimator_ = None
         if self.lexicon:
             LOGGER.info("learning word weights")
             self.lexicon_ = learn_lexical_columns(X, stripped_rows(pages), y, per_page, groups)
-        estimator = self.estimator if self.estimator is not None else LineClassifier()
-        self.estimator_, self.context_estimator_ = fit_passes(
-            estimator,
-            X,
-            y,
-            line_weights(X[:, : len(FEATURE_NAMES)], self.line_weight),
-            per_page,
-            fold if self.second_pass else None,
-            self.second_estimator,
-        )
+            if self.lexicon_ is not None:
+                self.uncovered_estimator_, self.uncovered_context_estimator_ = passes
+                LOGGER.info("fitting the forests of the pages the word weights cover")
+                passes = fit_passes(estimator, X, y, weight, per_page, fold, self.second_estimator)
+        self.estimator_, self.context_estimator_ = passes
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})
@@ -575,6 +608,9 @@ class BoilerplateClassifier(BaseEstimator):
         pages = _check_pages(pages)
         second = getattr(self, "context_estimator_", None)
         lexicon = getattr(self, "lexicon_", None)
+        uncovered = getattr(self, "uncovered_estimator_", None)
+        if uncovered is not None:
+            uncovered = (uncovered, self.uncovered_context_estimator_)
         ends = np.cumsum(np.fromiter(map(len, pages), dtype=np.int64, count=len(pages)))
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
@@ -591,9 +627,13 @@ class BoilerplateClassifier(BaseEstimator):
             if len(comment_rows):  # their line numbers in the batch, handed out to their pages
                 lines_by_page(np.flatnonzero(chunk_non_blank)[comment_rows] + first, ends, comment_lines)
             if len(X):
-                # Rows per page: only the second pass reads them.
-                per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
-                flat[rows][chunk_non_blank] = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight)
+                # Rows per page: only the second pass and the routing by coverage read them.
+                per_page = None
+                if second is not None or uncovered is not None:
+                    per_page = _rows_per_page(pages[start:stop], chunk_non_blank)
+                flat[rows][chunk_non_blank] = routed_proba(
+                    (self.estimator_, second), uncovered, X, per_page, self.first_pass_weight
+                )
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
@@ -644,6 +684,13 @@ class BoilerplateClassifier(BaseEstimator):
             arrays.update({CONTEXT_PREFIX + name: second.trees_[name] for name in TREE_ARRAYS})
         lexicon = getattr(self, "lexicon_", None)
         metadata["lexicon"] = lexicon is not None
+        uncovered = getattr(self, "uncovered_estimator_", None)
+        metadata["uncovered_trees"] = uncovered is not None
+        if uncovered is not None:
+            arrays.update({UNCOVERED_PREFIX + name: uncovered.trees_[name] for name in TREE_ARRAYS})
+            if second is not None:
+                trees = self.uncovered_context_estimator_.trees_
+                arrays.update({UNCOVERED_PREFIX + CONTEXT_PREFIX + name: trees[name] for name in TREE_ARRAYS})
         if lexicon is not None:
             arrays[LEXICON_WORDS] = np.frombuffer("\n".join(lexicon.words).encode("utf-8"), dtype=np.uint8)
             arrays[LEXICON_WEIGHTS] = lexicon.weights.astype(np.float32)
@@ -790,6 +837,12 @@ def _check_metadata(metadata: dict, name: str) -> None:
         raise ModelFileError(f"{name}: {exc}") from exc
     if not isinstance(metadata.get("lexicon", False), bool):
         raise ModelFileError(f"{name}: lexicon must be true or false; it is {metadata['lexicon']!r}.")
+    uncovered = metadata.get("uncovered_trees", False)
+    if not isinstance(uncovered, bool) or (uncovered and (version < 5 or metadata.get("lexicon") is not True)):
+        raise ModelFileError(
+            f"{name}: uncovered_trees must be true or false, and true only with a lexicon (format 5 and "
+            f"later); it is {uncovered!r}."
+        )
     if not isinstance(metadata.get("keep_comments", False), bool):
         raise ModelFileError(f"{name}: keep_comments must be true or false; it is {metadata['keep_comments']!r}.")
     second_pass = metadata.get("second_pass", False)
@@ -873,17 +926,28 @@ def _estimator_from(trees: dict, params, n_features: int, name: str) -> LineClas
     return estimator
 
 
-def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifier:
-    _check_metadata(metadata, name)
+def _passes_from(arrays: dict, metadata: dict, name: str, prefix: str = "") -> tuple:
+    """The checked ``(first, second)`` forests of a model file whose arrays are
+    named ``prefix`` + a TREE_ARRAYS name (the second's also CONTEXT_PREFIX); second
+    is None without a second pass."""
     params = metadata.get("estimator_params") or {}
-    estimator = _estimator_from(_check_trees(arrays, name), params, len(FEATURE_NAMES), name)
+    estimator = _estimator_from(_check_trees(arrays, name, prefix), params, len(FEATURE_NAMES), name)
     second = None
     if metadata.get("second_pass"):
         n_features = len(FEATURE_NAMES) + len(CONTEXT_FEATURE_NAMES)
         second_params = metadata.get("context_estimator_params") or params
         second = _estimator_from(
-            _check_trees(arrays, name, CONTEXT_PREFIX, n_features), second_params, n_features, name
+            _check_trees(arrays, name, prefix + CONTEXT_PREFIX, n_features), second_params, n_features, name
         )
+    return estimator, second
+
+
+def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifier:
+    _check_metadata(metadata, name)
+    estimator, second = _passes_from(arrays, metadata, name)
+    uncovered = (None, None)
+    if metadata.get("uncovered_trees"):
+        uncovered = _passes_from(arrays, metadata, name, UNCOVERED_PREFIX)
     model = BoilerplateClassifier(
         threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
         second_pass=second is not None,
@@ -893,6 +957,7 @@ def _from_arrays(arrays: dict, metadata: dict, name: str) -> BoilerplateClassifi
     )
     model.estimator_ = estimator
     model.context_estimator_ = second
+    model.uncovered_estimator_, model.uncovered_context_estimator_ = uncovered
     model.lexicon_ = _lexicon_from(arrays, name) if metadata.get("lexicon") else None
     model.feature_names_ = FEATURE_NAMES
     # What the fitted model holds in its own attributes is not repeated in metadata_.

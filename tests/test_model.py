@@ -14,7 +14,8 @@ from conftest import fit_on_examples, line_accuracy, rewrite_model_file
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
 from bpclass.context import CONTEXT_FEATURE_NAMES
-from bpclass.features import FEATURE_NAMES
+from bpclass.estimator import TREE_ARRAYS
+from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 
 PAGE = [
     "Banjir Rendam Ratusan Rumah di Medan",
@@ -106,7 +107,7 @@ def test_saved_metadata_records_what_it_should(small_model, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(archive["metadata"].tobytes())
     assert meta["feature_names"] == list(FEATURE_NAMES)
-    assert meta["format_version"] == 4
+    assert meta["format_version"] == 5
     assert meta["lexicon"] is False  # word weights are learned only when asked
     assert meta["second_pass"] is True
     assert meta["context_feature_names"] == list(CONTEXT_FEATURE_NAMES)
@@ -363,6 +364,73 @@ def test_a_lexicon_survives_save_load_and_pickle(word_model, tmp_path):
     np.testing.assert_array_equal(again.predict_proba([PAGE])[0], word_model.predict_proba([PAGE])[0])
     copied = pickle.loads(pickle.dumps(word_model))
     np.testing.assert_array_equal(copied.predict_proba([PAGE])[0], word_model.predict_proba([PAGE])[0])
+
+
+# Pages whose content and boilerplate lines differ only in their words.
+_CONTENT = ["river rose after rain", "water came over road", "people left their home", "rain fell all night"]
+_BOILER = ["share like post here", "tap next page link", "sign into your feed", "rate this news item"]
+# A page whose words no lexicon of those pages knows.
+FOREIGN_PAGE = ["joki nousi sateen jälkeen", "jaa tykkää julkaise tässä", "vesi tuli tien yli", "kirjaudu sisään nyt"]
+
+
+def _word_only_pages(n: int = 40):
+    rng = np.random.default_rng(0)
+    pages, labels = [], []
+    for _ in range(n):
+        lines = [(line, 1) for line in rng.choice(_CONTENT, 3, replace=False)]
+        lines += [(line, 0) for line in rng.choice(_BOILER, 3, replace=False)]
+        order = rng.permutation(len(lines))
+        pages.append([str(lines[k][0]) for k in order])
+        labels.append([lines[k][1] for k in order])
+    return pages, labels
+
+
+def test_pages_the_lexicon_does_not_cover_are_read_by_forests_fitted_without_it():
+    pages, labels = _word_only_pages()
+    fit = lambda **p: BoilerplateClassifier(  # noqa: E731
+        estimator=LineClassifier(max_iter=20, min_samples_leaf=2, random_state=0), **p
+    ).fit(pages, labels)
+    routed, plain = fit(lexicon=True), fit()
+    # The forests for those pages are the ones the same fit grows without word weights.
+    for mine, theirs in (
+        (routed.uncovered_estimator_, plain.estimator_),
+        (routed.uncovered_context_estimator_, plain.context_estimator_),
+    ):
+        for key in TREE_ARRAYS:
+            np.testing.assert_array_equal(mine.trees_[key], theirs.trees_[key])
+    covered = ["rain fell all night", "share like post here", "water came over road", "tap next page link"]
+    coverage = FEATURE_INDEX["lexicon_coverage"]
+    assert batch_features([FOREIGN_PAGE], lexicon=routed.lexicon_)[0][0, coverage] == 0
+    assert batch_features([covered], lexicon=routed.lexicon_)[0][0, coverage] == 1
+    # In one batch (with an empty page between), each page is read by its own forests:
+    # the covered page by the words, which alone tell its lines apart.
+    together = routed.predict_proba([covered, ["", " "], FOREIGN_PAGE])
+    np.testing.assert_array_equal(together[2], plain.predict_proba([FOREIGN_PAGE])[0])
+    np.testing.assert_array_equal(together[0], routed.predict_proba([covered])[0])
+    assert min(together[0][[0, 2]]) > 0.8 > 0.2 > max(together[0][[1, 3]])
+    assert not np.allclose(together[0], plain.predict_proba([covered])[0])
+    assert not together[1].any()
+
+
+def test_uncovered_trees_survive_save_load_and_need_a_lexicon(word_model, tmp_path):
+    path = tmp_path / "m.npz"
+    word_model.save(path)
+    again = load_model(path)
+    for key in TREE_ARRAYS:
+        np.testing.assert_array_equal(
+            again.uncovered_estimator_.trees_[key], word_model.uncovered_estimator_.trees_[key]
+        )
+    np.testing.assert_array_equal(again.predict_proba([FOREIGN_PAGE])[0], word_model.predict_proba([FOREIGN_PAGE])[0])
+    bad = tmp_path / "bad.npz"
+    rewrite_model_file(path, bad, lambda m: m.__setitem__("lexicon", False))
+    with pytest.raises(ModelFileError, match="true only with a lexicon"):
+        load_model(bad)
+    rewrite_model_file(path, bad, change_arrays=lambda a: a.pop("uncovered_context_value"))
+    with pytest.raises(ModelFileError, match="lacks the arrays"):
+        load_model(bad)
+    rewrite_model_file(path, bad, lambda m: m.__setitem__("format_version", 4))
+    with pytest.raises(ModelFileError, match="format 5 and later"):
+        load_model(bad)
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ from bpclass.model import (
     _group_folds,
     _rows_per_page,
     blend_proba,
+    covered_rows,
     fit_passes,
     learn_lexical_columns,
     line_weights,
@@ -118,11 +119,19 @@ def _fit_fold_lexicon(fit: Rows, labels, others: list[Rows]) -> None:
         rows.__dict__.pop("wide", None)  # rebuilt from X with the new columns
 
 
-def _blended(first, second, rows: Rows, first_weights) -> dict[float, np.ndarray]:
-    """P(content) of the rows at each first-pass weight (each forest walked once)."""
-    X = rows.wide if second is not None else rows.X
-    scores = pass_scores(first, second, X, np.diff(rows.bounds))
-    return {w: blend_proba(*scores, X, w) for w in first_weights}
+def _blended(passes, uncovered, rows: Rows, first_weights) -> dict[float, np.ndarray]:
+    """P(content) of the rows at each first-pass weight (each forest walked once):
+    from the ``(first, second)`` forests ``passes``, but on the pages the lexicon
+    does not cover from the forests ``uncovered`` if given (as the model routes them)."""
+    X = rows.wide if passes[1] is not None else rows.X
+    per_page = np.diff(rows.bounds)
+    scores = pass_scores(*passes, X, per_page)
+    out = {w: blend_proba(*scores, X, w) for w in first_weights}
+    if uncovered is not None:
+        covered = covered_rows(X)
+        scores = pass_scores(*uncovered, X, per_page)
+        out = {w: np.where(covered, p, blend_proba(*scores, X, w)) for w, p in out.items()}
+    return out
 
 
 def cross_validate(
@@ -155,18 +164,24 @@ def cross_validate(
     for f in range(folds):
         # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.
         labels = np.where(fit.fold != f, fit.labels, -1)
-        if lexicon:  # as BoilerplateClassifier.fit learns it, from the training part only
+        uncovered = None
+        if lexicon:
+            # As BoilerplateClassifier.fit does: the forests for the pages the lexicon
+            # will not cover (lexical columns 0), then the lexicon, learned from the
+            # training part only, and the forests that read it.
+            set_lexical(fit.X, np.zeros((len(fit.X), 3)), np.diff(fit.bounds))
+            uncovered = fit_passes(
+                LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
+            )
             _fit_fold_lexicon(fit, labels, [*held.values(), *dev.values()])
-        first, second_fitted = fit_passes(
-            LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
-        )
+        passes = fit_passes(LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second)
         for name, rows in held.items():
             mine = rows.fold == f
             if mine.any():
-                for w, p in _blended(first, second_fitted, rows, first_weights).items():
+                for w, p in _blended(passes, uncovered, rows, first_weights).items():
                     proba[w, name][mine] = p[mine]
         for name, rows in dev.items():
-            for w, p in _blended(first, second_fitted, rows, first_weights).items():
+            for w, p in _blended(passes, uncovered, rows, first_weights).items():
                 dev_proba[w, name].append(p)
     out = {}
     for w, t in itertools.product(first_weights, thresholds):

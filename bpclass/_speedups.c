@@ -21,9 +21,9 @@
  *   strip_pages(pages, non_blank), fill_context(X, bounds, ...)
  *       Strip the lines of many pages; the neighbour and window columns.
  *
- *   forest_scores(X, n_features, feature, threshold, leaf, depth, out)
- *       Adds to out[i] the leaf value each row of X reaches in every tree (trees
- *       laid out as perfect binary trees), one tree after another.
+ *   forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows])
+ *       Adds to out[i] the leaf value row i of X (or row rows[i]) reaches in every
+ *       tree (trees laid out as perfect binary trees), one tree after another.
  *
  *   configure(word_sets, cjk_stop, fold_chars, phrase_lists)
  *       The word lists of bpclass.patterns, once, before any scan.
@@ -1835,25 +1835,28 @@ done:
 /* Rows walked down the trees together, so that their memory loads overlap. */
 #define LANES 16
 
-/* forest_scores(X, n_features, feature, threshold, leaf, depth, out): for each
- * row of X, out[row] += the leaf value reached in each perfect tree, added one
- * tree after another. Node k of a tree goes to 2k+1 when x <= threshold (NaN
- * goes right, as in the node-by-node walk), else to 2k+2. */
+/* forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows]):
+ * out[i] += the leaf value that row i of X (row rows[i], given an int64 array
+ * of row numbers) reaches in each perfect tree, added one tree after another.
+ * Node k of a tree goes to 2k+1 when x <= threshold (NaN goes right, as in the
+ * node-by-node walk), else to 2k+2. */
 static PyObject *
 forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *objs[5];
+    PyObject *objs[6] = {NULL};
     Py_ssize_t n_features;
     int depth;
-    if (!PyArg_ParseTuple(args, "OnOOOiO", &objs[0], &n_features, &objs[1], &objs[2], &objs[3], &depth, &objs[4]))
+    if (!PyArg_ParseTuple(args, "OnOOOiO|O", &objs[0], &n_features, &objs[1], &objs[2], &objs[3], &depth, &objs[4],
+                          &objs[5]))
         return NULL;
-    static const char *names[5] = {"X", "feature", "threshold", "leaf", "out"};
-    static const char *formats[5] = {"d", "i", "d", "d", "d"};
-    static const Py_ssize_t sizes[5] = {8, 4, 8, 8, 8};
-    Py_buffer views[5];
+    static const char *names[6] = {"X", "feature", "threshold", "leaf", "out", "rows"};
+    static const char *formats[6] = {"d", "i", "d", "d", "d", "l"};
+    static const Py_ssize_t sizes[6] = {8, 4, 8, 8, 8, 8};
+    int n_views = objs[5] && objs[5] != Py_None ? 6 : 5;
+    Py_buffer views[6];
     int got = 0;
     PyObject *result = NULL;
-    for (; got < 5; got++) {
+    for (; got < n_views; got++) {
         if (get_view(objs[got], &views[got], formats[got], sizes[got], got == 4, names[got]) < 0)
             goto done;
     }
@@ -1865,7 +1868,15 @@ forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "depth out of range");
         goto done;
     }
-    Py_ssize_t n_rows = views[0].len / (n_features * 8);
+    Py_ssize_t n_x = views[0].len / (n_features * 8);
+    const int64_t *rows = n_views == 6 ? views[5].buf : NULL;
+    Py_ssize_t n_rows = rows ? views[5].len / 8 : n_x;
+    for (Py_ssize_t i = 0; rows && i < n_rows; i++) {
+        if (rows[i] < 0 || rows[i] >= n_x) {
+            PyErr_SetString(PyExc_ValueError, "rows: a row number out of range");
+            goto done;
+        }
+    }
     Py_ssize_t n_inner = ((Py_ssize_t)1 << depth) - 1, n_leaves = (Py_ssize_t)1 << depth;
     Py_ssize_t n_trees = views[3].len / 8 / n_leaves;
     if (views[1].len / 4 != n_trees * n_inner || views[2].len / 8 != n_trees * n_inner ||
@@ -1874,7 +1885,7 @@ forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
         goto done;
     }
     if (views[4].len / 8 != n_rows) {
-        PyErr_SetString(PyExc_ValueError, "out: one value per row expected");
+        PyErr_SetString(PyExc_ValueError, "out: one value per row (of rows, if given) expected");
         goto done;
     }
     const double *X = views[0].buf, *thr = views[2].buf, *leaf = views[3].buf;
@@ -1893,7 +1904,7 @@ forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
         const double *x[LANES];
         for (int l = 0; l < LANES; l++) {
             acc[l] = out[r + l];
-            x[l] = X + (r + l) * n_features;
+            x[l] = X + (rows ? rows[r + l] : r + l) * n_features;
         }
         for (Py_ssize_t t = 0; t < n_trees; t++) {
             const int32_t *f = feat + t * n_inner;
@@ -1911,7 +1922,7 @@ forest_scores(PyObject *Py_UNUSED(self), PyObject *args)
     }
     for (; r < n_rows; r++) {
         double acc = out[r];
-        const double *x = X + r * n_features;
+        const double *x = X + (rows ? rows[r] : r) * n_features;
         for (Py_ssize_t t = 0; t < n_trees; t++) {
             const int32_t *f = feat + t * n_inner;
             const double *th = thr + t * n_inner;
@@ -1941,7 +1952,7 @@ static PyMethodDef methods[] = {
     {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,
-     "forest_scores(X, n_features, feature, threshold, leaf, depth, out): out += leaf values."},
+     "forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows]): out += leaf values."},
     {NULL, NULL, 0, NULL},
 };
 

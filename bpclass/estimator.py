@@ -131,17 +131,20 @@ def perfect_layout(trees: dict, tree_class: int = 0) -> dict | None:
     return {"feature": out_feature, "threshold": out_threshold, "leaf": out_leaf, "depth": depth}
 
 
-def raw_scores(trees: dict, X: np.ndarray, layouts: list | None = None) -> np.ndarray:
+def raw_scores(trees: dict, X: np.ndarray, layouts: list | None = None, rows: np.ndarray | None = None) -> np.ndarray:
     """The baseline plus the leaf value each row reaches in each tree, per raw-score column.
 
     Leaf values are added one tree after another, in training order, as
     scikit-learn does: both walks below give the very same numbers.
     ``layouts`` (one :func:`perfect_layout` per column) saves rebuilding them.
+    ``rows`` (int64 row numbers): score only those rows of ``X``, as ``X[rows]``
+    would, without copying them.
     """
     n_columns = len(trees["baseline"])
-    scores = np.tile(trees["baseline"], (X.shape[0], 1))
+    n_rows = X.shape[0] if rows is None else len(rows)
+    scores = np.tile(trees["baseline"], (n_rows, 1))
     n_trees = len(trees["roots"])
-    if X.shape[0] == 0 or n_trees == 0:
+    if n_rows == 0 or n_trees == 0:
         return scores
     if _speedups is not None:
         if layouts is None:
@@ -151,10 +154,12 @@ def raw_scores(trees: dict, X: np.ndarray, layouts: list | None = None) -> np.nd
             for k, layout in enumerate(layouts):
                 column = np.ascontiguousarray(scores[:, k])
                 _speedups.forest_scores(
-                    X, X.shape[1], layout["feature"], layout["threshold"], layout["leaf"], layout["depth"], column
+                    X, X.shape[1], layout["feature"], layout["threshold"], layout["leaf"], layout["depth"], column, rows
                 )
                 scores[:, k] = column
             return scores
+    if rows is not None:
+        X = X[rows]
     feature, threshold, left, right, depth = _walk_arrays(trees)
     roots = np.asarray(trees["roots"], dtype=np.int64)
     tree_class = trees["tree_class"]
@@ -307,11 +312,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
-    def _content_score(self, X: np.ndarray) -> np.ndarray:
+    def _content_score(self, X: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Log-odds of class 1 of a binary model for rows that bpclass computed itself:
         no input checks, and ``X`` may have more columns than the trees read (the second
-        pass's matrix, walked by both forests). Same numbers as ``decision_function(X)``."""
-        return raw_scores(self.trees_, X, getattr(self, "_layouts", None))[:, 0]
+        pass's matrix, walked by both forests). Same numbers as ``decision_function(X)``;
+        given ``rows`` (int64 row numbers), as ``decision_function(X[rows])``."""
+        return raw_scores(self.trees_, X, getattr(self, "_layouts", None), rows)[:, 0]
 
     def _content_proba(self, X: np.ndarray) -> np.ndarray:
         """P(class 1), as :meth:`_content_score` (same numbers as ``predict_proba(X)[:, 1]``)."""

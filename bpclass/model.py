@@ -380,18 +380,48 @@ def rising_with_context(estimator, n_features: int = len(FEATURE_NAMES)):
     return clone(estimator).set_params(monotonic_cst=constraints)
 
 
-def pass_scores(first, second, X: np.ndarray, per_page: np.ndarray | None) -> tuple:
+def pass_scores(first, second, X: np.ndarray, per_page: np.ndarray | None, uncovered=None) -> tuple:
     """``(score, proba, revised)`` of feature rows of whole pages (``per_page`` rows
     each; only the second pass needs them): the first pass's log-odds of content and
     probability, and the second pass's log-odds if there is one (else None); with a
     second pass, ``X`` has room for its columns (``spare_columns`` of
-    :func:`~bpclass.features.batch_features`) and they are filled in."""
-    score = first._content_score(X)
+    :func:`~bpclass.features.batch_features`) and they are filled in. Given the
+    ``(first, second)`` forests ``uncovered``, those score the rows of the pages the
+    lexicon does not cover (:func:`covered_rows`) instead."""
+    route = None
+    if uncovered is not None:
+        covered = covered_rows(X)
+        if not covered.any():
+            (first, second), uncovered = uncovered, None
+        elif covered.all():
+            uncovered = None
+        else:
+            route = (np.flatnonzero(covered), np.flatnonzero(~covered))
+    score = _routed_score(first, uncovered and uncovered[0], X, route)
     proba = _logistic(score)
     if second is None:
         return score, proba, None
     add_context_columns(X, proba, per_page)
-    return score, proba, second._content_score(X)
+    return score, proba, _routed_score(second, uncovered and uncovered[1], X, route)
+
+
+def _routed_score(forest, other, X: np.ndarray, route) -> np.ndarray:
+    """``forest``'s log-odds of the rows of X; with ``route`` (the row numbers of
+    covered and of uncovered pages), ``other``'s of the latter. Each row walks one forest."""
+    if route is None:
+        return forest._content_score(X)
+    score = np.empty(len(X))
+    for rows, which in zip(route, (forest, other)):
+        if len(rows):
+            score[rows] = which._content_score(X, rows)
+    return score
+
+
+def covered_rows(X: np.ndarray) -> np.ndarray:
+    """The feature rows of pages whose words the lexicon covers (``lexicon_coverage``
+    is 0 on the others, and on every page without a lexicon: see
+    :data:`~bpclass.features.LEXICON_MIN_COVERAGE`)."""
+    return X[:, _features.FEATURE_INDEX["lexicon_coverage"]] > 0
 
 
 def blend_proba(score, proba, revised, X: np.ndarray, first_weight: float = 0.0) -> np.ndarray:
@@ -410,35 +440,12 @@ def blend_proba(score, proba, revised, X: np.ndarray, first_weight: float = 0.0)
     return np.where(policy_boilerplate_rows(X), np.minimum(proba, revised), revised)
 
 
-def passes_proba(first, second, X: np.ndarray, per_page: np.ndarray | None, first_weight: float = 0.0) -> np.ndarray:
+def passes_proba(
+    first, second, X: np.ndarray, per_page: np.ndarray | None, first_weight: float = 0.0, uncovered=None
+) -> np.ndarray:
     """P(content) of feature rows of whole pages: :func:`pass_scores`, then
     :func:`blend_proba`."""
-    return blend_proba(*pass_scores(first, second, X, per_page), X, first_weight)
-
-
-def covered_rows(X: np.ndarray) -> np.ndarray:
-    """The feature rows of pages whose words the lexicon covers (``lexicon_coverage``
-    is 0 on the others, and on every page without a lexicon: see
-    :data:`~bpclass.features.LEXICON_MIN_COVERAGE`)."""
-    return X[:, _features.FEATURE_INDEX["lexicon_coverage"]] > 0
-
-
-def routed_proba(passes, uncovered, X: np.ndarray, per_page: np.ndarray, first_weight: float = 0.0) -> np.ndarray:
-    """P(content) of feature rows of whole pages (``per_page`` rows each): the rows of
-    pages the lexicon covers (:func:`covered_rows`) from the ``(first, second)``
-    forests ``passes``, the others' from the forests ``uncovered`` (fitted without
-    word weights); all rows from ``passes`` when ``uncovered`` is None."""
-    if uncovered is None:
-        return passes_proba(*passes, X, per_page, first_weight)
-    row = covered_rows(X)
-    if row.all() or not row.any():
-        return passes_proba(*(passes if row.all() else uncovered), X, per_page, first_weight)
-    starts = np.cumsum(per_page) - per_page
-    page = row[np.minimum(starts, len(X) - 1)] & (per_page > 0)  # a page's rows share its coverage
-    out = np.empty(len(X))
-    out[row] = passes_proba(*passes, X[row], per_page[page], first_weight)
-    out[~row] = passes_proba(*uncovered, X[~row], per_page[~page], first_weight)
-    return out
+    return blend_proba(*pass_scores(first, second, X, per_page, uncovered), X, first_weight)
 
 
 class BoilerplateClassifier(BaseEstimator):
@@ -627,12 +634,10 @@ class BoilerplateClassifier(BaseEstimator):
             if len(comment_rows):  # their line numbers in the batch, handed out to their pages
                 lines_by_page(np.flatnonzero(chunk_non_blank)[comment_rows] + first, ends, comment_lines)
             if len(X):
-                # Rows per page: only the second pass and the routing by coverage read them.
-                per_page = None
-                if second is not None or uncovered is not None:
-                    per_page = _rows_per_page(pages[start:stop], chunk_non_blank)
-                flat[rows][chunk_non_blank] = routed_proba(
-                    (self.estimator_, second), uncovered, X, per_page, self.first_pass_weight
+                # Rows per page: only the second pass reads them.
+                per_page = None if second is None else _rows_per_page(pages[start:stop], chunk_non_blank)
+                flat[rows][chunk_non_blank] = passes_proba(
+                    self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
                 )
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:

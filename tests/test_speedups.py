@@ -142,6 +142,12 @@ def test_same_scores_from_both_tree_walks(monkeypatch):
     fast, slow = both_ways(monkeypatch, lambda: estimator.raw_scores(trees, X))
     assert_same(fast, slow)
     assert_same(model.estimator_.decision_function(X[1::7]), slow[1::7, 0])
+    # Some rows of X, by row number (in any order, repeats allowed): as X[rows], both ways.
+    rows = np.array([999, 3, 3, 0, *range(500, 540)], dtype=np.int64)
+    fast, slow = both_ways(monkeypatch, lambda: estimator.raw_scores(trees, X, rows=rows))
+    assert fast.shape == (len(rows), 1)
+    assert_same(fast, slow)
+    assert_same(fast, estimator.raw_scores(trees, X[rows]))
 
 
 @native
@@ -212,6 +218,15 @@ def test_compiled_walk_rejects_bad_arrays():
         walk(X, 3, *good, 2, out)
     with pytest.raises(ValueError, match="one value per row"):
         walk(X, 3, *good, 1, np.zeros(3))
+    walk(X, 3, *good, 1, np.zeros(3), np.array([1, 0, 1]))
+    with pytest.raises(ValueError, match="one value per row"):
+        walk(X, 3, *good, 1, out, np.array([1, 0, 1]))
+    with pytest.raises(ValueError, match="out of range"):
+        walk(X, 3, *good, 1, out, np.array([0, 2]))
+    with pytest.raises(ValueError, match="out of range"):
+        walk(X, 3, *good, 1, out, np.array([-1, 0]))
+    with pytest.raises(ValueError, match="format"):
+        walk(X, 3, *good, 1, out, np.array([0, 1], np.int32))
 
 
 @native

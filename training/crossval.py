@@ -40,7 +40,6 @@ from bpclass.model import (
     _group_folds,
     _rows_per_page,
     blend_proba,
-    covered_rows,
     fit_passes,
     learn_lexical_columns,
     line_weights,
@@ -124,14 +123,8 @@ def _blended(passes, uncovered, rows: Rows, first_weights) -> dict[float, np.nda
     from the ``(first, second)`` forests ``passes``, but on the pages the lexicon
     does not cover from the forests ``uncovered`` if given (as the model routes them)."""
     X = rows.wide if passes[1] is not None else rows.X
-    per_page = np.diff(rows.bounds)
-    scores = pass_scores(*passes, X, per_page)
-    out = {w: blend_proba(*scores, X, w) for w in first_weights}
-    if uncovered is not None:
-        covered = covered_rows(X)
-        scores = pass_scores(*uncovered, X, per_page)
-        out = {w: np.where(covered, p, blend_proba(*scores, X, w)) for w, p in out.items()}
-    return out
+    scores = pass_scores(*passes, X, np.diff(rows.bounds), uncovered)
+    return {w: blend_proba(*scores, X, w) for w in first_weights}
 
 
 def cross_validate(

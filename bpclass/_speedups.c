@@ -907,6 +907,13 @@ label_prefix(int kind, const void *data, Py_ssize_t n)
            is_space(PyUnicode_READ(kind, data, p + 1));
 }
 
+/* A hint to load memory that will be read soon (a no-op where the compiler has none). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* ------------------------------------------------------------- lexicon -- */
 
 /* A model's word weights (BoilerplateClassifier's lexicon): lower-cased words ->
@@ -1045,6 +1052,8 @@ typedef struct {
     int what; /* W_* bits of a word, or E_* flags */
 } Entry;
 
+#define LEX_PENDING 32
+
 typedef struct {
     Buf low;
     Vocab vocab;
@@ -1054,7 +1063,26 @@ typedef struct {
     const struct Lexicon *lex; /* the model's word weights, or NULL */
     double lex_value;          /* of the line just scanned: sum of its words' weights / sqrt(words) */
     Py_ssize_t lex_known, lex_words; /* ... its words in the lexicon, and all its words */
+    /* Words of the line not yet looked up in the lexicon: their slots are prefetched
+     * as the words are read and looked up together (in order) at the line's end. */
+    uint64_t pend_hash[LEX_PENDING];
+    Py_ssize_t pend_len[LEX_PENDING];
+    int n_pend;
 } Scratch;
+
+/* Look up the pending words, in order: their weights added to *sum, the known counted. */
+static void
+lexicon_flush(Scratch *s, double *sum, Py_ssize_t *known)
+{
+    for (int k = 0; k < s->n_pend; k++) {
+        double w;
+        if (lexicon_find(s->lex, s->pend_len[k], s->pend_hash[k], &w)) {
+            *sum += w;
+            (*known)++;
+        }
+    }
+    s->n_pend = 0;
+}
 
 static int
 add_entry(Scratch *s, Py_ssize_t pos, int what)
@@ -1116,6 +1144,7 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     double lex_sum = 0.0;
     Py_ssize_t lex_known = 0;
     s->n_entries = 0;
+    s->n_pend = 0;
 
     for (Py_ssize_t i = 0; i < head;) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
@@ -1148,6 +1177,13 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             if (lower_word(text, kind, data, start, i, &s->low) < 0)
                 return -1;
             uint64_t h = hash_ucs4(s->low.data, s->low.len);
+            if (s->lex) {
+                PREFETCH(s->lex->slots + (lexicon_hash(h) & (s->lex->size - 1)));
+                s->pend_hash[s->n_pend] = h;
+                s->pend_len[s->n_pend] = s->low.len;
+                if (++s->n_pend == LEX_PENDING)
+                    lexicon_flush(s, &lex_sum, &lex_known);
+            }
             int bits = word_lookup(s->low.data, s->low.len, h);
             if (bits & W_STOP)
                 stop_hits++;
@@ -1160,13 +1196,6 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
                     return -1;
             }
             n_words++;
-            if (s->lex) {
-                double w;
-                if (lexicon_find(s->lex, s->low.len, h, &w)) {
-                    lex_sum += w;
-                    lex_known++;
-                }
-            }
             if (s->low.len >= 3 && !(bits & W_STOP)) {
                 Py_ssize_t id = vocab_id(&s->vocab, s->low.data, s->low.len, h);
                 if (id < 0)
@@ -1302,6 +1331,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
         }
     }
 
+    if (s->n_pend)
+        lexicon_flush(s, &lex_sum, &lex_known);
     s->lex_value = n_words ? lex_sum / sqrt((double)n_words) : 0.0;
     s->lex_known = lex_known;
     s->lex_words = n_words;

@@ -224,6 +224,8 @@ def _info(args) -> int:
     meta = dict(model.metadata_)
     meta["n_trees"] = int(len(model.estimator_.trees_["roots"]))
     meta["n_features"] = len(model.feature_names_)
+    lexicon = getattr(model, "lexicon_", None)
+    meta["n_lexicon_words"] = 0 if lexicon is None else len(lexicon)
     # Whether this install runs the compiled extension (same numbers, several times faster).
     meta["compiled_speedups"] = bpclass.features.NATIVE
     print(json.dumps(meta, indent=1, ensure_ascii=False))

@@ -2,10 +2,12 @@
 
 Prediction runs the first forest over each line's features, then (by default) the
 second pass (:mod:`bpclass.context`) over the features plus the first pass's
-probabilities around the line.
+probabilities around the line. A model with learned word weights (``lexicon=True``)
+holds a second pair of forests, fitted without them, for the pages whose words the
+weights do not cover; each page's lines walk one pair.
 
-A model file is a numpy ``.npz`` archive of plain arrays (the trees of one or both
-forests, see :mod:`bpclass.estimator`) plus one JSON document of metadata. It is read with
+A model file is a numpy ``.npz`` archive of plain arrays (the trees of its forests,
+see :mod:`bpclass.estimator`) plus one JSON document of metadata. It is read with
 ``allow_pickle=False`` and checked before use, so loading a file never runs code
 from it. The metadata records the format version, the package versions, the ordered
 feature names, the training data and the scores; a file whose features do not match

@@ -152,6 +152,9 @@ def test_info(capsys):
     meta = json.loads(capsys.readouterr().out)
     assert meta["format"] == "bpclass-model" and meta["n_features"] > 50
     assert meta["compiled_speedups"] is bpclass.features.NATIVE
+    model = bpclass.load_model()  # the bundled model learned word weights, and the forests for pages they miss
+    assert meta["lexicon"] is True and meta["uncovered_trees"] is True
+    assert meta["n_lexicon_words"] == len(model.lexicon_) > 1000
 
 
 @pytest.mark.parametrize("text", ["a\r\nb\r\nc", "a\rb\rc", "a\u2028b\u2029c"])

@@ -3,9 +3,12 @@
 The bundled model (``bpclass/models/default.npz``) is trained on the train split
 (by site) of the shared sets in ``training.data.TRAIN_SETS``, prepared first with
 ``python -m training.prepare``; the seed is fixed, so the same data give the same
-model. Its held-out scores go into the model's metadata.
+model. Its held-out scores go into the model's metadata. The bundled model learns
+word weights (``BoilerplateClassifier(lexicon=True)``); a model of your own pages does
+only when asked (``--lexicon``), since the weights want pages of many sites.
 
     python -m training.prepare && python -m training.train          # the default model
+    python -m training.train --no-lexicon --out plain.npz          # ... without word weights
     python -m training.train --pages data/labeled --out my.npz     # your own pages
     python -m training.train --pages data/labeled --out my.npz --lexicon   # ... also learning word weights
 
@@ -138,7 +141,7 @@ def blank_free_copies(pages: list[dict], every: int = BLANK_FREE_EVERY) -> list[
 
 
 def train_default(
-    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = False
+    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True
 ) -> BoilerplateClassifier:
     _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
     pages = training_pages(prepared)
@@ -169,7 +172,7 @@ def train_default(
             "rising with the line's own first-pass probability; log-odds blended with the first pass's",
             "lexicon": "word weights of a logistic regression on the labeled lines' words (words seen on at least "
             f"{LEXICON_MIN_GROUPS} sites), the training lines scored out of fold by site; one page in "
-            f"{LEXICON_BLIND_EVERY} shown without them"
+            f"{LEXICON_BLIND_EVERY} shown without them; pages they do not cover read by trees fitted without them"
             if lexicon
             else "none",
             "seed": SEED,
@@ -255,8 +258,10 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--lexicon",
-        action="store_true",
-        help="also learn word weights (BoilerplateClassifier(lexicon=True); not in the bundled model, see README)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="learn word weights (BoilerplateClassifier(lexicon=True)); default: yes for the bundled model, "
+        "no with --pages (see README, 'Learned word weights')",
     )
     return parser.parse_args(argv)
 
@@ -266,11 +271,12 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
         if args.pages:
-            train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, args.lexicon)
+            train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, bool(args.lexicon))
         elif args.keep_comments:
             raise ValueError("--keep-comments goes with --pages (the bundled model follows the comment policy)")
         else:
-            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, args.lexicon)
+            lexicon = True if args.lexicon is None else args.lexicon
+            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, lexicon)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ work per page is that of real pages. Prints the time of each phase and in all.
 
     python -m training.train_speed                 # 10,000 pages
     python -m training.train_speed --pages 2000
+    python -m training.train_speed --lexicon       # with word weights, as the bundled model
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument(
+        "--lexicon",
+        action="store_true",
+        help="also learn word weights, and the trees of the pages they do not cover (as the bundled model)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     source = training_pages(args.prepared)
@@ -40,6 +46,7 @@ def main(argv=None) -> int:
     model = BoilerplateClassifier(
         estimator=LineClassifier(**ESTIMATOR_PARAMS),
         second_estimator=second_pass_estimator(ESTIMATOR_PARAMS),
+        lexicon=args.lexicon,
     )
     # The estimator's own fits, timed apart from BoilerplateClassifier.fit's features.
     fit_seconds = []
@@ -67,9 +74,13 @@ def main(argv=None) -> int:
         "out-of-fold first pass, half 2",
         f"second pass ({SECOND_PASS_TREES} trees)",
     ]
-    print(f"features and context columns: {total - sum(fit_seconds):6.1f} s")
+    if args.lexicon:  # first the trees of the pages the weights do not cover, then the others
+        names = [f"{name}, {which}" for which in ("no word weights", "word weights") for name in names]
+        print(f"features, context columns, word weights: {total - sum(fit_seconds):6.1f} s")
+    else:
+        print(f"features and context columns: {total - sum(fit_seconds):6.1f} s")
     for name, seconds in zip(names, fit_seconds):
-        print(f"fit, {name + ':':32s} {seconds:6.1f} s")
+        print(f"fit, {name + ':':48s} {seconds:6.1f} s")
     print(f"BoilerplateClassifier.fit:     {total:6.1f} s (features + fits)")
     return 0
 

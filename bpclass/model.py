@@ -390,21 +390,20 @@ def pass_scores(first, second, X: np.ndarray, per_page: np.ndarray | None, uncov
     :func:`~bpclass.features.batch_features`) and they are filled in. Given the
     ``(first, second)`` forests ``uncovered``, those score the rows of the pages the
     lexicon does not cover (:func:`covered_rows`) instead."""
-    route = None
+    route, other_first, other_second = None, None, None
     if uncovered is not None:
         covered = covered_rows(X)
         if not covered.any():
-            (first, second), uncovered = uncovered, None
-        elif covered.all():
-            uncovered = None
-        else:
+            first, second = uncovered
+        elif not covered.all():
             route = (np.flatnonzero(covered), np.flatnonzero(~covered))
-    score = _routed_score(first, uncovered and uncovered[0], X, route)
+            other_first, other_second = uncovered
+    score = _routed_score(first, other_first, X, route)
     proba = _logistic(score)
     if second is None:
         return score, proba, None
     add_context_columns(X, proba, per_page)
-    return score, proba, _routed_score(second, uncovered and uncovered[1], X, route)
+    return score, proba, _routed_score(second, other_second, X, route)
 
 
 def _routed_score(forest, other, X: np.ndarray, route) -> np.ndarray:

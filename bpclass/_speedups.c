@@ -346,6 +346,17 @@ ensure_ready(PyObject *text)
 #endif
 }
 
+/* 0 if obj is a str, made ready; else -1 with a TypeError saying `message`. */
+static int
+ready_str(PyObject *obj, const char *message)
+{
+    if (!PyUnicode_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, message);
+        return -1;
+    }
+    return ensure_ready(obj);
+}
+
 /* ------------------------------------------------------ character classes -- */
 
 /* Classes of a character as re sees it: \w, [^\W\d_], \d, \s. */
@@ -1006,11 +1017,7 @@ make_lexicon(PyObject *Py_UNUSED(self), PyObject *args)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *word = PyList_GET_ITEM(words, i);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            goto fail;
-        }
-        if (ensure_ready(word) < 0)
+        if (ready_str(word, "words must be str") < 0)
             goto fail;
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         if (len == 0 || len > (Py_ssize_t)UINT32_MAX) {
@@ -1494,11 +1501,7 @@ scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
     if (lexicon && get_output(lexical_obj, &lexical, "d", 8, 3 * n, "lexical") < 0)
         goto done;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (!PyUnicode_Check(PyList_GET_ITEM(texts, i))) {
-            PyErr_SetString(PyExc_TypeError, "texts must hold str");
-            goto done;
-        }
-        if (ensure_ready(PyList_GET_ITEM(texts, i)) < 0)
+        if (ready_str(PyList_GET_ITEM(texts, i), "texts must hold str") < 0)
             goto done;
     }
     prose = PyMem_Malloc(n ? (size_t)n : 1);
@@ -1641,11 +1644,7 @@ lexicon_rows(PyObject *Py_UNUSED(self), PyObject *args)
     double *rows = out.buf;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *text = PyList_GET_ITEM(texts, i);
-        if (!PyUnicode_Check(text)) {
-            PyErr_SetString(PyExc_TypeError, "texts must hold str");
-            goto done;
-        }
-        if (ensure_ready(text) < 0)
+        if (ready_str(text, "texts must hold str") < 0)
             goto done;
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);

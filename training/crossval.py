@@ -157,17 +157,19 @@ def cross_validate(
     for f in range(folds):
         # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.
         labels = np.where(fit.fold != f, fit.labels, -1)
+        # Both passes on fit.X as it stands (its lexical columns are filled in place).
+        fit_fold = functools.partial(
+            fit_passes, LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
+        )
         uncovered = None
         if lexicon:
             # As BoilerplateClassifier.fit does: the forests for the pages the lexicon
             # will not cover (lexical columns 0), then the lexicon, learned from the
             # training part only, and the forests that read it.
             set_lexical(fit.X, np.zeros((len(fit.X), 3)), np.diff(fit.bounds))
-            uncovered = fit_passes(
-                LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second
-            )
+            uncovered = fit_fold()
             _fit_fold_lexicon(fit, labels, [*held.values(), *dev.values()])
-        passes = fit_passes(LineClassifier(**params), fit.X, labels, weight, np.diff(fit.bounds), page_fold, second)
+        passes = fit_fold()
         for name, rows in held.items():
             mine = rows.fold == f
             if mine.any():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import re
 
 import numpy as np
 
@@ -28,10 +29,12 @@ from bpclass.patterns import (
     CLOCK_TIME,
     COMMENT_HEADING,
     COMMENT_META,
+    COMMENT_WORDS,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
     TERMINAL_END,
+    WORD,
 )
 
 POLICY_MAX_WORDS = 12
@@ -78,8 +81,24 @@ COMMENT_MIN_CHARS_ABOVE = 300
 COMMENT_META_REACH = 4
 COMMENT_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
-# item), not an article with a thread below it.
+# item), not an article with a thread below it ...
 COMMENT_MAX_HEADINGS = 3
+# ... unless it has at most COMMENT_MAX_THREAD_HEADINGS of them, no two alike and with
+# one count among them at most: one thread named several times ("Comments", "53
+# Comments »", "53 Responses to ...", "Leave a Reply"), where a listing counts each item
+# ("2 comments", "5 comments") and a forum repeats one line ("Add a comment").
+COMMENT_MAX_THREAD_HEADINGS = 6
+# A heading with a count or a word for comments ("Comments", "{ 131 comments }"; not
+# "Response to ...", which also titles articles) starts the section whatever the share
+# of the likely text above it, given this many of its characters: a long thread below
+# a whole article.
+COMMENT_MIN_CHARS_ALONE = 2500
+_NUMBER = re.compile(r"\d+")
+# The words of COMMENT_WORDS that name comments themselves (not replies, thoughts or
+# discussions).
+COMMENT_NOUNS = COMMENT_WORDS - {
+    "reply", "response", "responses", "thought", "thoughts", "discussion", "conversation"
+}  # fmt: skip
 
 
 def _comment_word_lines(lines: list[str]) -> list[int]:
@@ -122,14 +141,15 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     ``proba`` is P(content) of each line (blank lines 0). The heading is the first
     short line matching :data:`~bpclass.patterns.COMMENT_HEADING` with enough likely
     content above it (see the constants above: a share of it, or less when comments'
-    headers follow the heading), on a page with at most :data:`COMMENT_MAX_HEADINGS`
-    such lines. ``candidates``: the indices of the lines that hold a comment word, if
+    headers follow the heading, or a whole article's worth under a heading that counts
+    or names comments), on a page with at most :data:`COMMENT_MAX_HEADINGS` such lines
+    (or a few more that name one thread). ``candidates``: the indices of the lines that hold a comment word, if
     known (else they are looked for).
     """
     if candidates is None:
         candidates = _comment_word_lines(lines)
     headings = [k for k in candidates if _is_heading(lines[k])]
-    if not headings or len(headings) > COMMENT_MAX_HEADINGS:
+    if not headings or (len(headings) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in headings])):
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
     chars = np.cumsum(np.fromiter((len(lines[i]) for i in likely.tolist()), np.int64, len(likely)))
@@ -138,10 +158,25 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
         n_above = int(np.searchsorted(likely, k))  # likely lines above line k
         above = int(chars[n_above - 1]) if n_above else 0
         if above >= COMMENT_MIN_CHARS_ABOVE and (
-            above >= COMMENT_MIN_SHARE_ABOVE * total or _comment_headers_follow(lines, k)
+            above >= COMMENT_MIN_SHARE_ABOVE * total
+            or _comment_headers_follow(lines, k)
+            or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(lines[k]))
         ):
             return int(k)
     return None
+
+
+def _one_thread(headings: list[str]) -> bool:
+    """Are these heading lines, more than COMMENT_MAX_HEADINGS, one thread's (see
+    COMMENT_MAX_THREAD_HEADINGS) rather than a listing's or a forum's?"""
+    texts = {line.strip().lower() for line in headings}
+    counts = {n for line in headings for n in _NUMBER.findall(line)}
+    return len(headings) <= COMMENT_MAX_THREAD_HEADINGS and len(texts) == len(headings) and len(counts) <= 1
+
+
+def _names_comments(line: str) -> bool:
+    """Does a heading line hold a count or a word for comments (COMMENT_NOUNS)?"""
+    return _NUMBER.search(line) is not None or any(w.lower() in COMMENT_NOUNS for w in WORD.findall(line))
 
 
 def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray], candidates=None) -> None:

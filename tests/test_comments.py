@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import numpy as np
 import pytest
@@ -18,12 +19,15 @@ from bpclass.policy import (
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
     COMMENT_MAX_HEADINGS,
+    COMMENT_MAX_THREAD_HEADINGS,
     COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
     COMMENT_META_PATTERNS,
     COMMENT_META_REACH,
     COMMENT_MIN_CHARS_ABOVE,
+    COMMENT_MIN_CHARS_ALONE,
     COMMENT_MIN_SHARE_ABOVE,
+    COMMENT_NOUNS,
     comment_section_start,
     drop_comment_sections,
 )
@@ -86,8 +90,13 @@ def _reference_start(lines, proba):
         )
         and COMMENT_HEADING.match(line)
     ]
-    if not headings or len(headings) > COMMENT_MAX_HEADINGS:
+    if not headings:
         return None
+    if len(headings) > COMMENT_MAX_HEADINGS:
+        texts = [lines[k].strip().lower() for k in headings]
+        counts = set(re.findall(r"\d+", " ".join(lines[k] for k in headings)))
+        if len(headings) > COMMENT_MAX_THREAD_HEADINGS or len(set(texts)) < len(texts) or len(counts) > 1:
+            return None
     chars = [len(line) if p >= COMMENT_LIKELY else 0 for line, p in zip(lines, proba)]
     for k in headings:
         above = sum(chars[:k])
@@ -98,7 +107,9 @@ def _reference_start(lines, proba):
             and any(p.search(line) for p in COMMENT_META_PATTERNS)
             for line in below
         )
-        if above >= COMMENT_MIN_CHARS_ABOVE and (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers):
+        names = re.search(r"\d", lines[k]) or set(re.findall(r"[^\W\d_]+", lines[k].lower())) & COMMENT_NOUNS
+        alone = above >= COMMENT_MIN_CHARS_ALONE and names
+        if above >= COMMENT_MIN_CHARS_ABOVE and (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers or alone):
             return k
     return None
 
@@ -109,10 +120,11 @@ def test_the_fast_scan_finds_what_matching_every_line_finds():
            "Join the conversation", "No responses yet", "He replied.", "a\nComments", "Comment", "x" * 130,
            "Comments " + "word " * 9, "commentary on the news", "7 Responses to “A Title of Eight More Words Here”",
            "12 comments were made at the meeting, the mayor said.", "2 thoughts on " + "word " * 14,
-           "Anna says:", "3 March 2024 at 10:15", "Report abuse"]  # fmt: skip
+           "Anna says:", "3 March 2024 at 10:15", "Report abuse", "53 Comments »", "Comments (53)",
+           "{ 131 comments }", "Response to the critics", "Add a comment |", "Leave a comment"]  # fmt: skip
     found = 0
     for _ in range(300):
-        size = rng.integers(0, 30)
+        size = rng.integers(0, 60)
         lines = [
             odd[rng.integers(len(odd))] if rng.random() < 0.1 else ARTICLE[rng.integers(len(ARTICLE))]
             for _ in range(size)
@@ -160,6 +172,30 @@ def test_where_a_heading_counts():
     assert comment_section_start(bare, np.array([0.9 if len(line) > 60 else 0.2 for line in bare])) is None
     # Nor when the text above is unlikely content.
     assert comment_section_start(page, np.where(np.arange(len(page)) < 11, 0.3, 0.9)) is None
+    # A few headings that name one thread are no listing ...
+    named = ARTICLE + ["Comments", "53 Comments »", "53 Responses to “City opens a library”", "Leave a Reply"]
+    named += COMMENTS[2:]
+    named_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in named])
+    assert comment_section_start(named, named_proba) == len(ARTICLE)
+    # ... but one line repeated (a forum's "Add a comment" under every answer) is, and
+    # so are more than COMMENT_MAX_THREAD_HEADINGS of them.
+    forum = (ARTICLE[:3] + ["Add a comment"]) * (COMMENT_MAX_HEADINGS + 1)
+    assert comment_section_start(forum, np.full(len(forum), 0.9)) is None
+    names = ["Comments", "Comment", "COMMENTS:", "Leave a Reply", "Leave a comment", "Post a comment", "Add a comment"]
+    many = ARTICLE + names + COMMENTS[2:]
+    assert sum(COMMENT_HEADING.match(line) is not None for line in many) > COMMENT_MAX_THREAD_HEADINGS
+    assert comment_section_start(many[: len(ARTICLE) + 4], np.full(len(ARTICLE) + 4, 0.9)) == len(ARTICLE)
+    assert comment_section_start(many, np.full(len(many), 0.9)) is None
+    # A thread far longer than a whole article: the share above is small, but a heading
+    # that counts or names comments, with COMMENT_MIN_CHARS_ALONE of likely text above, starts it.
+    body = [line for line in ARTICLE[2:] if line] * 6
+    assert COMMENT_MIN_CHARS_ALONE <= sum(map(len, body)) < COMMENT_MIN_SHARE_ABOVE * sum(map(len, body * 5))
+    for heading, start in [("Comments", len(body)), ("{ 131 comments }", len(body)), ("Responses to critics", None)]:
+        long_thread = body + [heading] + body * 4
+        assert comment_section_start(long_thread, np.full(len(long_thread), 0.9)) == start, heading
+    short = body[:4] + ["Comments"] + body * 4
+    assert sum(map(len, body[:4])) < COMMENT_MIN_CHARS_ALONE
+    assert comment_section_start(short, np.full(len(short), 0.9)) is None
     # Long lines and lines holding a newline are never headings, and line k stays line k.
     odd = ["x" * 500, "a\nComments", ARTICLE[2] * 3, "Comments", "Bob says:"]
     assert comment_section_start(odd, np.array([0.9, 0.9, 0.9, 0.1, 0.1])) == 3

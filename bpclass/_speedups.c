@@ -18,8 +18,9 @@
  *       A model's word weights (a capsule for scan_lines); what they say of
  *       many lines (for training).
  *
- *   strip_pages(pages, non_blank), fill_context(X, bounds, ...)
- *       Strip the lines of many pages; the neighbour and window columns.
+ *   strip_pages(pages, non_blank[, lengths]), fill_context(X, bounds, ...)
+ *       Strip the lines of many pages (and say how long each kept one is); the
+ *       neighbour and window columns.
  *
  *   forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows])
  *       Adds to out[i] the leaf value row i of X (or row rows[i]) reaches in every
@@ -1683,18 +1684,31 @@ done:
 
 /* ---------------------------------------------------- lines and context -- */
 
-/* strip_pages(pages, non_blank) -> texts: every line stripped (str.strip), the
- * non-blank ones returned in order, and non_blank[i] set for each line. */
+/* strip_pages(pages, non_blank[, lengths]) -> texts: every line stripped (str.strip),
+ * the non-blank ones returned in order, non_blank[i] set for each line, and, if
+ * given (float64, one per line), lengths[k] set to the k-th text's length. */
 static PyObject *
 strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *pages, *mask_obj;
-    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &pages, &mask_obj))
+    PyObject *pages, *mask_obj, *lengths_obj = NULL;
+    if (!PyArg_ParseTuple(args, "O!O|O", &PyList_Type, &pages, &mask_obj, &lengths_obj))
         return NULL;
-    Py_buffer mask;
+    Py_buffer mask, lengths = {0};
+    PyObject *texts = NULL;
     if (get_view(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
         return NULL;
-    PyObject *texts = PyList_New(0);
+    if (lengths_obj && lengths_obj != Py_None) {
+        if (get_view(lengths_obj, &lengths, "d", 8, 1, "lengths") < 0) {
+            PyBuffer_Release(&mask);
+            return NULL;
+        }
+        if (lengths.len != mask.len * 8) {
+            PyErr_SetString(PyExc_ValueError, "lengths: one value per line expected");
+            goto fail;
+        }
+    }
+    double *length_of = lengths.buf; /* of the kept lines, in order; NULL if not asked */
+    texts = PyList_New(0);
     if (!texts)
         goto fail;
     Py_ssize_t at = 0;
@@ -1732,6 +1746,8 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
                 goto fail;
             }
             Py_DECREF(text);
+            if (length_of)
+                length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - lo);
         }
     }
     if (at != mask.len) {
@@ -1739,10 +1755,14 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
         goto fail;
     }
     PyBuffer_Release(&mask);
+    if (lengths.obj)
+        PyBuffer_Release(&lengths);
     return texts;
 fail:
     Py_XDECREF(texts);
     PyBuffer_Release(&mask);
+    if (lengths.obj)
+        PyBuffer_Release(&lengths);
     return NULL;
 }
 
@@ -1979,7 +1999,8 @@ static PyMethodDef methods[] = {
      "...]: line features."},
     {"make_lexicon", make_lexicon, METH_VARARGS, "make_lexicon(words, weights) -> a model's word weights for scan_lines."},
     {"lexicon_rows", lexicon_rows, METH_VARARGS, "lexicon_rows(texts, lexicon, out): (score, known, words) per line."},
-    {"strip_pages", strip_pages, METH_VARARGS, "strip_pages(pages, non_blank) -> stripped non-blank lines."},
+    {"strip_pages", strip_pages, METH_VARARGS,
+     "strip_pages(pages, non_blank[, lengths]) -> stripped non-blank lines (lengths[k]: the k-th one's)."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,
      "forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows]): out += leaf values."},

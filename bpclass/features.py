@@ -695,12 +695,15 @@ def features_and_comment_rows(
     page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=n_pages)
     if _speedups is not None:
         non_blank = np.zeros(int(page_lens.sum()), dtype=bool)
-        texts = _speedups.strip_pages(pages, non_blank)
+        lengths = np.empty(len(non_blank))
+        texts = _speedups.strip_pages(pages, non_blank, lengths)
+        chars = lengths[: len(texts)]
     else:
         stripped = [line.strip() for page in pages for line in page]
         non_blank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
         texts = [t for t in stripped if t]
         del stripped
+        chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
     n = len(texts)
     X = np.zeros((n, len(FEATURE_NAMES) + spare_columns))
     if n == 0:
@@ -732,7 +735,6 @@ def features_and_comment_rows(
     next_line = np.minimum(where + 1, len(non_blank) - 1)
     X[:, col["blank_after"]] = np.where(pos < lines_row - 1, ~non_blank[next_line], True)
 
-    chars = np.fromiter(map(len, texts), dtype=np.float64, count=n)
     # Rows that could end with an ellipsis (texts are stripped; long ones are cut for the flag).
     twin_rows = np.flatnonzero((base[:, 3] > 0) | (chars > MAX_PATTERN_CHARS))
     twin_pages: dict[int, list[int]] = {}

@@ -245,6 +245,22 @@ def test_compiled_scan_rejects_bad_input():
     scan(["a", "b", "a", "a"], np.array([0, 2, 4]), *(np.resize(b, (4,) + b.shape[1:]) for b in bufs))
 
 
+@native
+def test_compiled_strip_gives_the_lengths_of_the_lines_it_keeps():
+    strip = features._speedups.strip_pages
+    pages = [[" a b ", "", "\u3000é\t"], ["  ", "x" * 3000]]
+    non_blank, lengths = np.zeros(5, bool), np.full(5, -1.0)
+    texts = strip(pages, non_blank, lengths)
+    assert texts == ["a b", "é", "x" * 3000]
+    assert non_blank.tolist() == [True, False, True, False, True]
+    assert lengths[:3].tolist() == [3.0, 1.0, 3000.0] and (lengths[3:] == -1).all()  # the rest untouched
+    assert strip(pages, np.zeros(5, bool)) == texts  # lengths are optional
+    with pytest.raises(ValueError, match="lengths"):
+        strip(pages, np.zeros(5, bool), np.zeros(4))
+    with pytest.raises(ValueError, match="format"):
+        strip(pages, np.zeros(5, bool), np.zeros(5, np.float32))
+
+
 def test_repeats_count_within_the_page_only():
     X, _ = features.batch_features([["Home", "Text", "Home"], ["Home"]])
     column = features.FEATURE_INDEX["log_repeats"]

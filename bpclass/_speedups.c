@@ -68,9 +68,12 @@
 #define W_RELATIVE_END_DIGIT 2048  /* ... when the line has a digit */
 #define W_URL 4096
 #define W_COMMENT 8192 /* a word of a comment-section heading ("comments", "reply") */
-#define N_WORD_SETS 14
+#define W_WEEKDAY_WHOLE 16384 /* a whole weekday name: WEEKDAY matches at it between word boundaries */
+#define N_WORD_SETS 15
 /* Tokens whose start may start a match of a candidate pattern. */
-#define W_ANCHORS (W_MONTH | W_WEEKDAY | W_COPYRIGHT | W_CAPTION | W_BOILER | W_URL | W_RELATIVE_START | W_RELATIVE_START_DIGIT)
+#define W_ANCHORS                                                                                                      \
+    (W_MONTH | W_WEEKDAY | W_WEEKDAY_WHOLE | W_COPYRIGHT | W_CAPTION | W_BOILER | W_URL | W_RELATIVE_START |             \
+     W_RELATIVE_START_DIGIT)
 /* Flags of a candidate entry besides its word bits. */
 #define E_FOLD (1 << 20)      /* a word holding a character that re.I folds unlike str.lower */
 #define E_COPY_SIGN (1 << 21) /* a copyright sign */
@@ -80,7 +83,7 @@
 /* Bits of `needs`: patterns Python must search the whole line for. Keep in step
  * with NEED_* in bpclass/features.py. */
 #define N_RELATIVE 1
-#define N_EMAIL 2
+/* 2 is free: EMAIL is matched here (email_at) */
 #define N_BYLINE 4
 #define N_COMMENT 8 /* not a pattern to search: the line holds a comment word (bpclass.policy) */
 
@@ -113,9 +116,10 @@ static int configured = 0;
 /* Phrase lists (lower case, longest first, as a regex alternation tries them):
  * BOILER_PHRASES and COPYRIGHT_PHRASES, each matched between word boundaries. */
 #define MAX_PHRASES 256
-#define N_PHRASE_LISTS 2
+#define N_PHRASE_LISTS 3
 #define P_BOILER 0
 #define P_COPYRIGHT 1
+#define P_BYLINE 2
 static Py_UCS4 *phrase_text[N_PHRASE_LISTS][MAX_PHRASES];
 static Py_ssize_t phrase_len[N_PHRASE_LISTS][MAX_PHRASES];
 static Py_ssize_t phrase_count[N_PHRASE_LISTS];
@@ -879,6 +883,130 @@ copyright_c_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
     return run_len(kind, data, n, x) >= 4;
 }
 
+/* End of the run of letters at text[p]. */
+static inline Py_ssize_t
+letters_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    while (p < n && is_letter(PyUnicode_READ(kind, data, p)))
+        p++;
+    return p;
+}
+
+/* Is text[p:e] the lower-case ASCII word w (text without folded letters)? */
+static int
+run_is(int kind, const void *data, Py_ssize_t p, Py_ssize_t e, const char *w)
+{
+    Py_ssize_t len = (Py_ssize_t)strlen(w);
+    if (e - p != len)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, p + k);
+        if (c >= 128 || (Py_UCS4)((c >= 'A' && c <= 'Z') ? c + 32 : c) != (Py_UCS4)w[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* Is the run of letters after text[e] (one space, then the run) the word w, with a
+ * word boundary after it? */
+static int
+then_word(int kind, const void *data, Py_ssize_t n, Py_ssize_t e, const char *w)
+{
+    if (char_at(kind, data, n, e) != ' ')
+        return 0;
+    Py_ssize_t end = letters_end(kind, data, n, e + 1);
+    return run_is(kind, data, e + 1, end, w) && boundary_after(kind, data, n, end);
+}
+
+/* CAPTION.match(text, p - 1) or CAPTION.match(text, p) (IGNORECASE), p the start of
+ * a word after a non-word character, on a line without folded letters: (foto|photo|
+ * ...|video)\s?[:/|], getty images\b, shutterstock\b, ap photo\b, reuters/, afp/,
+ * photo by\b, file photo\b, each after \b; or \(photo\b. */
+static int
+caption_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    static const char *cue_words[] = {"foto", "photo", "photos", "image", "images", "bild", "gambar", "ilustrasi",
+                                      "illustration", "credit", "credits", "kredit", "pic", "picture", "video", NULL};
+    Py_ssize_t e = letters_end(kind, data, n, p);
+    for (const char *const *w = cue_words; *w; w++) {
+        if (run_is(kind, data, p, e, *w)) {
+            Py_UCS4 c = char_at(kind, data, n, e);
+            if (is_space(c) && e < n)
+                c = char_at(kind, data, n, e + 1);
+            if (c == ':' || c == '/' || c == '|')
+                return 1;
+            break;
+        }
+    }
+    if (run_is(kind, data, p, e, "photo") &&
+        ((p > 0 && PyUnicode_READ(kind, data, p - 1) == '(' && boundary_after(kind, data, n, e)) ||
+         then_word(kind, data, n, e, "by")))
+        return 1;
+    if (run_is(kind, data, p, e, "reuters") || run_is(kind, data, p, e, "afp"))
+        return char_at(kind, data, n, e) == '/';
+    if (run_is(kind, data, p, e, "shutterstock"))
+        return boundary_after(kind, data, n, e);
+    return (run_is(kind, data, p, e, "getty") && then_word(kind, data, n, e, "images")) ||
+           (run_is(kind, data, p, e, "ap") && then_word(kind, data, n, e, "photo")) ||
+           (run_is(kind, data, p, e, "file") && then_word(kind, data, n, e, "photo"));
+}
+
+/* BYLINE.match(text) (IGNORECASE) on a line whose first word starts it and holds no
+ * folded letter: one of the phrases of list P_BYLINE at 0, then \b\s?:?\s?\S. */
+static int
+byline_at(int kind, const void *data, Py_ssize_t n)
+{
+    for (Py_ssize_t k = 0; k < phrase_count[P_BYLINE]; k++) {
+        Py_ssize_t len = phrase_len[P_BYLINE][k], j = 0;
+        const Py_UCS4 *w = phrase_text[P_BYLINE][k];
+        if (len > n)
+            continue;
+        for (; j < len; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            Py_UCS4 low = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
+            if (w[j] == ' ' ? c != ' ' : low != w[j])
+                break;
+        }
+        if (j < len || !boundary_after(kind, data, n, len))
+            continue;
+        /* \s?:?\s?\S after the phrase, each optional part taken or not. */
+        for (int s1 = 0; s1 <= 1; s1++) {
+            if (s1 && !is_space(char_at(kind, data, n, len)))
+                break;
+            Py_ssize_t p1 = len + s1;
+            for (int c1 = 0; c1 <= 1; c1++) {
+                if (c1 && char_at(kind, data, n, p1) != ':')
+                    break;
+                Py_ssize_t p2 = p1 + c1;
+                for (int s2 = 0; s2 <= 1; s2++) {
+                    if (s2 && !is_space(char_at(kind, data, n, p2)))
+                        break;
+                    Py_ssize_t p3 = p2 + s2;
+                    if (p3 < n && !is_space(PyUnicode_READ(kind, data, p3)))
+                        return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Does EMAIL, (?<=[\w.+-])@[\w-]+\.\w, match at text[p], an "@"? ([\w-]+ cannot
+ * take the ".", so its longest run is the only one to try.) */
+static int
+email_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    if (p == 0)
+        return 0;
+    Py_UCS4 before = PyUnicode_READ(kind, data, p - 1);
+    if (!is_word(before) && before != '.' && before != '+' && before != '-')
+        return 0;
+    Py_ssize_t e = p + 1;
+    while (e < n && (is_word(PyUnicode_READ(kind, data, e)) || PyUnicode_READ(kind, data, e) == '-'))
+        e++;
+    return e > p + 1 && char_at(kind, data, n, e) == '.' && e + 1 < n && is_word(PyUnicode_READ(kind, data, e + 1));
+}
+
 /* re: ^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s) with IGNORECASE, on text[0:n]. */
 static int
 list_marker(int kind, const void *data, Py_ssize_t n)
@@ -1147,7 +1275,7 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     Py_ssize_t head = n_chars < MAX_PATTERN_CHARS ? n_chars : MAX_PATTERN_CHARS;
     Py_ssize_t n_words = 0, letters = 0, upper = 0, capitalised = 0, n_digits = 0, n_cjk = 0, n_punct = 0;
     Py_ssize_t n_sep = 0, stop_hits = 0, cjk_stop_hits = 0;
-    int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0;
+    int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0, byline = 0, email = 0;
     Py_ssize_t run_start = 0;
     double lex_sum = 0.0;
     Py_ssize_t lex_known = 0;
@@ -1162,13 +1290,12 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             if (n_words == 0)
                 starts_lower = ch < 128 ? (ch >= 'a' && ch <= 'z') : Py_UNICODE_ISLOWER(ch);
             capitalised += (ch < 128 ? (ch >= 'A' && ch <= 'Z') : Py_UNICODE_ISUPPER(ch)) ? 1 : 0;
-            int ascii = 1, fold = 0;
+            int fold = 0;
             while (i < head) {
                 Py_UCS4 c = PyUnicode_READ(kind, data, i);
                 if (!is_letter(c))
                     break;
                 if (c >= 128) {
-                    ascii = 0;
                     if (is_cjk(c)) {
                         n_cjk++;
                         if (c < CJK_HI && (cjk_stop[(c - CJK_LO) >> 3] >> ((c - CJK_LO) & 7) & 1))
@@ -1195,8 +1322,13 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             int bits = word_lookup(s->low.data, s->low.len, h);
             if (bits & W_STOP)
                 stop_hits++;
-            if (n_words == 0 && start == 0 && (!ascii || (bits & W_BYLINE)))
-                needs |= N_BYLINE;
+            if (n_words == 0 && start == 0) {
+                /* Only a folded letter can make a word of other letters match BYLINE's ASCII. */
+                if (fold)
+                    needs |= N_BYLINE;
+                else if (bits & W_BYLINE)
+                    byline = byline_at(kind, data, head);
+            }
             token_bits |= bits;
             has_fold |= fold;
             if ((bits & W_ANCHORS) || fold) {
@@ -1241,7 +1373,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             if (is_separator(ch))
                 n_sep++;
             if (ch == '@') {
-                needs |= N_EMAIL;
+                if (!email)
+                    email = email_at(kind, data, head, i);
             } else if (ch == 0xa9) {
                 copy_sign = 1;
                 if (add_entry(s, i, E_COPY_SIGN) < 0)
@@ -1266,7 +1399,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
         (has_fold && (n_digits || (token_bits & W_RELATIVE))))
         needs |= N_RELATIVE;
 
-    int numeric_date = 0, clock_time = 0, n_boiler = 0, month_date = 0, copyright = 0, url = 0;
+    int numeric_date = 0, clock_time = 0, n_boiler = 0, month_date = 0, copyright = 0, url = 0, weekday = 0,
+        caption = 0;
     Py_ssize_t boiler_end = 0;
     /* Candidates, in line order; a folded word is a candidate wherever the
      * reference gate (a word of the list on the line) lets the pattern run. */
@@ -1304,8 +1438,15 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
                 month_date = 1;
             }
         }
-        if (((what & W_WEEKDAY) || (fold && (token_bits & W_WEEKDAY))) && emit(s, line, K_WEEKDAY, pos) < 0)
-            return -1;
+        if ((what & W_WEEKDAY) || (fold && (token_bits & W_WEEKDAY))) {
+            if (has_fold || !(what & W_WEEKDAY_WHOLE)) {
+                /* Folded letters, or the start of a longer name: Python runs the pattern. */
+                if (!weekday && emit(s, line, K_WEEKDAY, pos) < 0)
+                    return -1;
+            } else if (!weekday && starts_word && boundary_after(kind, data, head, letters_end(kind, data, head, pos))) {
+                weekday = 1;
+            }
+        }
         if ((what & W_BOILER) || (fold && (token_bits & W_BOILER))) {
             if (has_fold) {
                 /* A folded letter: Python runs the pattern at each word. */
@@ -1329,8 +1470,14 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
                 copyright = 1;
             }
         }
-        if (((what & W_CAPTION) || (fold && (token_bits & W_CAPTION))) && emit(s, line, K_CAPTION, pos) < 0)
-            return -1;
+        if ((what & W_CAPTION) || (fold && (token_bits & W_CAPTION))) {
+            if (has_fold) {
+                if (emit(s, line, K_CAPTION, pos) < 0)
+                    return -1;
+            } else if (!caption && starts_word && caption_at(kind, data, head, pos)) {
+                caption = 1;
+            }
+        }
         if (fold) {
             if (emit(s, line, K_URL, pos) < 0)
                 return -1;
@@ -1372,10 +1519,14 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     for (int k = 11; k < N_LINE_FEATURES; k++)
         row[k] = 0.0;
     row[11] = numeric_date || month_date ? 1.0 : 0.0;
+    row[12] = weekday ? 1.0 : 0.0;
     row[13] = clock_time ? 1.0 : 0.0;
     row[15] = (double)(n_sep < MAX_SEPARATORS ? n_sep : MAX_SEPARATORS);
     row[16] = url ? 1.0 : 0.0;
+    row[17] = email ? 1.0 : 0.0;
     row[18] = copyright ? 1.0 : 0.0;
+    row[19] = caption ? 1.0 : 0.0;
+    row[20] = byline ? 1.0 : 0.0;
     row[21] = (double)n_boiler;
     row[22] = list_marker(kind, data, head) ? 1.0 : 0.0;
     row[23] = label_prefix(kind, data, head) ? 1.0 : 0.0;

@@ -318,7 +318,7 @@ _WINDOW_SOURCE_COLUMNS = np.array([FEATURE_INDEX[name] for name in WINDOW_SOURCE
 
 # What the compiled scan asks of the patterns, besides the numbers it computes.
 # Bits of ``needs``: search the whole line for these (NEED_* = N_* in _speedups.c).
-NEED_RELATIVE, NEED_EMAIL, NEED_BYLINE = 1, 2, 4
+NEED_RELATIVE, NEED_BYLINE = 1, 4  # EMAIL the scan matches itself
 # Not a pattern to search: the line holds one of patterns.COMMENT_WORDS (bpclass.policy).
 NEED_COMMENT = 8
 # Kinds of (line, kind, position) candidates: a match can only start at (or, for
@@ -332,10 +332,10 @@ if _speedups is not None:
             [P.STOPWORDS, P.MONTH_WORDS, P.WEEKDAY_WORDS, P.RELATIVE_WORDS, P.COPYRIGHT_WORDS,
              P.CAPTION_WORDS, P.BOILER_WORDS, P.BYLINE_WORDS, P.RELATIVE_START_WORDS,
              P.RELATIVE_START_DIGIT_WORDS, P.RELATIVE_END_WORDS, P.RELATIVE_END_DIGIT_WORDS, P.URL_WORDS,
-             P.COMMENT_WORDS],
+             P.COMMENT_WORDS, P.WEEKDAY_WHOLE_WORDS],
             "".join(sorted(P.CJK_STOP_CHARS)),
             P.FOLD_CHARS,
-            [list(P.BOILER_PHRASES), sorted(P.COPYRIGHT_PHRASES, key=len, reverse=True)],
+            [list(P.BOILER_PHRASES), sorted(P.COPYRIGHT_PHRASES, key=len, reverse=True), list(P.BYLINE_STARTS)],
         )  # fmt: skip
     except (TypeError, ValueError) as error:  # a build older than this code
         warnings.warn(f"bpclass._speedups does not fit this version ({error}); using pure Python", stacklevel=1)
@@ -358,7 +358,6 @@ _CAND_STARTS = {
 _CAND_BACK = {CAND_MONTH: range(-4, 1), CAND_COPYRIGHT: (-1, 0), CAND_CAPTION: (-1, 0)}
 _SEARCHED = (
     (NEED_RELATIVE, P.RELATIVE_TIME, _RELATIVE),
-    (NEED_EMAIL, P.EMAIL, _EMAIL),
     (NEED_BYLINE, P.BYLINE, _BYLINE),
 )
 

@@ -86,11 +86,11 @@ CAPTION = re.compile(
     r"\bap photo\b|\breuters/|\bafp/|\(photo\b|\bphoto by\b|\bfile photo\b",
     re.I,
 )
-_BYLINE_STARTS = "by oleh von par por di door av autor author penulis reporter editor redaktur".split() + [
+BYLINE_STARTS = "by oleh von par por di door av autor author penulis reporter editor redaktur".split() + [
     "written by",
     "posted by",
 ]
-BYLINE = re.compile(rf"^(?:{_words(_BYLINE_STARTS)})\b\s?:?\s?\S", re.I)
+BYLINE = re.compile(rf"^(?:{_words(BYLINE_STARTS)})\b\s?:?\s?\S", re.I)
 _BOILER_PHRASES = (
     "share shares tweet subscribe newsletter login register cookie cookies privacy "
     "advertisement advertising sponsored loading related recommended trending popular "
@@ -169,8 +169,15 @@ def _first_words(phrases) -> frozenset:
 
 MONTH_WORDS = _first_words(_MONTHS)
 WEEKDAY_WORDS = _first_words(_WEEKDAYS)
+# The weekday names that are one WORD token and begin no longer name: the line scan
+# knows that WEEKDAY matches at such a word when word boundaries surround it.
+WEEKDAY_WHOLE_WORDS = frozenset(
+    name
+    for name in _WEEKDAYS
+    if WORD.fullmatch(name) and not any(other != name and WORD.match(other).group(0) == name for other in _WEEKDAYS)
+)
 BOILER_WORDS = _first_words(_BOILER_PHRASES)
-BYLINE_WORDS = _first_words(_BYLINE_STARTS)
+BYLINE_WORDS = _first_words(BYLINE_STARTS)
 # Every alternative of CAPTION, COPYRIGHT and RELATIVE_TIME (besides "©" and digits)
 # contains one of these words.
 CAPTION_WORDS = frozenset(

@@ -245,6 +245,28 @@ def test_compiled_scan_rejects_bad_input():
     scan(["a", "b", "a", "a"], np.array([0, 2, 4]), *(np.resize(b, (4,) + b.shape[1:]) for b in bufs))
 
 
+# Lines at the edges of what the line scan decides without the regular expressions:
+# bylines at the line's start, photo captions and credits, weekday names.
+EDGES = [
+    "By", "By:", "By :", "By  x", "By: ", "by John", "BY: Jane", "Bypass the road", "by_x", "by2 x", "Written by Ann",
+    "written  by Ann", "Posted by", "posted by: x", "Oleh : Redaksi", "Von:Ben", "Über uns", "İl by x", "ſhare by x",
+    "Photo: AP", "photo :x", "photo  : x", "Photos/Reuters", "(Photo by Ann)", "(photo)", "(photos)", "photo by",
+    "photo bye", "Getty Images", "getty  images", "Getty Imagesx", "AP Photo/Ann", "ap photos", "Reuters/Ann",
+    "reuters /", "AFP/", "Shutterstock", "shutterstocks", "File photo", "file photos", "video|x", "pic:", "picture :",
+    "illustration by x", "Credit: x", "CREDITS | x", "foto2: x", "Monday", "monday2", "mon_x", "Mon-Fri", "Sun's",
+    "Jum'at", "jumat", "Segunda-feira", "segunda", "Sábado", "SÁBADO", "miércoles", "lunedì", "Sexta feira",
+    "ann@example.com", "@example.com", " @x.y", "a.@b.c", "a+@b-c.d", "a@.b", "a@b.", "a@b..c", "a@b-.c", "a@@b.c",
+    "x@y.z@w.v", "ann@exämple.ü", "a@b_c.d", "mail: ann @ example.com",
+]  # fmt: skip
+
+
+@native
+@pytest.mark.parametrize("line", EDGES)
+def test_same_line_features_on_the_edges(line):
+    X, _ = features.batch_features([[line]])
+    assert_same(X[0, : len(features.LINE_FEATURES)], np.array(features.line_features(line)))
+
+
 @native
 def test_compiled_strip_gives_the_lengths_of_the_lines_it_keeps():
     strip = features._speedups.strip_pages

@@ -152,7 +152,7 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     if not headings or (len(headings) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in headings])):
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
-    chars = np.cumsum(np.fromiter((len(lines[i]) for i in likely.tolist()), np.int64, len(likely)))
+    chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
     total = int(chars[-1]) if len(chars) else 0
     for k in headings:
         n_above = int(np.searchsorted(likely, k))  # likely lines above line k

@@ -1275,7 +1275,8 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
     Py_ssize_t head = n_chars < MAX_PATTERN_CHARS ? n_chars : MAX_PATTERN_CHARS;
     Py_ssize_t n_words = 0, letters = 0, upper = 0, capitalised = 0, n_digits = 0, n_cjk = 0, n_punct = 0;
     Py_ssize_t n_sep = 0, stop_hits = 0, cjk_stop_hits = 0;
-    int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0, byline = 0, email = 0;
+    int starts_lower = 0, token_bits = 0, needs = 0, has_fold = 0, copy_sign = 0, email = 0;
+    int byline_start = 0, byline = 0;
     Py_ssize_t run_start = 0;
     double lex_sum = 0.0;
     Py_ssize_t lex_known = 0;
@@ -1322,13 +1323,9 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             int bits = word_lookup(s->low.data, s->low.len, h);
             if (bits & W_STOP)
                 stop_hits++;
-            if (n_words == 0 && start == 0) {
-                /* Only a folded letter can make a word of other letters match BYLINE's ASCII. */
-                if (fold)
-                    needs |= N_BYLINE;
-                else if (bits & W_BYLINE)
-                    byline = byline_at(kind, data, head);
-            }
+            /* Only a folded letter can make a word of other letters match BYLINE's ASCII. */
+            if (n_words == 0 && start == 0 && (fold || (bits & W_BYLINE)))
+                byline_start = 1;
             token_bits |= bits;
             has_fold |= fold;
             if ((bits & W_ANCHORS) || fold) {
@@ -1389,6 +1386,14 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             }
         }
         i++;
+    }
+
+    /* BYLINE: Python's when a folded letter is on the line, else here. */
+    if (byline_start) {
+        if (has_fold)
+            needs |= N_BYLINE;
+        else
+            byline = byline_at(kind, data, head);
     }
 
     /* Every way RELATIVE_TIME can match either starts at a word of

@@ -256,7 +256,7 @@ EDGES = [
     "illustration by x", "Credit: x", "CREDITS | x", "foto2: x", "Monday", "monday2", "mon_x", "Mon-Fri", "Sun's",
     "Jum'at", "jumat", "Segunda-feira", "segunda", "Sábado", "SÁBADO", "miércoles", "lunedì", "Sexta feira",
     "ann@example.com", "@example.com", " @x.y", "a.@b.c", "a+@b-c.d", "a@.b", "a@b.", "a@b..c", "a@b-.c", "a@@b.c",
-    "x@y.z@w.v", "ann@exämple.ü", "a@b_c.d", "mail: ann @ example.com",
+    "x@y.z@w.v", "ann@exämple.ü", "a@b_c.d", "mail: ann @ example.com", "By ſam", "Posted by Kſ", "Von: İlse",
 ]  # fmt: skip
 
 

@@ -260,6 +260,19 @@ EDGES = [
 ]  # fmt: skip
 
 
+def test_the_patterns_the_line_scan_decides_are_the_ones_it_was_written_for():
+    """caption_at, byline_at and email_at in _speedups.c decide these patterns on lines
+    without folded letters; a change to one must be made there too (then update this)."""
+    assert P.CAPTION.pattern == (
+        r"\b(?:foto|photo|photos|image|images|bild|gambar|ilustrasi|illustration|credit|"
+        r"credits|kredit|pic|picture|video)\s?[:/|]|\bgetty images\b|\bshutterstock\b|"
+        r"\bap photo\b|\breuters/|\bafp/|\(photo\b|\bphoto by\b|\bfile photo\b"
+    )
+    assert P.BYLINE.pattern.endswith(r")\b\s?:?\s?\S") and P.BYLINE.pattern.startswith("^(?:")
+    assert P.EMAIL.pattern == r"(?<=[\w.+-])@[\w-]+\.\w"
+    assert P.WEEKDAY.pattern.startswith(r"\b(?:") and P.WEEKDAY.pattern.endswith(r")\b")
+
+
 @native
 @pytest.mark.parametrize("line", EDGES)
 def test_same_line_features_on_the_edges(line):

@@ -372,3 +372,30 @@ def test_benchmark_systems_take_turns_in_rotating_order():
     firsts = [rounds[3 * r] for r in range(REPEATS)]
     assert firsts[:3] == list("abc")  # each round starts one system later
     assert all(sorted(rounds[3 * r : 3 * r + 3]) == list("abc") for r in range(REPEATS))
+
+
+def test_error_bands_show_where_the_loss_is(tmp_path, capsys):
+    import gzip
+    import json
+
+    from training.errors import band_of, loss_bands, main, page_scores
+
+    assert [band_of(f) for f in (0.0, 0.19, 0.2, 0.5, 0.8, 0.95, 1.0)] == [0, 0, 1, 2, 3, 4, 4]
+    bands = loss_bands([(0.1, 0.1, 0.1), (0.9, 0.9, 0.9), (1.0, 1.0, 1.0)])
+    assert [b["pages"] for b in bands] == [1, 0, 0, 1, 1]
+    assert bands[0]["loss_share"] == pytest.approx(0.9) and bands[3]["loss_share"] == pytest.approx(0.1)
+    assert bands[1]["precision"] is None and bands[0]["recall"] == pytest.approx(0.1)
+    assert loss_bands([(1.0, 1.0, 1.0)])[4]["loss_share"] == 0.0  # no loss at all: no division by 0
+
+    body = "The river rose by a metre overnight, and the water reached the first floor of the houses."
+    pages = [
+        {"split": "test", "lines": [body, "Menu"], "labels": [1, 0], "gold": body},
+        {"split": "test", "lines": [body, "Menu"], "labels": [0, 0], "gold": ""},  # nothing to keep
+    ]
+    assert [round(s[2], 3) for s in page_scores(_FixedModel(), pages)] == [1.0, 0.0]
+    with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p) + "\n" for p in pages)
+    assert main(["--prepared", str(tmp_path), "--sets", "someset", "missing"]) == 0
+    row = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| someset")]
+    assert len(row) == 1 and row[0].endswith("| 1 (1) |")  # the bundled model keeps the sentence on both
+    assert main(["--model", str(tmp_path / "nothing.npz")]) == 2

@@ -11,8 +11,9 @@ article", the policy says "not article text").
 Readers' comments are not the article either, but they read like it: sentences full
 of function words, often longer than the article itself. A comment section is found
 by its heading ("12 Comments", "Leave a Reply", "3 Responses to ...",
-:data:`bpclass.patterns.COMMENT_HEADING`) below most of the page's likely content;
-from the heading down, every line is boilerplate (:func:`drop_comment_sections`).
+:data:`bpclass.patterns.COMMENT_HEADING`) below most of the page's likely content, or
+below a whole article's worth of it; from the heading down, every line is boilerplate
+(:func:`drop_comment_sections`).
 """
 
 from __future__ import annotations

@@ -795,25 +795,32 @@ clock_time_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
 }
 
 
+/* Does phrase k of list `t` match at text[p], a word boundary after it (no folded
+ * letters on the line)? */
+static int
+phrase_k_at(int t, Py_ssize_t k, int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    Py_ssize_t len = phrase_len[t][k];
+    if (p + len > n)
+        return 0;
+    const Py_UCS4 *w = phrase_text[t][k];
+    for (Py_ssize_t j = 0; j < len; j++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, p + j);
+        Py_UCS4 low = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
+        if (w[j] == ' ' ? c != ' ' : low != w[j])
+            return 0;
+    }
+    return boundary_after(kind, data, n, p + len);
+}
+
 /* Length of the match of phrase list `t` at text[p] (a word start after a
  * non-word character, no folded letters on the line), or 0. */
 static Py_ssize_t
 phrase_at(int t, int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
 {
-    for (Py_ssize_t k = 0; k < phrase_count[t]; k++) {
-        Py_ssize_t len = phrase_len[t][k], j = 0;
-        if (p + len > n)
-            continue;
-        const Py_UCS4 *w = phrase_text[t][k];
-        for (; j < len; j++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, p + j);
-            Py_UCS4 low = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
-            if (w[j] == ' ' ? c != ' ' : low != w[j])
-                break;
-        }
-        if (j == len && boundary_after(kind, data, n, p + len))
-            return len;
-    }
+    for (Py_ssize_t k = 0; k < phrase_count[t]; k++)
+        if (phrase_k_at(t, k, kind, data, n, p))
+            return phrase_len[t][k];
     return 0;
 }
 
@@ -957,18 +964,9 @@ static int
 byline_at(int kind, const void *data, Py_ssize_t n)
 {
     for (Py_ssize_t k = 0; k < phrase_count[P_BYLINE]; k++) {
-        Py_ssize_t len = phrase_len[P_BYLINE][k], j = 0;
-        const Py_UCS4 *w = phrase_text[P_BYLINE][k];
-        if (len > n)
+        if (!phrase_k_at(P_BYLINE, k, kind, data, n, 0))
             continue;
-        for (; j < len; j++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, j);
-            Py_UCS4 low = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : Py_UNICODE_TOLOWER(c);
-            if (w[j] == ' ' ? c != ' ' : low != w[j])
-                break;
-        }
-        if (j < len || !boundary_after(kind, data, n, len))
-            continue;
+        Py_ssize_t len = phrase_len[P_BYLINE][k];
         /* \s?:?\s?\S after the phrase, each optional part taken or not. */
         for (int s1 = 0; s1 <= 1; s1++) {
             if (s1 && !is_space(char_at(kind, data, n, len)))

@@ -378,7 +378,8 @@ def test_error_bands_show_where_the_loss_is(tmp_path, capsys):
     import gzip
     import json
 
-    from training.errors import band_of, loss_bands, main, page_scores
+    from training.errors import band_of, loss_bands, main
+    from training.evaluate import page_bag_scores
 
     assert [band_of(f) for f in (0.0, 0.19, 0.2, 0.5, 0.8, 0.95, 1.0)] == [0, 0, 1, 2, 3, 4, 4]
     bands = loss_bands([(0.1, 0.1, 0.1), (0.9, 0.9, 0.9), (1.0, 1.0, 1.0)])
@@ -392,7 +393,7 @@ def test_error_bands_show_where_the_loss_is(tmp_path, capsys):
         {"split": "test", "lines": [body, "Menu"], "labels": [1, 0], "gold": body},
         {"split": "test", "lines": [body, "Menu"], "labels": [0, 0], "gold": ""},  # nothing to keep
     ]
-    assert [round(s[2], 3) for s in page_scores(_FixedModel(), pages)] == [1.0, 0.0]
+    assert [round(s[2], 3) for s in page_bag_scores(_FixedModel(), pages)] == [1.0, 0.0]
     with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(p) + "\n" for p in pages)
     assert main(["--prepared", str(tmp_path), "--sets", "someset", "missing"]) == 0

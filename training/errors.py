@@ -20,9 +20,9 @@ import sys
 
 import bpclass
 from training.data import evaluation_pages
-from training.evaluate import _kept_text
+from training.evaluate import page_bag_scores
 from training.prepare import ALL_SETS, DEFAULT_OUT
-from training.textmetrics import bag_f1, tokenize
+from training.textmetrics import tokenize
 
 BANDS = (0.2, 0.5, 0.8, 0.95)
 
@@ -55,12 +55,6 @@ def loss_bands(scores: list[tuple[float, float, float]]) -> list[dict]:
     return out
 
 
-def page_scores(model, pages: list[dict]) -> list[tuple[float, float, float]]:
-    """``(precision, recall, F1)`` of each page's kept tokens against its gold text."""
-    labels = model.predict([p["lines"] for p in pages])
-    return [bag_f1(_kept_text(p["lines"], y), p["gold"]) for p, y in zip(pages, labels)]
-
-
 def _cell(value) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -88,7 +82,7 @@ def main(argv=None) -> int:
             continue
         if not pages:
             continue
-        scores = page_scores(model, pages)
+        scores = page_bag_scores(model, pages)
         bands = loss_bands(scores)
         empty = [s for p, s in zip(pages, scores) if not tokenize(p["gold"])]
         cells = [f"{b['pages']} / {b['loss_share']:.2f} / {_cell(b['precision'])}, {_cell(b['recall'])}" for b in bands]

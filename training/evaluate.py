@@ -60,10 +60,15 @@ def _kept_text(lines: list[str], labels) -> str:
     return "\n".join(line for line, y in zip(lines, labels) if y)
 
 
+def page_bag_scores(model, pages: list[dict]) -> list[tuple[float, float, float]]:
+    """The bag precision, recall and F1 of each page's kept text against its gold text."""
+    predicted = model.predict([p["lines"] for p in pages])
+    return [bag_f1(_kept_text(p["lines"], y), p["gold"]) for p, y in zip(pages, predicted)]
+
+
 def page_bag_f1s(model, pages: list[dict]) -> list[float]:
     """The bag F1 of each page's kept text against its gold text."""
-    predicted = model.predict([p["lines"] for p in pages])
-    return [bag_f1(_kept_text(p["lines"], y), p["gold"])[2] for p, y in zip(pages, predicted)]
+    return [f1 for _, _, f1 in page_bag_scores(model, pages)]
 
 
 def score_pages(model, pages: list[dict], threshold=None) -> dict:

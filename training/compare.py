@@ -18,7 +18,7 @@ import sys
 
 import bpclass
 from training.data import content_span, evaluation_pages, without_blank_lines
-from training.evaluate import page_bag_f1s
+from training.evaluate import page_bag_f1s, trained_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
 
@@ -47,8 +47,8 @@ def main(argv=None) -> int:
         print(f"cannot compare: {error}", file=sys.stderr)
         return 2
     # Both models must have been trained on the same sets for the held-out pages to be the same.
-    trained = tuple(a.metadata_.get("training_data", {}).get("sets", {}))
-    if trained != tuple(b.metadata_.get("training_data", {}).get("sets", {})):
+    trained = trained_sets(a)
+    if trained != trained_sets(b):
         print("the two models were trained on different sets: their held-out pages differ", file=sys.stderr)
         return 2
     print(f"B minus A, mean bag F1 difference per page (A = {args.model_a}, B = {args.model_b})\n")

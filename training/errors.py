@@ -20,7 +20,7 @@ import sys
 
 import bpclass
 from training.data import evaluation_pages
-from training.evaluate import page_bag_scores
+from training.evaluate import page_bag_scores, trained_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
 from training.textmetrics import tokenize
 
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     except (OSError, bpclass.ModelFileError) as error:
         print(f"cannot load the model: {error}", file=sys.stderr)
         return 2
-    trained = tuple(model.metadata_.get("training_data", {}).get("sets", {}))
+    trained = trained_sets(model)
     names = band_names()
     print("Per set: pages in each band of bag F1 / share of the set's loss / mean precision and recall there\n")
     print("| set | pages | mean bag F1 | " + " | ".join(names) + " | empty gold: pages (something kept) |")

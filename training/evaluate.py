@@ -60,6 +60,12 @@ def _kept_text(lines: list[str], labels) -> str:
     return "\n".join(line for line, y in zip(lines, labels) if y)
 
 
+def trained_sets(model) -> tuple[str, ...]:
+    """The sets a model was trained on, as its metadata names them (their test splits
+    are its held-out pages)."""
+    return tuple(model.metadata_.get("training_data", {}).get("sets", {}))
+
+
 def page_bag_scores(model, pages: list[dict]) -> list[tuple[float, float, float]]:
     """The bag precision, recall and F1 of each page's kept text against its gold text."""
     predicted = model.predict([p["lines"] for p in pages])
@@ -226,7 +232,7 @@ def main(argv=None) -> int:
     except bpclass.ModelFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    trained_on = tuple(model.metadata_.get("training_data", {}).get("sets", {}))
+    trained_on = trained_sets(model)
     try:
         results = evaluate(
             model,

@@ -321,6 +321,10 @@ def test_evaluate_with_policy_labels(tmp_path):
     as_policy = evaluate(_FixedModel(), ["someset"], tmp_path, policy=True)["someset"]["bpclass"]
     assert as_gold["line_r"] == 0.5 and as_policy["line_r"] == 1.0
     assert as_gold["bag_f1"] == as_policy["bag_f1"] < 1.0  # the text is still scored against the gold
+    # The ceiling: the gold's own labels reproduce it; the policy's drop the dateline it keeps.
+    oracle = [evaluate(_FixedModel(), ["someset"], tmp_path, policy=pol)["someset"]["oracle_bag_f1"] for pol in (0, 1)]
+    dateline_dropped = bag_f1(page["lines"][0], page["gold"])[2]
+    assert oracle[0] == 1.0 and oracle[1] == pytest.approx(dateline_dropped) and dateline_dropped < 1.0
 
 
 def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):

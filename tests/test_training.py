@@ -105,6 +105,7 @@ def test_prepare_record():
     # Kept: 11 tokens (headline 4 + body 7), all 7 gold tokens among them: F1 = 14/18.
     assert page["labeler_f1"] == pytest.approx(14 / 18, abs=1e-4)
     assert prepare_record({**record, "gold_token_recall_in_html": 0.3}) is None
+    assert "page_type" not in page and prepare_record({**record, "page_type": "article"})["page_type"] == "article"
 
 
 def test_train_on_your_own_pages(tmp_path):
@@ -157,6 +158,22 @@ def test_snippet_scores_and_language_table():
     assert scores["bpclass"]["bag_f1"] == 1.0 and scores["bpclass"]["line_f1"] == 1.0
     table = format_languages({"all pages": scores})
     assert "| id | 1 | **1.000** |" in table
+
+
+def test_page_type_table():
+    from training.evaluate import format_page_types, score_pages
+
+    article = {"lines": ["Isi berita.", "Menu"], "labels": [1, 0], "gold": "Isi berita.", "labeler_f1": 1.0}
+    product = {**article, "gold": "Menu"}  # the model keeps the first line: wrong here
+    untyped = score_pages(_FixedModel(), [article, product])
+    assert format_page_types({"someset": untyped, "all pages": untyped}) == ""  # no set gives types
+    pages = [{**article, "page_type": "article"}, {**product, "page_type": "product"}, article]
+    table = format_page_types({"someset": score_pages(_FixedModel(), pages)}).splitlines()
+    assert table[2:] == [
+        "| someset | article | 1 | **1.000** | 0.800 | 0.000 |",  # keep-all: 2 of its 3 words are gold
+        "| someset | product | 1 | **0.000** | 0.500 | 0.000 |",
+        "| someset | ? | 1 | **1.000** | 0.800 | 0.000 |",
+    ]
 
 
 def test_skipped_prose_lines_flags_gold_that_skips_the_article():

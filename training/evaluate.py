@@ -8,12 +8,14 @@ keep-everything and C4's line rules on the same lines:
   (blank lines are not scored);
 * mean over pages of the token-bag F1 of the kept text against the set's gold text;
 
-then the bag F1 by language, and for ``trafilatura_eval`` (snippets only) the share
-of ``with_snippets`` kept and of ``without_snippets`` dropped, per language.
+then the bag F1 by language and, for sets that give one (wcxb_dev), by page type,
+and for ``trafilatura_eval`` (snippets only) the share of ``with_snippets`` kept and
+of ``without_snippets`` dropped, per language.
 
 ``oracle`` is the bag F1 of the aligned labels themselves: the ceiling a perfect
 line labeling reaches (with ``--policy-labels``, of the labels with our policy
-applied: the ceiling of a labeling that follows it). Prints a Markdown table (the README's score table).
+applied: the ceiling of a labeling that follows it). Prints Markdown tables (the
+README's score tables).
 
     python -m training.evaluate                     # the bundled model
     python -m training.evaluate --model my.npz --sets wcxb_dev
@@ -81,11 +83,12 @@ def page_bag_f1s(model, pages: list[dict]) -> list[float]:
 def score_pages(model, pages: list[dict], threshold=None) -> dict:
     """Line P/R/F1 and mean bag F1 of bpclass and the baselines on pages with a gold text.
 
-    ``per_page`` lists (language, {system: bag F1}) for the by-language table.
+    ``per_page`` lists (language, {system: bag F1}) for the by-language table,
+    ``page_types`` each page's type where its set gives one (else None).
     """
     pages = [p for p in pages if p.get("gold") is not None]
     predicted = model.predict([p["lines"] for p in pages], threshold=threshold) if pages else []
-    out = {"per_page": [(p.get("lang") or "?", {}) for p in pages]}
+    out = {"per_page": [(p.get("lang") or "?", {}) for p in pages], "page_types": [p.get("page_type") for p in pages]}
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
         bags = []
@@ -167,16 +170,37 @@ def evaluate(
     return results
 
 
+def _largest_first(groups: dict) -> list:
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+
+def _means_row(label: str, pages: list[dict]) -> str:
+    """A table row: the label, the pages, and each system's mean bag F1 over them."""
+    means = [statistics.mean(p[s] for p in pages) for s in SYSTEMS]
+    return f"| {label} | {len(pages)} | **{means[0]:.3f}** | {means[1]:.3f} | {means[2]:.3f} |"
+
+
 def format_languages(results: dict) -> str:
     """Mean bag F1 per language over every evaluated page with a gold text."""
     by_lang: dict = {}
     for lang, scores in results["all pages"]["per_page"]:
         by_lang.setdefault(lang, []).append(scores)
     rows = ["| language | pages | bpclass bag F1 | keep-all bag F1 | C4 rules bag F1 |", "|---|---|---|---|---|"]
-    for lang, pages in sorted(by_lang.items(), key=lambda item: -len(item[1])):
-        means = [statistics.mean(p[s] for p in pages) for s in SYSTEMS]
-        rows.append(f"| {lang} | {len(pages)} | **{means[0]:.3f}** | {means[1]:.3f} | {means[2]:.3f} |")
+    rows += [_means_row(lang, pages) for lang, pages in _largest_first(by_lang)]
     return "\n".join(rows)
+
+
+def format_page_types(results: dict) -> str:
+    """Mean bag F1 per page type, for the sets that give their pages' types ("" if none does)."""
+    rows = ["| set | page type | pages | bpclass bag F1 | keep-all bag F1 | C4 rules bag F1 |", "|---" * 6 + "|"]
+    for name, r in results.items():
+        if name == "all pages" or not any(r.get("page_types", ())):
+            continue
+        by_type: dict = {}
+        for kind, (_, scores) in zip(r["page_types"], r["per_page"]):
+            by_type.setdefault(kind or "?", []).append(scores)
+        rows += [_means_row(f"{name} | {kind}", pages) for kind, pages in _largest_first(by_type)]
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 def format_snippets(tallies: dict) -> str:
@@ -259,6 +283,10 @@ def main(argv=None) -> int:
     print(format_table(results))
     print("\nBy language (every page above with a gold text; languages as the sets give or detect them):\n")
     print(format_languages(results))
+    by_type = format_page_types(results)
+    if by_type:
+        print("\nBy page type (sets that give one):\n")
+        print(by_type)
     if "trafilatura_eval" in args.sets and not (args.no_blank_lines or args.content_span):
         try:
             tallies = score_snippets(model, evaluation_pages("trafilatura_eval", args.prepared, trained_on))
@@ -270,6 +298,7 @@ def main(argv=None) -> int:
     if args.json:
         for r in results.values():
             r.pop("per_page", None)
+            r.pop("page_types", None)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
 

@@ -87,6 +87,8 @@ def prepare_record(record: dict) -> dict | None:
         "site": site,
         "split": split_of(site),
     }
+    if record.get("page_type"):  # wcxb_dev: article, product, forum, ...
+        base["page_type"] = record["page_type"]
     if kind == "line_labels":
         lines = [line.strip() for line in record["lines"]]
         labels = [None if not line else int(y) for line, y in zip(lines, record["line_labels"])]

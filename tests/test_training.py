@@ -379,6 +379,41 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
     assert all(len(row.strip("|").split("|")) == 14 for row in table)
     with pytest.raises(SystemExit):
         crossval.main([*args, "--first-pass-weights", "1.5"])
+    # More data: a set's train split in every fold's fit, never scored; not a dev set or a training set.
+    with gzip.open(tmp_path / "turku_wac12.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({**p, "labels": [0, 0, None, 1, -1, 0, 0]}) + "\n" for p in pages[:10])
+    assert crossval.main([*args, "--extra-sets", "turku_wac12"]) == 0
+    assert "and 10 pages of turku_wac12 in every fold's fit" in capsys.readouterr().out
+    for clash in ("dragnet", "wcxb_dev"):
+        with pytest.raises(SystemExit):
+            crossval.main([*args, "--extra-sets", clash])
+
+
+def test_line_label_sets_are_trained_on_as_given(tmp_path):
+    import gzip
+    import json
+
+    from training.data import training_pages
+    from training.train import training_copies
+
+    body = "The council said on Monday that the new bridge will open to traffic next spring."
+    laid = {"split": "train", "labeler_f1": 1.0, "lines": ["Menu", "", body, "", "Share"]}
+    laid["labels"] = [0, None, 1, None, 0]
+    given = {"split": "train", "lines": ["Menu", body, "Share", "Login"], "labels": [0, 1, -1, 0]}
+    sets = {
+        "wcxb_dev": [{**laid, "id": str(k), "site": f"a{k}.org", "gold": body} for k in range(12)],
+        "newspaper4k_aed": [{**laid, "id": "n", "site": "n.org", "gold": body, "labeler_f1": 0.5}],  # badly aligned
+        "turku_text_quality": [{**given, "id": str(k), "site": f"t{k}", "gold": body} for k in range(12)]
+        + [{**given, "id": "test", "site": "t", "gold": body, "split": "test"}],
+    }
+    for name, pages in sets.items():
+        with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(p) + "\n" for p in pages)
+    pages = training_pages(tmp_path, sets=tuple(sets))
+    assert [p["set"] for p in pages] == ["wcxb_dev"] * 12 + ["turku_text_quality"] * 12
+    assert pages[-1]["labels"] == [0, 1, None, 0]  # unsure (-1): not scored
+    copies = training_copies(pages)
+    assert copies and all(c["set"] == "wcxb_dev" for c in copies)  # given lines are not cut or stripped
 
 
 def test_benchmark_systems_take_turns_in_rotating_order():

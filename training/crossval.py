@@ -19,6 +19,7 @@ of the single validation split of ``training/tune.py``; a change smaller than th
     python -m training.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
     python -m training.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
     python -m training.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet turku_wac12
+    python -m training.crossval --only default --second-pass 30 --lexicon on --extra-sets turku_text_quality
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from bpclass.model import (
     stripped_rows,
 )
 from bpclass.policy import drop_comment_sections
-from training.data import content_span, evaluation_pages, training_pages, without_blank_lines
+from training.data import TRAIN_SETS, content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.prepare import DEFAULT_OUT
 from training.textmetrics import bag_f1
@@ -56,9 +57,7 @@ from training.train import (
     ESTIMATOR_PARAMS,
     FIRST_PASS_WEIGHT,
     THRESHOLD,
-    blank_free_copies,
-    cropped_copies,
-    span_copies,
+    training_copies,
 )
 from training.tune import DEV_SETS, SETTINGS
 
@@ -82,7 +81,8 @@ class Rows:
         lines_by_page(np.flatnonzero(non_blank)[comment_rows], line_bounds[1:], self.comment_lines)
         per_page = _rows_per_page([p["lines"] for p in pages], non_blank)
         self.bounds = np.concatenate([[0], np.cumsum(per_page)])
-        page_fold = np.array([fold_of(p["site"], folds) for p in pages], dtype=np.int64)
+        # A page of an --extra-sets set has fold -1: never held out, in every fold's fit.
+        page_fold = np.array([p.get("cv_fold", fold_of(p["site"], folds)) for p in pages], dtype=np.int64)
         self.fold = np.repeat(page_fold, per_page)
 
     @functools.cached_property
@@ -236,6 +236,13 @@ def main(argv=None) -> int:
         help="learn word weights (BoilerplateClassifier(lexicon=True)), not (the bundled model's default), or both",
     )
     parser.add_argument(
+        "--extra-sets",
+        nargs="+",
+        default=[],
+        metavar="SET",
+        help="also fit every fold on the train split of these sets (never scored: see what more data buys)",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -250,8 +257,13 @@ def main(argv=None) -> int:
     unknown = sorted(set(args.only or ()) - set(SETTINGS))
     if unknown:
         parser.error(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
+    clash = sorted(set(args.extra_sets) & (set(args.dev_sets) | set(TRAIN_SETS)))
+    if clash:
+        parser.error(f"--extra-sets {clash} are dev sets or trained on already")
     pages = training_pages(args.prepared)
-    fit = Rows(pages + cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages), args.folds)
+    extra = training_pages(args.prepared, sets=args.extra_sets) if args.extra_sets else []
+    extra = [{**p, "cv_fold": -1} for p in extra + training_copies(extra)]
+    fit = Rows(pages + training_copies(pages) + extra, args.folds)
     held = {
         "cross-validated": Rows(pages, args.folds),
         "without blank lines": Rows([without_blank_lines(p) for p in pages], args.folds),
@@ -263,7 +275,9 @@ def main(argv=None) -> int:
         chosen = [p for p in evaluation_pages(name, args.prepared) if p.get("gold")][: args.dev_pages]
         dev[name] = Rows([{**p, "site": p.get("site") or str(p["id"])} for p in chosen], args.folds)
     print(
-        f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies); dev sets: "
+        f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies"
+        + (f" and {len(extra)} pages of {', '.join(args.extra_sets)} in every fold's fit" if extra else "")
+        + "); dev sets: "
         + ", ".join(f"{k} {len(v.pages)}" for k, v in dev.items())
     )
     header = [

@@ -21,6 +21,10 @@ TRAIN_SETS = {
     "wcxb_dev": "CC-BY-4.0",
     "newspaper4k_aed": "Apache-2.0",
 }
+# Sets that come as text lines with a label each (1 keep, 0 noise, -1 unsure), not as
+# HTML aligned with a gold text: their labels are taken as given (unsure lines are not
+# scored), with no labeler check and no cropped, blank-free or content-span copies.
+LINE_LABEL_SETS = ("turku_text_quality", "turku_wac12")
 # Never trained or tuned on.
 TEST_ONLY_SETS = ("scrapinghub_aeb",)
 # Pages whose aligned labels reproduce the gold text worse than this are not trained on.
@@ -93,15 +97,20 @@ def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS), policy:
     for name in sets:
         if name in TEST_ONLY_SETS:
             raise ValueError(f"{name} is test-only: never train on it.")
-        pages += [
-            p
-            for p in load_prepared(name, prepared)
-            if p["split"] == "train"
-            and p["gold"] is not None
-            and p["labeler_f1"] >= MIN_LABELER_F1
-            and skipped_prose_lines(p) < MAX_SKIPPED_PROSE
-        ]
+        for p in load_prepared(name, prepared):
+            if p["split"] != "train" or p["gold"] is None:
+                continue
+            if name in LINE_LABEL_SETS:
+                pages.append({**p, "labels": [y if y in (0, 1) else None for y in p["labels"]]})
+            elif p["labeler_f1"] >= MIN_LABELER_F1 and skipped_prose_lines(p) < MAX_SKIPPED_PROSE:
+                pages.append(p)
     return with_policy_labels(pages) if policy else pages
+
+
+def laid_out(pages: list[dict]) -> list[dict]:
+    """The pages laid out from HTML (not of LINE_LABEL_SETS): the ones shown again as
+    cropped, blank-free and content-span copies."""
+    return [p for p in pages if p["set"] not in LINE_LABEL_SETS]
 
 
 def evaluation_pages(name: str, prepared: Path = DEFAULT_OUT, trained_on=tuple(TRAIN_SETS)) -> list[dict]:

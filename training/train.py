@@ -32,6 +32,7 @@ from training.data import (
     MIN_LABELER_F1,
     TRAIN_SETS,
     content_span,
+    laid_out,
     training_pages,
     without_blank_lines,
 )
@@ -140,12 +141,18 @@ def blank_free_copies(pages: list[dict], every: int = BLANK_FREE_EVERY) -> list[
     return [without_blank_lines(page) for page in pages[1::every]]
 
 
+def training_copies(pages: list[dict]) -> list[dict]:
+    """The cropped, blank-free and content-span copies of the pages laid out from HTML."""
+    pages = laid_out(pages)
+    return cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages)
+
+
 def train_default(
     prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True
 ) -> BoilerplateClassifier:
     _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
     pages = training_pages(prepared)
-    copies = cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages)
+    copies = training_copies(pages)
     per_set = {name: sum(p["set"] == name for p in pages) for name in TRAIN_SETS}
     n_lines = sum(sum(y is not None for y in p["labels"]) for p in pages)
     _say(

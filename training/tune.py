@@ -23,7 +23,7 @@ import numpy as np
 from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.features import batch_features
 from bpclass.model import line_weights
-from training.data import evaluation_pages, training_pages
+from training.data import evaluation_pages, laid_out, training_pages
 from training.evaluate import page_bag_f1s
 from training.prepare import DEFAULT_OUT
 from training.train import ESTIMATOR_PARAMS, cropped_copies
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     pages = training_pages(args.prepared)
     fit_pages = [p for p in pages if not is_validation(p)]
-    fit_pages += cropped_copies(fit_pages)
+    fit_pages += cropped_copies(laid_out(fit_pages))
     groups = {"validation": [p for p in pages if is_validation(p)]}
     for name in DEV_SETS:
         groups[name] = [p for p in evaluation_pages(name, args.prepared) if p.get("gold")][: args.dev_pages]

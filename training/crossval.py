@@ -260,8 +260,12 @@ def main(argv=None) -> int:
     clash = sorted(set(args.extra_sets) & (set(args.dev_sets) | set(TRAIN_SETS)))
     if clash:
         parser.error(f"--extra-sets {clash} are dev sets or trained on already")
-    pages = training_pages(args.prepared)
-    extra = training_pages(args.prepared, sets=args.extra_sets) if args.extra_sets else []
+    try:
+        pages = training_pages(args.prepared)
+        extra = training_pages(args.prepared, sets=args.extra_sets) if args.extra_sets else []
+    except FileNotFoundError as exc:  # a set not prepared
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     extra = [{**p, "cv_fold": -1} for p in extra + training_copies(extra)]
     fit = Rows(pages + training_copies(pages) + extra, args.folds)
     held = {

@@ -389,6 +389,8 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
             crossval.main([*args, "--extra-sets", clash])
     assert crossval.main([*args, "--extra-sets", "htmltotext_leogao"]) == 2  # not prepared: an error, no traceback
     assert "htmltotext_leogao.jsonl.gz not found" in capsys.readouterr().err
+    assert crossval.main([*args, "--dev-sets", "dragnet", "htmltotext_leogao"]) == 2  # a dev set, likewise
+    assert "htmltotext_leogao.jsonl.gz not found" in capsys.readouterr().err
 
 
 def test_line_label_sets_are_trained_on_as_given(tmp_path):

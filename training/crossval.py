@@ -260,9 +260,10 @@ def main(argv=None) -> int:
     clash = sorted(set(args.extra_sets) & (set(args.dev_sets) | set(TRAIN_SETS)))
     if clash:
         parser.error(f"--extra-sets {clash} are dev sets or trained on already")
-    try:
+    try:  # every set read before any work, so that one not prepared stops the run at once
         pages = training_pages(args.prepared)
         extra = training_pages(args.prepared, sets=args.extra_sets) if args.extra_sets else []
+        dev_pages = {name: evaluation_pages(name, args.prepared) for name in args.dev_sets}
     except FileNotFoundError as exc:  # a set not prepared
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -276,7 +277,7 @@ def main(argv=None) -> int:
         held["content span"] = Rows([content_span(p) for p in pages], args.folds)
     dev = {}
     for name in args.dev_sets:
-        chosen = [p for p in evaluation_pages(name, args.prepared) if p.get("gold")][: args.dev_pages]
+        chosen = [p for p in dev_pages[name] if p.get("gold")][: args.dev_pages]
         dev[name] = Rows([{**p, "site": p.get("site") or str(p["id"])} for p in chosen], args.folds)
     print(
         f"{args.folds} folds by site over {len(pages)} training pages ({len(fit.X)} rows with copies"

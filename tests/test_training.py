@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("lxml", reason="training needs lxml: pip install '.[train]'")
@@ -264,6 +265,24 @@ def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
     # headline kept (1 of 1), date dropped (0 of 1), byline kept (1 of 1), no caption,
     # a comment section of three lines (its heading below 360 characters of content), one kept
     assert cells == ["someset", "1", "1.00 (1)", "0.00 (1)", "1.00 (1)", "-", "0.33 (3)"]
+
+    class Keeps:
+        """A stand-in model that keeps the lines it is told to."""
+
+        def __init__(self, keep):
+            self.keep = keep
+
+        def predict(self, pages):
+            return [np.array([int(k in self.keep) for k in range(len(lines))]) for lines in pages]
+
+    # Keeps the headline (line 1), the dateline (3) and one comment line (7): shares of
+    # the headline lines (1 of 1), of the date/byline/caption lines (1 of 2) and of the
+    # comment lines (1 of 3) that the model keeps.
+    table = policy_table(["someset"], tmp_path, model=Keeps({1, 3, 7})).split("\n")
+    assert "headline: model keeps" in table[0]
+    assert [c.strip() for c in table[2].strip("|").split("|")][-3:] == ["1.000", "0.500", "0.333"]
+    table = policy_table(["someset"], tmp_path, model=Keeps(set())).split("\n")
+    assert [c.strip() for c in table[2].strip("|").split("|")][-3:] == ["0.000", "0.000", "0.000"]
 
 
 def test_compare_mean_and_standard_error():

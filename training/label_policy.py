@@ -21,10 +21,11 @@ The labels are the aligned ones the training and evaluation use: where a set giv
 the page's title, the aligner has already made its headline line content (see
 ``training.align``), so the headline column shows what remains of the disagreement.
 
-The last two columns are the shares of those date, byline and caption lines and of
-those comment lines that a model keeps (the bundled one unless ``--model`` names
-another; every page of each set, trained on or not): one policy means about the same
-low share on every set.
+The last three columns are the shares of those headline lines, of those date, byline
+and caption lines and of those comment lines that a model keeps (the bundled one
+unless ``--model`` names another; every page of each set, trained on or not): one
+policy means about the same high share of headlines and low shares of the others on
+every set.
 
     python -m training.label_policy                 # every prepared set
     python -m training.label_policy --gold-only     # the gold texts only
@@ -77,11 +78,12 @@ def _kinds_of_page(page: dict) -> list[tuple[str, int]]:
 
 
 def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
-    """The table; with a model, also the share of the short dateline, byline and credit
-    lines (all three kinds together) that it keeps."""
+    """The table; with a model, also the shares of the headline lines, of the short
+    dateline, byline and credit lines (all three kinds together) and of the comment
+    lines that it keeps."""
     header = ["set", "pages", *(f"{kind}: gold keeps (lines)" for kind in KINDS)]
     if model is not None:
-        header += ["date/byline/caption: model keeps", "comment: model keeps"]
+        header += ["headline: model keeps", "date/byline/caption: model keeps", "comment: model keeps"]
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in sets:
         try:
@@ -91,14 +93,14 @@ def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
         if not pages:  # snippets only (trafilatura_eval)
             continue
         counts = {kind: [0, 0] for kind in KINDS}
-        model_kept = {"policy": [0, 0], "comment": [0, 0]}
+        model_kept = {"headline": [0, 0], "policy": [0, 0], "comment": [0, 0]}
         predicted = model.predict([p["lines"] for p in pages]) if model is not None else [None] * len(pages)
         for page, labels in zip(pages, predicted):
             for kind, i in _kinds_of_page(page):
                 counts[kind][0] += page["labels"][i] == 1
                 counts[kind][1] += 1
-                if labels is not None and kind != "headline":
-                    share = model_kept["comment" if kind == "comment" else "policy"]
+                if labels is not None:
+                    share = model_kept[kind if kind in ("headline", "comment") else "policy"]
                     share[0] += int(labels[i])
                     share[1] += 1
         cells = [name, str(len(pages))]

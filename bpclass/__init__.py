@@ -12,6 +12,7 @@ from bpclass.estimator import LineClassifier
 from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, batch_features, page_features
 from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
 from bpclass.model import BoilerplateClassifier, ModelFileError, clean, load_model
+from bpclass.sites import template_lines
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,7 @@ __all__ = [
     "load_model",
     "page_features",
     "read_labeled_pages",
+    "template_lines",
     "write_labeled_pages",
 ]
 

@@ -63,6 +63,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="keep readers' comments below a heading such as '12 Comments' or 'Leave a Reply' "
         "(by default they are boilerplate)",
     )
+    clean.add_argument(
+        "--site-pages",
+        nargs="+",
+        default=None,
+        metavar="PAGE",
+        help="other pages (text files) of the input's site: lines of the input that recur on them are "
+        "dropped as the site's template",
+    )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument("--text-field", default="text", help="JSONL: the field holding the page text (default: text)")
     clean.add_argument(
@@ -157,12 +165,25 @@ def _open_output(target: str):
         raise InputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
 
 
+def _site_pages(args) -> list[list[str]]:
+    """The lines of each of --site-pages (none when it is not given)."""
+    pages = []
+    for source in args.site_pages or ():
+        if source == "-":
+            raise InputError("--site-pages takes files; standard input can only be the page to clean.")
+        pages.append(_decode(_read_bytes(source), source, args.encoding, args.strict).splitlines())
+    return pages
+
+
 def _clean_page(args, model) -> int:
     text = _decode(_read_bytes(args.input), args.input, args.encoding, args.strict)
     lines = text.splitlines()
+    others = _site_pages(args)
     out = _open_output(args.output)
     try:
-        labels, proba = model.predict_with_proba([lines], threshold=args.threshold)
+        # With --site-pages, the other pages are read with the input as one site.
+        sites = ["site"] * (1 + len(others)) if others else None
+        labels, proba = model.predict_with_proba([lines, *others], threshold=args.threshold, sites=sites)
         if args.labels:
             for line, label, p in zip(lines, labels[0], proba[0]):
                 out.write(f"{label}\t{p:.3f}\t{line}\n")
@@ -239,6 +260,8 @@ def run(args) -> int:
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     model = with_keep_comments(model, True if args.keep_comments else None)
     if args.jsonl:
+        if args.site_pages:
+            raise InputError("--site-pages works on one page, not with --jsonl.")
         return _clean_jsonl(args, model)
     return _clean_page(args, model)
 

@@ -43,6 +43,7 @@ from bpclass.features import (
     set_lexical,
 )
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
+from bpclass.sites import check_sites, template_lines
 
 # Lines per feature matrix when predicting (see _proba).
 CHUNK_LINES = 8192
@@ -608,12 +609,14 @@ class BoilerplateClassifier(BaseEstimator):
         return self
 
     # -- prediction -------------------------------------------------------------
-    def _proba(self, pages) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _proba(self, pages, sites=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """P(content) per line and the non-blank mask of each page."""
         check_is_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
         pages = _check_pages(pages)
+        if sites is not None:
+            sites = check_sites(sites, len(pages))
         second = getattr(self, "context_estimator_", None)
         lexicon = getattr(self, "lexicon_", None)
         uncovered = getattr(self, "uncovered_estimator_", None)
@@ -643,24 +646,32 @@ class BoilerplateClassifier(BaseEstimator):
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
+        if sites is not None:
+            for proba, template in zip(probas, template_lines(pages, sites)):
+                proba[template] = 0.0
         return probas, np.split(non_blank, ends[:-1])
 
-    def predict_proba(self, pages) -> list[np.ndarray]:
+    def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.
 
-        Returns one float array per page, as long as the page.
+        Returns one float array per page, as long as the page. ``sites`` (optional):
+        one key per page naming its site (e.g. its host name; ``None`` for a page on
+        its own); lines that recur on the site's other pages get 0.0 (see
+        :mod:`bpclass.sites`).
         """
-        return self._proba(pages)[0]
+        return self._proba(pages, sites)[0]
 
-    def predict(self, pages, threshold=None) -> list[np.ndarray]:
-        """0/1 label of each line of each page (blank lines always get 0)."""
-        return self.predict_with_proba(pages, threshold)[0]
+    def predict(self, pages, threshold=None, sites=None) -> list[np.ndarray]:
+        """0/1 label of each line of each page (blank lines always get 0); ``sites``
+        as in :meth:`predict_proba`."""
+        return self.predict_with_proba(pages, threshold, sites)[0]
 
-    def predict_with_proba(self, pages, threshold=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Labels and P(content) of each line of each page, computed once for both."""
+    def predict_with_proba(self, pages, threshold=None, sites=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Labels and P(content) of each line of each page, computed once for both;
+        ``sites`` as in :meth:`predict_proba`."""
         threshold = self.threshold if threshold is None else threshold
         check_threshold(threshold)
-        probas, masks = self._proba(pages)
+        probas, masks = self._proba(pages, sites)
         return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
 
     # -- files ------------------------------------------------------------------
@@ -1047,13 +1058,16 @@ def clean(
     model: BoilerplateClassifier | None = None,
     threshold: float | None = None,
     keep_comments: bool | None = None,
+    site_pages=None,
 ) -> str:
     """The content lines of one page of text, joined by newlines.
 
     ``text`` is split into lines at any line break (``\\n``, ``\\r\\n``, ``\\r``,
     Unicode line and paragraph separators). Uses the bundled model unless one is given;
     ``keep_comments`` overrides the model's setting (``None``: the model's; the bundled
-    model drops comment sections).
+    model drops comment sections). ``site_pages`` (optional): other pages (str) of
+    the same site; lines of ``text`` that recur on them are dropped as the site's
+    template (see :mod:`bpclass.sites`).
 
     Examples
     --------
@@ -1062,9 +1076,18 @@ def clean(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() takes the page as a str; got {type(text).__name__}.")
+    others = []
+    if site_pages is not None:
+        if isinstance(site_pages, str) or not isinstance(site_pages, Sequence):
+            raise TypeError(f"site_pages must be a list of pages (str); got {type(site_pages).__name__}.")
+        for k, page in enumerate(site_pages):
+            if not isinstance(page, str):
+                raise TypeError(f"site_pages[{k}] must be a str (a page's text); got {type(page).__name__}.")
+            others.append(page.splitlines())
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         return ""
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
-    labels = model.predict([lines], threshold=threshold)[0]
+    sites = ["site"] * (1 + len(others)) if others else None
+    labels = model.predict([lines, *others], threshold=threshold, sites=sites)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)

@@ -14,10 +14,13 @@ within the run's pages help, as in a real corpus run.
 bpclass is timed two ways: ``batch`` (``predict`` on batches of pages, as corpus mode
 does) and ``per page`` (one ``predict`` call per page). ``--also-model PATH`` times
 another model file (batch) in the same run, e.g. the bundled model before a change.
+``--sites`` also times ``predict(..., sites=...)`` on the same batches, each page
+given its host name, for what finding the site template lines costs.
 
     python -m training.benchmark                     # 600 pages
     python -m training.benchmark --pages 2000 --no-trafilatura
     python -m training.benchmark --pages 400 --also-model old.npz
+    python -m training.benchmark --no-trafilatura --sites
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import bpclass.features
 from bpclass.features import clear_line_cache
 from training.c4rules import c4_labels
 from training.htmltext import html_to_lines
-from training.prepare import DEFAULT_DATA
+from training.prepare import DEFAULT_DATA, site_of
 
 SETS = ("newspaper4k_aed", "wcxb_dev", "dragnet", "cleaneval")
 BATCH = 200
@@ -45,8 +48,8 @@ REPEATS = 5
 GOAL_LINES_PER_PAGE = 150
 
 
-def load_pages(data: Path, n: int) -> list[tuple[str, list[str]]]:
-    """(html, lines) for about n pages, taken evenly from SETS."""
+def load_pages(data: Path, n: int) -> list[tuple[str, list[str], str]]:
+    """(html, lines, site) for about n pages, taken evenly from SETS."""
     per_set = n // len(SETS) + 1
     out = []
     for name in SETS:
@@ -58,7 +61,7 @@ def load_pages(data: Path, n: int) -> list[tuple[str, list[str]]]:
                 record = json.loads(raw)
                 lines = html_to_lines(record["html"]) if record.get("html") else []
                 if lines:
-                    out.append((record["html"], lines))
+                    out.append((record["html"], lines, f"{name}:{site_of(record)}"))
                     taken += 1
     return out[:n]
 
@@ -95,9 +98,14 @@ def timed(systems: dict) -> dict:
     return out
 
 
-def _batches(model, line_pages: list[list[str]]):
-    """A function that predicts every page with ``model``, BATCH pages per call."""
-    return lambda: [model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)]
+def _batches(model, line_pages: list[list[str]], sites=None):
+    """A function that predicts every page with ``model``, BATCH pages per call
+    (with ``sites``, each page's site is given too)."""
+    if sites is None:
+        return lambda: [model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)]
+    return lambda: [
+        model.predict(line_pages[i : i + BATCH], sites=sites[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)
+    ]
 
 
 def main(argv=None) -> int:
@@ -113,6 +121,7 @@ def main(argv=None) -> int:
         metavar="PATH",
         help="also time this model file in batches (e.g. an earlier bundled model); repeatable",
     )
+    parser.add_argument("--sites", action="store_true", help="also time predict(..., sites=...) on the same batches")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: data folder {args.data} not found (pass --data)", file=sys.stderr)
@@ -123,7 +132,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     pages = load_pages(args.data, args.pages)
-    line_pages = [lines for _, lines in pages]
+    line_pages = [lines for _, lines, _ in pages]
     n_lines = sum(len(lines) for lines in line_pages)
     n_text = sum(1 for lines in line_pages for line in lines if line.strip())
     model = bpclass.load_model()
@@ -138,11 +147,14 @@ def main(argv=None) -> int:
         **{name: _batches(other, line_pages) for name, other in others.items()},
         "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],
     }
+    if args.sites:
+        sites = [site for _, _, site in pages]
+        systems["bpclass (batch, sites given)"] = _batches(model, line_pages, sites)
     if not args.no_trafilatura:
         try:
             import trafilatura
 
-            systems["trafilatura (HTML)"] = lambda: [trafilatura.extract(html) for html, _ in pages]
+            systems["trafilatura (HTML)"] = lambda: [trafilatura.extract(html) for html, _, _ in pages]
         except ImportError:
             print("trafilatura is not installed (pip install trafilatura); skipped\n")
 

@@ -7,6 +7,7 @@ A difference within about two standard errors is noise. Pages are those of
 
     python -m training.compare old.npz bpclass/models/default.npz
     python -m training.compare old.npz new.npz --sets wcxb_dev dragnet --no-blank-lines
+    python -m training.compare bpclass/models/default.npz bpclass/models/default.npz --sites-b
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", nargs="+", default=[s for s in ALL_SETS if s != "trafilatura_eval"])
     parser.add_argument("--no-blank-lines", action="store_true", help="score the pages without their blank lines")
     parser.add_argument("--content-span", action="store_true", help="score the pages cut to their content span")
+    parser.add_argument(
+        "--sites-b",
+        action="store_true",
+        help="tell model B each page's site (lines recurring across a site's pages dropped); A reads pages alone",
+    )
     args = parser.parse_args(argv)
     try:
         a, b = bpclass.load_model(args.model_a), bpclass.load_model(args.model_b)
@@ -51,9 +57,10 @@ def main(argv=None) -> int:
     if trained != trained_sets(b):
         print("the two models were trained on different sets: their held-out pages differ", file=sys.stderr)
         return 2
-    print(f"B minus A, mean bag F1 difference per page (A = {args.model_a}, B = {args.model_b})\n")
+    told = " told each page's site" if args.sites_b else ""
+    print(f"B minus A, mean bag F1 difference per page (A = {args.model_a}, B = {args.model_b}{told})\n")
     print("| set | pages | A | B | B - A | standard error |\n|---|---|---|---|---|---|")
-    everything = []
+    everything, all_a, all_b = [], [], []
     for name in args.sets:
         try:
             pages = [p for p in evaluation_pages(name, args.prepared, trained_on=trained) if p.get("gold") is not None]
@@ -65,9 +72,11 @@ def main(argv=None) -> int:
             pages = [content_span(p) for p in pages]
         if not pages:
             continue
-        scores_a, scores_b = page_bag_f1s(a, pages), page_bag_f1s(b, pages)
+        scores_a, scores_b = page_bag_f1s(a, pages), page_bag_f1s(b, pages, args.sites_b)
         differences = [y - x for x, y in zip(scores_a, scores_b)]
         everything += differences
+        all_a += scores_a
+        all_b += scores_b
         mean, error = mean_and_error(differences)
         print(
             f"| {name} | {len(pages)} | {statistics.fmean(scores_a):.4f} | {statistics.fmean(scores_b):.4f} "
@@ -75,7 +84,10 @@ def main(argv=None) -> int:
         )
     if everything:
         mean, error = mean_and_error(everything)
-        print(f"| all pages | {len(everything)} | | | {mean:+.4f} | {error:.4f} |")
+        print(
+            f"| all pages | {len(everything)} | {statistics.fmean(all_a):.4f} | {statistics.fmean(all_b):.4f} "
+            f"| {mean:+.4f} | {error:.4f} |"
+        )
     return 0
 
 

@@ -69,25 +69,36 @@ def trained_sets(model) -> tuple[str, ...]:
     return tuple(model.metadata_.get("training_data", {}).get("sets", {}))
 
 
-def page_bag_scores(model, pages: list[dict]) -> list[tuple[float, float, float]]:
-    """The bag precision, recall and F1 of each page's kept text against its gold text."""
-    predicted = model.predict([p["lines"] for p in pages])
+def site_keys(pages: list[dict]) -> list[str]:
+    """Each page's site for ``predict(..., sites=...)``: its set and host (pages
+    without a URL are their own site)."""
+    return [f"{p['set']}:{p.get('site') or p.get('id')}" for p in pages]
+
+
+def page_bag_scores(model, pages: list[dict], sites: bool = False) -> list[tuple[float, float, float]]:
+    """The bag precision, recall and F1 of each page's kept text against its gold text
+    (``sites=True``: the model is told each page's site, see :func:`site_keys`)."""
+    told = {"sites": site_keys(pages)} if sites else {}  # (models that take no sites work without them)
+    predicted = model.predict([p["lines"] for p in pages], **told)
     return [bag_f1(_kept_text(p["lines"], y), p["gold"]) for p, y in zip(pages, predicted)]
 
 
-def page_bag_f1s(model, pages: list[dict]) -> list[float]:
+def page_bag_f1s(model, pages: list[dict], sites: bool = False) -> list[float]:
     """The bag F1 of each page's kept text against its gold text."""
-    return [f1 for _, _, f1 in page_bag_scores(model, pages)]
+    return [f1 for _, _, f1 in page_bag_scores(model, pages, sites)]
 
 
-def score_pages(model, pages: list[dict], threshold=None) -> dict:
+def score_pages(model, pages: list[dict], threshold=None, sites: bool = False) -> dict:
     """Line P/R/F1 and mean bag F1 of bpclass and the baselines on pages with a gold text.
 
     ``per_page`` lists (language, {system: bag F1}) for the by-language table,
-    ``page_types`` each page's type where its set gives one (else None).
+    ``page_types`` each page's type where its set gives one (else None). ``sites=True``
+    tells the model each page's site, so that lines recurring across a site's pages
+    are dropped (see ``bpclass.sites``).
     """
     pages = [p for p in pages if p.get("gold") is not None]
-    predicted = model.predict([p["lines"] for p in pages], threshold=threshold) if pages else []
+    told = {"sites": site_keys(pages)} if sites else {}
+    predicted = model.predict([p["lines"] for p in pages], threshold=threshold, **told) if pages else []
     out = {"per_page": [(p.get("lang") or "?", {}) for p in pages], "page_types": [p.get("page_type") for p in pages]}
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
@@ -142,6 +153,7 @@ def evaluate(
     blank_lines=True,
     span=False,
     policy=False,
+    sites=False,
 ) -> dict:
     """Scores per set (see :func:`score_pages`), plus ``all pages`` pooling every page with a gold text.
 
@@ -150,7 +162,8 @@ def evaluate(
     from their first to their last content line, as an article's container gives them.
     ``policy=True`` scores the lines against labels with our label policy applied
     (short datelines, bylines and credits are boilerplate; see ``training.data``);
-    the bag F1 is still against each set's own gold text.
+    the bag F1 is still against each set's own gold text. ``sites=True`` gives the
+    model each page's site (see :func:`score_pages`).
     """
     results = {}
     every = []
@@ -164,9 +177,9 @@ def evaluate(
             pages = with_policy_labels(pages)
         if not any(p.get("gold") is not None for p in pages):
             continue  # snippet-only sets: see score_snippets
-        results[name] = score_pages(model, pages, threshold)
+        results[name] = score_pages(model, pages, threshold, sites)
         every += pages
-    results["all pages"] = score_pages(model, every, threshold)
+    results["all pages"] = score_pages(model, every, threshold, sites)
     return results
 
 
@@ -250,6 +263,11 @@ def parse_args(argv=None):
         action="store_true",
         help="line scores against labels with our policy applied (short datelines, bylines, credits are 0)",
     )
+    parser.add_argument(
+        "--sites",
+        action="store_true",
+        help="give the model each page's site, so lines recurring across a site's pages are dropped",
+    )
     return parser.parse_args(argv)
 
 
@@ -270,6 +288,7 @@ def main(argv=None) -> int:
             blank_lines=not args.no_blank_lines,
             span=args.content_span,
             policy=args.policy_labels,
+            sites=args.sites,
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -279,6 +298,7 @@ def main(argv=None) -> int:
     forms = ["blank lines removed"] * args.no_blank_lines + ["cut to the content span"] * args.content_span
     notes = [f"pages {' and '.join(forms)}"] * bool(forms)
     notes += ["line scores against labels with our label policy applied"] * args.policy_labels
+    notes += ["each page's site given to the model (lines recurring across a site's pages dropped)"] * args.sites
     print("\n".join(notes) + "\n" if notes else "")
     print(format_table(results))
     print("\nBy language (every page above with a gold text; languages as the sets give or detect them):\n")

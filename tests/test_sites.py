@@ -1,0 +1,156 @@
+"""Template lines across pages of one site: bpclass.sites, predict(sites=...), clean(site_pages=...), --site-pages."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import DATA
+
+import bpclass
+from bpclass.cli import EXIT_OK, EXIT_USAGE, main
+from bpclass.sites import line_key, template_lines
+
+PROMO = "Support local journalism: become a Riverside Courier member today and read every story without limits."
+FOOTER = "© 2024 Riverside Courier. All rights reserved."
+
+
+WORDS = "river bridge school market library council garden harbour station museum".split()
+
+
+def article(k: int) -> list[str]:
+    """A page of the site: its own headline and prose, and the site's promo and footer.
+    (Pages differ by their words: digits alone do not tell lines apart.)"""
+    a, b = WORDS[k % 10], WORDS[(k // 10 + 3 * k + 1) % 10] + "s" * (k // 10)
+    return [
+        f"The {a} and the {b} make the news",
+        f"This is the opening paragraph about the {a}, written about a {b} event of the week.",
+        PROMO,
+        f"The {b} story goes on with its own details, quotes and {a} figures that no other page repeats.",
+        "Share",
+        FOOTER.replace("2024", str(2000 + k)),
+    ]
+
+
+def test_lines_recurring_on_other_pages_of_the_site_are_template():
+    pages = [article(k) for k in range(3)]
+    flags = template_lines(pages, ["courier"] * 3)
+    for page, flag in zip(pages, flags):
+        assert flag.dtype == bool and len(flag) == len(page)
+        # The promo, and the footer whose year differs (digits match any digits).
+        assert flag.tolist() == [False, False, True, False, False, True]
+
+
+def test_short_lines_other_sites_and_pages_on_their_own_are_left_alone():
+    pages = [article(0), article(1), article(2), article(3)]
+    # "Share" recurs but is under three words; pages of different sites never match.
+    flags = template_lines(pages, ["a", "b", None, float("nan")])
+    assert not any(f.any() for f in flags)
+    assert not template_lines([["Share", "Share this"], ["Share", "Share this"]], ["s", "s"])[0].any()
+
+
+def test_a_copy_of_a_page_is_not_another_page_of_its_site():
+    page = article(0)
+    assert not any(f.any() for f in template_lines([page, list(page)], ["s", "s"]))
+    # With a third page the promo recurs on a page that is not a copy.
+    flags = template_lines([page, list(page), article(1)], ["s"] * 3)
+    assert flags[0][2] and flags[1][2] and flags[2][2]
+    assert not flags[0][1] and not flags[1][1]  # the copies' own prose stays
+
+
+def test_a_line_must_be_on_a_tenth_of_the_other_pages():
+    line = "A sidebar sentence that only a few pages of the site carry with them."
+    pages = [article(k) for k in range(21)]
+    pages[0] = pages[0] + [line]
+    pages[1] = pages[1] + [line]
+    assert not template_lines(pages, ["s"] * 21)[0][-1]  # on 1 of 20 other pages: not enough
+    pages[2] = pages[2] + [line]
+    assert template_lines(pages, ["s"] * 21)[0][-1]  # on 2 of 20
+
+
+def test_line_key():
+    assert line_key("  Copyright  2024   ACME ") == line_key("copyright 1999 acme")
+    assert line_key("Page 1 of 3") != line_key("Page one of three")
+
+
+@pytest.mark.parametrize(
+    "sites, error",
+    [("abc", TypeError), (["a"], ValueError), ([["a"], "a"], TypeError), (5, TypeError)],
+)
+def test_bad_sites(sites, error):
+    with pytest.raises(error, match="sites"):
+        template_lines([article(0), article(1)], sites)
+
+
+def test_predict_with_sites_zeroes_template_lines_only():
+    model = bpclass.load_model()
+    pages = [article(k) for k in range(3)]
+    alone = model.predict_proba(pages)
+    together = model.predict_proba(pages, sites=["courier"] * 3)
+    flags = template_lines(pages, ["courier"] * 3)
+    for a, t, f in zip(alone, together, flags):
+        assert (t[f] == 0).all()
+        np.testing.assert_array_equal(a[~f], t[~f])
+    labels = model.predict(pages, sites=["courier"] * 3)
+    assert not any(y[2] for y in labels)
+    with pytest.raises(ValueError, match="one site per page"):
+        model.predict(pages, sites=["courier"])
+
+
+PAGE = DATA / "pages" / "en_news_library.txt"
+
+
+def with_promo(lines: list[str]) -> list[str]:
+    """The page with the promo inside its article (after its first long paragraph)."""
+    at = next(k for k, line in enumerate(lines) if line.startswith("About 600 people"))
+    return lines[: at + 1] + [PROMO] + lines[at + 1 :]
+
+
+def test_clean_with_site_pages_drops_the_template():
+    text = "\n".join(with_promo(PAGE.read_text(encoding="utf-8").splitlines()))
+    others = ["\n".join(article(k)) for k in range(2)]
+    assert PROMO in bpclass.clean(text).splitlines()  # alone, the promo reads like the article
+    cleaned = bpclass.clean(text, site_pages=others).splitlines()
+    assert PROMO not in cleaned
+    assert cleaned == [line for line in bpclass.clean(text).splitlines() if line != PROMO]
+    with pytest.raises(TypeError, match="site_pages"):
+        bpclass.clean(text, site_pages="one page")
+    with pytest.raises(TypeError, match="site_pages"):
+        bpclass.clean(text, site_pages=[b"bytes"])
+
+
+def test_cli_site_pages(tmp_path, capsys):
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(with_promo(PAGE.read_text(encoding="utf-8").splitlines())), encoding="utf-8")
+    others = []
+    for k in range(2):
+        others.append(tmp_path / f"other{k}.txt")
+        others[-1].write_text("\n".join(article(k)), encoding="utf-8")
+    assert main(["clean", str(page)]) == EXIT_OK
+    assert PROMO in capsys.readouterr().out.splitlines()
+    assert main(["clean", str(page), "--site-pages", *map(str, others)]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert PROMO not in out and any(line.startswith("The Riverside Public Library opened") for line in out)
+    assert main(["clean", "--labels", str(page), "--site-pages", *map(str, others)]) == EXIT_OK
+    row = next(r for r in capsys.readouterr().out.splitlines() if r.endswith(PROMO))
+    assert row.split("\t")[:2] == ["0", "0.000"]
+    # Usage errors: one line, exit 2.
+    assert main(["clean", str(page), "--site-pages", "-"]) == EXIT_USAGE
+    assert "standard input" in capsys.readouterr().err
+    assert main(["clean", str(page), "--site-pages", str(tmp_path / "missing.txt")]) == EXIT_USAGE
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["clean", "--jsonl", str(page), "--site-pages", str(others[0])]) == EXIT_USAGE
+    assert "--jsonl" in capsys.readouterr().err
+
+
+def test_nan_is_a_page_on_its_own():
+    pages = [article(0), article(1)]
+    assert not any(f.any() for f in template_lines(pages, [math.nan, math.nan]))
+
+
+def test_evaluation_site_keys_keep_sets_apart():
+    from training.evaluate import site_keys
+
+    pages = [{"set": "a", "site": "x.com"}, {"set": "b", "site": "x.com"}, {"set": "a", "site": None, "id": 7}]
+    assert site_keys(pages) == ["a:x.com", "b:x.com", "a:7"]

@@ -77,6 +77,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--output-field", default="clean_text", help="JSONL: the field the cleaned text goes to (default: clean_text)"
     )
     clean.add_argument(
+        "--site-field",
+        default=None,
+        metavar="FIELD",
+        help="JSONL: the field naming each record's site (e.g. its host); records of one site in one batch "
+        "are read together and the lines they share dropped as the site's template",
+    )
+    clean.add_argument(
         "--errors", type=Path, default=None, help="JSONL: write records that failed here, with the reason"
     )
     clean.add_argument("--jobs", type=int, default=1, help="JSONL: worker processes (default 1)")
@@ -206,6 +213,7 @@ def _clean_jsonl(args, model) -> int:
         strict=args.strict,
         model_path=None if args.model is None else str(args.model),
         keep_comments=True if args.keep_comments else None,
+        site_field=args.site_field,
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
@@ -261,8 +269,10 @@ def run(args) -> int:
     model = with_keep_comments(model, True if args.keep_comments else None)
     if args.jsonl:
         if args.site_pages:
-            raise InputError("--site-pages works on one page, not with --jsonl.")
+            raise InputError("--site-pages works on one page, not with --jsonl (use --site-field).")
         return _clean_jsonl(args, model)
+    if args.site_field:
+        raise InputError("--site-field goes with --jsonl; for one page, give its site's other pages with --site-pages.")
     return _clean_page(args, model)
 
 

@@ -45,6 +45,9 @@ class CorpusOptions:
     model_path: str | None = None
     # None: as the model says (bundled: comment sections dropped).
     keep_comments: bool | None = None
+    # A field naming each record's site: records of one site in one batch are read
+    # together, so lines that recur across them are dropped (bpclass.sites).
+    site_field: str | None = None
 
 
 @dataclass
@@ -100,6 +103,15 @@ def _parse(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
     return record, text
 
 
+def _site(record: dict, field: str | None):
+    """The record's site for ``predict(sites=...)``: a str or int in ``field``; None
+    (the page read on its own) when there is no such field or it holds something else."""
+    if field is None:
+        return None
+    value = record.get(field)
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
+
+
 def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None) -> list[tuple]:
     """Clean one batch of (line number, raw JSON line).
 
@@ -119,8 +131,11 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             continue
         parsed.append((k, number, record, text.splitlines()))
     if parsed:
+        sites = None
+        if options.site_field is not None:
+            sites = [_site(record, options.site_field) for _, _, record, _ in parsed]
         try:
-            labels = model.predict([lines for _, _, _, lines in parsed], threshold=options.threshold)
+            labels = model.predict([lines for _, _, _, lines in parsed], threshold=options.threshold, sites=sites)
         except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
             labels = None
         for idx, (k, number, record, lines) in enumerate(parsed):

@@ -154,3 +154,33 @@ def test_evaluation_site_keys_keep_sets_apart():
 
     pages = [{"set": "a", "site": "x.com"}, {"set": "b", "site": "x.com"}, {"set": "a", "site": None, "id": 7}]
     assert site_keys(pages) == ["a:x.com", "b:x.com", "a:7"]
+
+
+def test_jsonl_site_field(tmp_path, capsys):
+    import json
+
+    page = "\n".join(with_promo(PAGE.read_text(encoding="utf-8").splitlines()))
+    records = [
+        {"text": page, "host": "courier"},
+        {"text": "\n".join(article(0)), "host": "courier"},
+        {"text": "\n".join(article(1)), "host": "courier"},
+        {"text": page, "host": "another.example"},  # the same text on another site: left alone
+        {"text": page},  # no site: read on its own
+        {"text": page, "host": ["not", "a", "site"]},  # not a str: read on its own
+    ]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(source), "-o", str(target), "--site-field", "host"]) == EXIT_OK
+    out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("host") for r in out] == [r.get("host") for r in records]
+    kept = [r["clean_text"].splitlines() for r in out]
+    assert PROMO not in kept[0] and PROMO in kept[3] and PROMO in kept[4] and PROMO in kept[5]
+    assert kept[0] == [line for line in kept[3] if line != PROMO]
+    # Without --site-field every record is read alone.
+    assert main(["clean", "--jsonl", str(source), "-o", str(target)]) == EXIT_OK
+    alone = [json.loads(line)["clean_text"].splitlines() for line in target.read_text(encoding="utf-8").splitlines()]
+    assert PROMO in alone[0] and alone[0] == kept[3]
+    # --site-field without --jsonl is a usage error.
+    assert main(["clean", str(tmp_path / "pages.jsonl"), "--site-field", "host"]) == EXIT_USAGE
+    assert "--jsonl" in capsys.readouterr().err

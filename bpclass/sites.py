@@ -6,7 +6,9 @@ prose. Given several pages and the site each comes from, :func:`template_lines`
 flags those lines; ``BoilerplateClassifier.predict(pages, sites=...)`` gives them
 probability 0. The input is optional: without it every page is read on its own.
 
-The steps, for each site with two pages or more:
+The steps, for each site with two pages or more (words are counted as the features
+count them: runs between spaces, and each character of a CJK script, whose words
+are not split by spaces):
 
 1. Each line of three words or more gets a key: its text case-folded, with runs of
    whitespace made one space and runs of digits made ``0`` (so "12 comments" and
@@ -31,6 +33,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from bpclass.patterns import CJK
+
 MIN_WORDS = 3  # shorter lines ("Share", "Next", "True") recur as content too
 LONG_WORDS = 12  # lines this long tell copies of one page apart from pages of one template
 COPY_SHARE = 0.8  # pages sharing this share of their long lines are copies
@@ -38,6 +42,16 @@ MIN_SHARE = 0.1  # a template line is on at least this share of the site's other
 MAX_POSTING = 100
 
 _DIGITS = re.compile(r"\d+")
+_HEAD = 2000  # CJK characters are counted in a line's first characters only
+
+
+def word_count(line: str) -> int:
+    """Words of a line: runs between spaces, each CJK character counting as a word."""
+    words = len(line.split())
+    if words >= LONG_WORDS:
+        return words  # CJK characters would only add to it
+    cjk = len(CJK.findall(line, 0, _HEAD))
+    return words + max(0, cjk - words)
 
 
 def line_key(line: str) -> str:
@@ -92,7 +106,7 @@ def _mark_site(pages: list[list[str]], group: list[int], out: list[np.ndarray]) 
     for page in group:
         mine, longs = [], set()
         for line in pages[page]:
-            words = len(line.split())
+            words = word_count(line)
             key = line_key(line) if words >= MIN_WORDS else None
             mine.append(key)
             if key is not None:

@@ -184,3 +184,14 @@ def test_jsonl_site_field(tmp_path, capsys):
     # --site-field without --jsonl is a usage error.
     assert main(["clean", str(tmp_path / "pages.jsonl"), "--site-field", "host"]) == EXIT_USAGE
     assert "--jsonl" in capsys.readouterr().err
+
+
+def test_cjk_lines_count_their_characters_as_words():
+    from bpclass.sites import word_count
+
+    assert word_count("版权所有 新华网") == 7 and word_count("Share") == 1 and word_count("a b c") == 3
+    footer = "版权所有©新华网"  # one run between spaces, seven CJK words: a template line, not a long one
+    titles = ["北京迎来今冬首场降雪", "上海地铁新线路开通运营", "广州举办国际美食节活动"]
+    pages = [[title, f"{title}，记者从有关部门了解到更多的消息。", footer, "分享"] for title in titles]
+    flags = template_lines(pages, ["xinhua"] * 3)
+    assert all(f.tolist() == [False, False, True, False] for f in flags)

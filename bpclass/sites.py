@@ -30,6 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -87,6 +88,13 @@ def template_lines(pages: list[list[str]], sites) -> list[np.ndarray]:
     host name); pages whose key is ``None`` (or NaN) are read on their own. See the module's
     docstring for the rule.
     """
+    if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
+        raise TypeError(f"pages must be a list of pages, each a list of lines (str); got {type(pages).__name__}.")
+    for p, page in enumerate(pages):
+        if isinstance(page, (str, bytes)) or not isinstance(page, Sequence):
+            raise TypeError(f"page {p} must be a list of lines (str); got {type(page).__name__}.")
+        if not set(map(type, page)) <= {str} and not all(isinstance(line, str) for line in page):
+            raise TypeError(f"page {p}: every line must be a str.")
     sites = check_sites(sites, len(pages))
     out = [np.zeros(len(page), dtype=bool) for page in pages]
     members: dict = defaultdict(list)

@@ -195,3 +195,9 @@ def test_cjk_lines_count_their_characters_as_words():
     pages = [[title, f"{title}，记者从有关部门了解到更多的消息。", footer, "分享"] for title in titles]
     flags = template_lines(pages, ["xinhua"] * 3)
     assert all(f.tolist() == [False, False, True, False] for f in flags)
+
+
+@pytest.mark.parametrize("pages", ["one page", [b"bytes"], [["a line", 3]], None])
+def test_bad_pages(pages):
+    with pytest.raises(TypeError, match="page"):
+        template_lines(pages, ["s"])

@@ -201,3 +201,21 @@ def test_cjk_lines_count_their_characters_as_words():
 def test_bad_pages(pages):
     with pytest.raises(TypeError, match="page"):
         template_lines(pages, ["s"])
+
+
+def test_jsonl_site_field_output_is_the_same_with_two_jobs(tmp_path):
+    import json
+
+    records = [{"text": "\n".join(article(k)), "host": "courier" if k % 3 else "other"} for k in range(12)]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.jsonl"
+        argv = ["clean", "--jsonl", str(source), "-o", str(target), "--site-field", "host", "--batch-size", "4"]
+        assert main([*argv, "--jobs", jobs]) == EXIT_OK
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    cleaned = [json.loads(line)["clean_text"] for line in outputs[0].decode("utf-8").splitlines()]
+    # Batches of 4: each holds pages of "courier" sharing the promo, which is dropped there.
+    assert not any(PROMO in text.splitlines() for text, r in zip(cleaned, records) if r["host"] == "courier")

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 DEFAULT_BATCH = 64
+# With --site-field, a batch may grow to this many times --batch-size to keep a run of
+# one site's records together.
+SITE_RUN_BATCHES = 4
 CHECKPOINT_SUFFIX = ".checkpoint"
 # The summary keeps the first failures for the console; the errors file has them all.
 MAX_FAILURES_KEPT = 1000
@@ -156,7 +159,30 @@ def _open_input(path: str):
     return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
 
 
-def _batches(stream, batch_size: int, skip: int):
+def _batches(stream, batch_size: int, skip: int, options: CorpusOptions | None = None):
+    """Batches of (line number, raw line). With ``options.site_field``, a batch that
+    is full still takes the records that follow while they are of its last record's
+    site, up to SITE_RUN_BATCHES times ``batch_size``: a run of one site's records is
+    not cut where it need not be."""
+    if options is None or options.site_field is None:
+        yield from _plain_batches(stream, batch_size, skip)
+        return
+    batch: list = []
+    last = None
+    for number, raw in enumerate(stream, start=1):
+        if number <= skip or not raw.strip():
+            continue
+        site = _raw_site(raw, options)
+        if len(batch) >= batch_size and (site is None or site != last or len(batch) >= SITE_RUN_BATCHES * batch_size):
+            yield batch
+            batch = []
+        batch.append((number, raw))
+        last = site
+    if batch:
+        yield batch
+
+
+def _plain_batches(stream, batch_size: int, skip: int):
     batch = []
     for number, raw in enumerate(stream, start=1):
         if number <= skip or not raw.strip():
@@ -167,6 +193,14 @@ def _batches(stream, batch_size: int, skip: int):
             batch = []
     if batch:
         yield batch
+
+
+def _raw_site(raw: bytes, options: CorpusOptions):
+    """The site of a raw record, or None (a record that does not parse fails later, in its batch)."""
+    try:
+        return _site(_parse(raw, options)[0], options.site_field)
+    except ValueError:
+        return None
 
 
 class _Progress:
@@ -280,7 +314,7 @@ def run_corpus(
 
     stream = _open_input(input_path)
     try:
-        batches = _batches(stream, batch_size, state["input_lines"])
+        batches = _batches(stream, batch_size, state["input_lines"], options)
         if engine == "dask":
             from bpclass.dask_engine import run_dask
 

@@ -219,3 +219,59 @@ def test_jsonl_site_field_output_is_the_same_with_two_jobs(tmp_path):
     cleaned = [json.loads(line)["clean_text"] for line in outputs[0].decode("utf-8").splitlines()]
     # Batches of 4: each holds pages of "courier" sharing the promo, which is dropped there.
     assert not any(PROMO in text.splitlines() for text, r in zip(cleaned, records) if r["host"] == "courier")
+
+
+def test_jsonl_site_field_keeps_a_run_of_one_site_in_one_batch(tmp_path):
+    import json
+
+    from bpclass.corpus import SITE_RUN_BATCHES
+
+    page = "\n".join(with_promo(PAGE.read_text(encoding="utf-8").splitlines()))
+    courier = [{"text": "\n".join(article(k)), "host": "courier"} for k in range(4)]
+    courier.append({"text": page, "host": "courier"})
+    records = courier + [{"text": "\n".join(article(k)), "host": "other"} for k in range(4, 7)]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    # Batches of 2 would leave the fifth courier page with the first of "other";
+    # the run of five grows its batch instead (5 <= SITE_RUN_BATCHES * 2).
+    assert 5 <= SITE_RUN_BATCHES * 2
+    argv = ["clean", "--jsonl", str(source), "-o", str(target), "--batch-size", "2"]
+    assert main([*argv, "--site-field", "host"]) == EXIT_OK
+    cleaned = [json.loads(line)["clean_text"].splitlines() for line in target.read_text(encoding="utf-8").splitlines()]
+    assert len(cleaned) == len(records) and PROMO not in cleaned[4]
+    assert main(argv) == EXIT_OK  # read alone, that page keeps the promo
+    alone = [json.loads(line)["clean_text"].splitlines() for line in target.read_text(encoding="utf-8").splitlines()]
+    assert PROMO in alone[4]
+
+
+def test_site_runs_are_capped(tmp_path):
+    import io
+    import json
+
+    from bpclass.corpus import SITE_RUN_BATCHES, CorpusOptions, _batches
+
+    raw = b"".join(json.dumps({"text": "x", "host": "a"}).encode() + b"\n" for _ in range(30))
+    options = CorpusOptions(site_field="host")
+    sizes = [len(b) for b in _batches(io.BytesIO(raw), 3, 0, options)]
+    assert sizes == [3 * SITE_RUN_BATCHES] * (30 // (3 * SITE_RUN_BATCHES)) + [30 % (3 * SITE_RUN_BATCHES)]
+    # A bad record ends a run (its site is unknown) and still goes into a batch.
+    raw = raw[: raw.index(b"\n") + 1] * 4 + b"not json\n" + raw[: raw.index(b"\n") + 1] * 2
+    assert [len(b) for b in _batches(io.BytesIO(raw), 3, 0, options)] == [4, 3]
+    assert [len(b) for b in _batches(io.BytesIO(raw), 3, 0, CorpusOptions())] == [3, 3, 1]
+
+
+def test_site_batches_after_a_resume_are_the_rest_of_the_full_run():
+    import io
+    import json
+
+    from bpclass.corpus import CorpusOptions, _batches
+
+    hosts = "aaaaabbcccccccccccdab"
+    raw = b"".join(json.dumps({"text": "x", "host": h}).encode() + b"\n" for h in hosts)
+    options = CorpusOptions(site_field="host")
+    full = list(_batches(io.BytesIO(raw), 2, 0, options))
+    assert len(full) > 3 and any(len(b) > 2 for b in full)
+    for k in range(1, len(full)):
+        skip = full[k - 1][-1][0]  # the checkpoint after batch k - 1
+        assert list(_batches(io.BytesIO(raw), 2, skip, options)) == full[k:]

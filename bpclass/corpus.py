@@ -168,16 +168,20 @@ def _batches(stream, batch_size: int, skip: int, options: CorpusOptions | None =
         yield from _plain_batches(stream, batch_size, skip)
         return
     batch: list = []
-    last = None
+    last = unknown = object()  # the site of the batch's last record, parsed only once the batch is full
     for number, raw in enumerate(stream, start=1):
         if number <= skip or not raw.strip():
             continue
-        site = _raw_site(raw, options)
-        if len(batch) >= batch_size and (site is None or site != last or len(batch) >= SITE_RUN_BATCHES * batch_size):
-            yield batch
-            batch = []
+        if len(batch) >= batch_size:
+            if last is unknown:
+                last = _raw_site(batch[-1][1], options)
+            site = _raw_site(raw, options)
+            if site is None or site != last or len(batch) >= SITE_RUN_BATCHES * batch_size:
+                yield batch
+                batch, last = [], unknown
+            else:
+                last = site
         batch.append((number, raw))
-        last = site
     if batch:
         yield batch
 

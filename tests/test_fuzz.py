@@ -1,6 +1,6 @@
 """Property tests: arbitrary and adversarial input never crashes, loses lines, or hangs.
 
-Examples per test: BPCLASS_FUZZ_EXAMPLES (default 1000; about 4,000 over the five tests in
+Examples per test: BPCLASS_FUZZ_EXAMPLES (default 1000; about 5,200 over the six tests in
 all). Run more on demand: BPCLASS_FUZZ_EXAMPLES=20000 python -m pytest tests/test_fuzz.py
 """
 
@@ -46,6 +46,29 @@ def test_features_are_finite_and_blank_rows_zero(page):
 def test_adversarial_lines(line):
     row = line_features(line + "x")
     assert len(row) > 0 and np.isfinite(row).all()
+
+
+@FUZZ
+@given(st.lists(st.tuples(pages, st.sampled_from(["a", "b", None])), min_size=1, max_size=6))
+def test_site_template_flags_only_lines_found_on_other_pages(batch):
+    from bpclass.sites import MIN_WORDS, line_key, template_lines, word_count
+
+    site_pages = [page for page, _ in batch]
+    sites = [site for _, site in batch]
+    flags = template_lines(site_pages, sites)
+    for k, (page, site) in enumerate(batch):
+        assert flags[k].dtype == bool and len(flags[k]) == len(page)
+        others = [
+            {line_key(line) for line in other}
+            for j, (other, s) in enumerate(batch)
+            if j != k and site is not None and s == site
+        ]
+        for line, flag in zip(page, flags[k]):
+            if flag:  # a template line is long enough and on another page of its site
+                assert word_count(line) >= MIN_WORDS
+                assert any(line_key(line) in keys for keys in others)
+    labels = bpclass.load_model().predict(site_pages, sites=sites)
+    assert all(not y[f].any() for y, f in zip(labels, flags))
 
 
 @FUZZ

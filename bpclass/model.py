@@ -1067,7 +1067,8 @@ def clean(
     ``keep_comments`` overrides the model's setting (``None``: the model's; the bundled
     model drops comment sections). ``site_pages`` (optional): other pages (str) of
     the same site; lines of ``text`` that recur on them are dropped as the site's
-    template (see :mod:`bpclass.sites`).
+    template (see :mod:`bpclass.sites`). To clean many pages of one site,
+    ``model.predict(pages, sites=...)`` reads them all at once instead.
 
     Examples
     --------
@@ -1088,6 +1089,8 @@ def clean(
     if not any(line.strip() for line in lines):
         return ""
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
-    sites = ["site"] * (1 + len(others)) if others else None
-    labels = model.predict([lines, *others], threshold=threshold, sites=sites)[0]
+    labels = model.predict([lines], threshold=threshold)[0]
+    if others and (model.threshold if threshold is None else threshold) > 0:
+        # As predict(..., sites=...) would: the template lines' probability is 0.
+        labels[template_lines([lines, *others], ["site"] * (1 + len(others)))[0]] = 0
     return "\n".join(line for line, keep in zip(lines, labels) if keep)

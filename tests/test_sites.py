@@ -114,6 +114,13 @@ def test_clean_with_site_pages_drops_the_template():
     cleaned = bpclass.clean(text, site_pages=others).splitlines()
     assert PROMO not in cleaned
     assert cleaned == [line for line in bpclass.clean(text).splitlines() if line != PROMO]
+    # The same lines as predict(..., sites=...), at any threshold (at 0 every line is kept, template or not).
+    model = bpclass.load_model()
+    for threshold in (0.0, 0.45, 0.8):
+        pages = [text.splitlines(), *(other.splitlines() for other in others)]
+        labels = model.predict(pages, threshold=threshold, sites=["s"] * 3)[0]
+        expected = [line for line, y in zip(pages[0], labels) if y]
+        assert bpclass.clean(text, threshold=threshold, site_pages=others).splitlines() == expected
     with pytest.raises(TypeError, match="site_pages"):
         bpclass.clean(text, site_pages="one page")
     with pytest.raises(TypeError, match="site_pages"):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
-from bpclass.model import ModelFileError, check_threshold, with_keep_comments
+from bpclass.model import ModelFileError, check_threshold, predict_page_of_site, with_keep_comments
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
@@ -189,13 +189,12 @@ def _clean_page(args, model) -> int:
     out = _open_output(args.output)
     try:
         # With --site-pages, the other pages are read with the input as one site.
-        sites = ["site"] * (1 + len(others)) if others else None
-        labels, proba = model.predict_with_proba([lines, *others], threshold=args.threshold, sites=sites)
+        labels, proba = predict_page_of_site(model, lines, others, args.threshold)
         if args.labels:
-            for line, label, p in zip(lines, labels[0], proba[0]):
+            for line, label, p in zip(lines, labels, proba):
                 out.write(f"{label}\t{p:.3f}\t{line}\n")
         else:
-            for line, label in zip(lines, labels[0]):
+            for line, label in zip(lines, labels):
                 if label:
                     out.write(line + "\n")
     finally:

@@ -43,7 +43,7 @@ from bpclass.features import (
     set_lexical,
 )
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
-from bpclass.sites import check_sites, template_lines
+from bpclass.sites import check_sites, template_flags
 
 # Lines per feature matrix when predicting (see _proba).
 CHUNK_LINES = 8192
@@ -647,7 +647,7 @@ class BoilerplateClassifier(BaseEstimator):
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
         if sites is not None:
-            for proba, template in zip(probas, template_lines(pages, sites)):
+            for proba, template in zip(probas, template_flags(pages, sites)):
                 proba[template] = 0.0
         return probas, np.split(non_blank, ends[:-1])
 
@@ -1053,6 +1053,19 @@ def load_model(path=None) -> BoilerplateClassifier:
     return _load_file(path)
 
 
+def predict_page_of_site(model, lines: list[str], others: list[list[str]], threshold=None):
+    """Labels and P(content) of one page's lines, as ``model.predict_with_proba`` with
+    ``sites`` gives them when ``others`` are the other pages of its site; only the one
+    page is scored (the others are read for their lines)."""
+    labels, proba = (out[0] for out in model.predict_with_proba([lines], threshold))
+    if others:
+        template = template_flags([lines, *others], ["site"] * (1 + len(others)))[0]
+        proba[template] = 0.0
+        if (model.threshold if threshold is None else threshold) > 0:  # at 0 every line is kept
+            labels[template] = 0
+    return labels, proba
+
+
 def clean(
     text: str,
     model: BoilerplateClassifier | None = None,
@@ -1089,8 +1102,5 @@ def clean(
     if not any(line.strip() for line in lines):
         return ""
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
-    labels = model.predict([lines], threshold=threshold)[0]
-    if others and (model.threshold if threshold is None else threshold) > 0:
-        # As predict(..., sites=...) would: the template lines' probability is 0.
-        labels[template_lines([lines, *others], ["site"] * (1 + len(others)))[0]] = 0
+    labels = predict_page_of_site(model, lines, others, threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -88,14 +87,18 @@ def template_lines(pages: list[list[str]], sites) -> list[np.ndarray]:
     host name); pages whose key is ``None`` (or NaN) are read on their own. See the module's
     docstring for the rule.
     """
-    if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
-        raise TypeError(f"pages must be a list of pages, each a list of lines (str); got {type(pages).__name__}.")
+    from bpclass.model import _check_pages  # (bpclass.model imports this module)
+
+    pages = _check_pages(pages)
     for p, page in enumerate(pages):
-        if isinstance(page, (str, bytes)) or not isinstance(page, Sequence):
-            raise TypeError(f"page {p} must be a list of lines (str); got {type(page).__name__}.")
+        # _check_pages leaves the lines to the compiled feature scan when there is one.
         if not set(map(type, page)) <= {str} and not all(isinstance(line, str) for line in page):
             raise TypeError(f"page {p}: every line must be a str.")
-    sites = check_sites(sites, len(pages))
+    return template_flags(pages, check_sites(sites, len(pages)))
+
+
+def template_flags(pages: list[list[str]], sites: list) -> list[np.ndarray]:
+    """:func:`template_lines` of pages and sites already checked (``check_sites``)."""
     out = [np.zeros(len(page), dtype=bool) for page in pages]
     members: dict = defaultdict(list)
     for k, site in enumerate(sites):

@@ -106,11 +106,9 @@ def _parse(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
     return record, text
 
 
-def _site(record: dict, field: str | None):
+def _site(record: dict, field: str):
     """The record's site for ``predict(sites=...)``: a str or int in ``field``; None
     (the page read on its own) when there is no such field or it holds something else."""
-    if field is None:
-        return None
     value = record.get(field)
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
 

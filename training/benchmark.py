@@ -101,10 +101,9 @@ def timed(systems: dict) -> dict:
 def _batches(model, line_pages: list[list[str]], sites=None):
     """A function that predicts every page with ``model``, BATCH pages per call
     (with ``sites``, each page's site is given too)."""
-    if sites is None:
-        return lambda: [model.predict(line_pages[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)]
     return lambda: [
-        model.predict(line_pages[i : i + BATCH], sites=sites[i : i + BATCH]) for i in range(0, len(line_pages), BATCH)
+        model.predict(line_pages[i : i + BATCH], sites=None if sites is None else sites[i : i + BATCH])
+        for i in range(0, len(line_pages), BATCH)
     ]
 
 

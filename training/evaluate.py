@@ -75,11 +75,20 @@ def site_keys(pages: list[dict]) -> list[str]:
     return [f"{p['set']}:{p.get('site') or p.get('id')}" for p in pages]
 
 
+def _predicted(model, pages: list[dict], threshold=None, sites: bool = False) -> list:
+    """The model's labels of the pages (``sites=True``: told each page's site, see
+    :func:`site_keys`). Arguments left at their defaults are not passed, for stand-in
+    models that take fewer."""
+    told = {"sites": site_keys(pages)} if sites else {}
+    if threshold is not None:
+        told["threshold"] = threshold
+    return model.predict([p["lines"] for p in pages], **told)
+
+
 def page_bag_scores(model, pages: list[dict], sites: bool = False) -> list[tuple[float, float, float]]:
     """The bag precision, recall and F1 of each page's kept text against its gold text
     (``sites=True``: the model is told each page's site, see :func:`site_keys`)."""
-    told = {"sites": site_keys(pages)} if sites else {}  # (models that take no sites work without them)
-    predicted = model.predict([p["lines"] for p in pages], **told)
+    predicted = _predicted(model, pages, sites=sites)
     return [bag_f1(_kept_text(p["lines"], y), p["gold"]) for p, y in zip(pages, predicted)]
 
 
@@ -97,8 +106,7 @@ def score_pages(model, pages: list[dict], threshold=None, sites: bool = False) -
     are dropped (see ``bpclass.sites``).
     """
     pages = [p for p in pages if p.get("gold") is not None]
-    told = {"sites": site_keys(pages)} if sites else {}
-    predicted = model.predict([p["lines"] for p in pages], threshold=threshold, **told) if pages else []
+    predicted = _predicted(model, pages, threshold, sites) if pages else []
     out = {"per_page": [(p.get("lang") or "?", {}) for p in pages], "page_types": [p.get("page_type") for p in pages]}
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)

@@ -479,3 +479,22 @@ def test_error_bands_show_where_the_loss_is(tmp_path, capsys):
     row = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| someset")]
     assert len(row) == 1 and row[0].endswith("| 1 (1) |")  # the bundled model keeps the sentence on both
     assert main(["--model", str(tmp_path / "nothing.npz")]) == 2
+
+
+def test_site_share_keeps_whole_sites_and_nests(capsys):
+    from training.data import site_share
+    from training.train import main
+
+    pages = [{"site": f"site{k // 3}.example", "id": k} for k in range(600)]
+    half, quarter = site_share(pages, 0.5), site_share(pages, 0.25)
+    assert site_share(pages, 1.0) == pages
+    assert 0.35 * len(pages) < len(half) < 0.65 * len(pages)
+    assert {p["id"] for p in quarter} < {p["id"] for p in half}  # a smaller share's sites are among a larger one's
+    kept_sites = {p["site"] for p in half}
+    assert all((p in half) == (p["site"] in kept_sites) for p in pages)  # a site is kept or left whole
+    for bad in (0, -0.5, 1.5):
+        with pytest.raises(ValueError, match="share of sites"):
+            site_share(pages, bad)
+    # The command refuses a share that would overwrite the bundled model.
+    assert main(["--site-share", "0.5", "--no-eval"]) == 2
+    assert "--site-share needs --out" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,15 @@ def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS), policy:
             elif p["labeler_f1"] >= MIN_LABELER_F1 and skipped_prose_lines(p) < MAX_SKIPPED_PROSE:
                 pages.append(p)
     return with_policy_labels(pages) if policy else pages
+
+
+def site_share(pages: list[dict], share: float) -> list[dict]:
+    """The pages of a fixed share of their sites, picked by a hash of the site name, so
+    a smaller share's sites are among a larger one's (for learning curves)."""
+    if not 0 < share <= 1:
+        raise ValueError(f"the share of sites must be in (0, 1], not {share}")
+    cut = round(share * 1000)
+    return [p for p in pages if zlib.crc32(f"c:{p['site']}".encode()) % 1000 < cut]
 
 
 def laid_out(pages: list[dict]) -> list[dict]:

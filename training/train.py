@@ -9,6 +9,7 @@ only when asked (``--lexicon``), since the weights want pages of many sites.
 
     python -m training.prepare && python -m training.train          # the default model
     python -m training.train --no-lexicon --out plain.npz          # ... without word weights
+    python -m training.train --site-share 0.5 --out half.npz       # half the training sites (learning curve)
     python -m training.train --pages data/labeled --out my.npz     # your own pages
     python -m training.train --pages data/labeled --out my.npz --lexicon   # ... also learning word weights
 
@@ -33,6 +34,7 @@ from training.data import (
     TRAIN_SETS,
     content_span,
     laid_out,
+    site_share,
     training_pages,
     without_blank_lines,
 )
@@ -148,10 +150,14 @@ def training_copies(pages: list[dict]) -> list[dict]:
 
 
 def train_default(
-    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True
+    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True, share: float = 1.0
 ) -> BoilerplateClassifier:
     _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
     pages = training_pages(prepared)
+    if share < 1:
+        all_pages = len(pages)
+        pages = site_share(pages, share)
+        _say(f"a share of {share} of the training sites: {len(pages)} of {all_pages} pages")
     copies = training_copies(pages)
     per_set = {name: sum(p["set"] == name for p in pages) for name in TRAIN_SETS}
     n_lines = sum(sum(y is not None for y in p["labels"]) for p in pages)
@@ -183,6 +189,7 @@ def train_default(
             if lexicon
             else "none",
             "seed": SEED,
+            **({"site_share": share} if share < 1 else {}),
         },
     }
     start = time.time()
@@ -270,6 +277,12 @@ def parse_args(argv=None):
         help="learn word weights (BoilerplateClassifier(lexicon=True)); default: yes for the bundled model, "
         "no with --pages (see README, 'Learned word weights')",
     )
+    parser.add_argument(
+        "--site-share",
+        type=float,
+        default=1.0,
+        help="bundled recipe only: train on this share of the training sites (a learning curve; default 1)",
+    )
     return parser.parse_args(argv)
 
 
@@ -283,7 +296,9 @@ def main(argv=None) -> int:
             raise ValueError("--keep-comments goes with --pages (the bundled model follows the comment policy)")
         else:
             lexicon = True if args.lexicon is None else args.lexicon
-            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, lexicon)
+            if args.site_share != 1 and args.out is None:
+                raise ValueError("--site-share needs --out (it must not overwrite the bundled model)")
+            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, lexicon, args.site_share)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

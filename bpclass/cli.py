@@ -21,8 +21,9 @@ import sys
 from pathlib import Path
 
 import bpclass
+from bpclass.checks import check_threshold
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
-from bpclass.model import ModelFileError, check_threshold, predict_page_of_site, with_keep_comments
+from bpclass.model import ModelFileError, predict_page_of_site, with_keep_comments
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1

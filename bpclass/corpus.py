@@ -22,12 +22,12 @@ import json
 import os
 import sys
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-import numpy as np
+from bpclass.dask_engine import run_dask
+from bpclass.local_engine import run_parallel
+from bpclass.model import load_model
+from bpclass.records import CorpusOptions, clean_batch, parse_record, record_site
 
 DEFAULT_BATCH = 64
 # With --site-field, a batch may grow to this many times --batch-size to keep a run of
@@ -36,21 +36,6 @@ SITE_RUN_BATCHES = 4
 CHECKPOINT_SUFFIX = ".checkpoint"
 # The summary keeps the first failures for the console; the errors file has them all.
 MAX_FAILURES_KEPT = 1000
-
-
-@dataclass
-class CorpusOptions:
-    text_field: str = "text"
-    output_field: str = "clean_text"
-    threshold: float | None = None
-    encoding: str = "utf-8"
-    strict: bool = False
-    model_path: str | None = None
-    # None: as the model says (bundled: comment sections dropped).
-    keep_comments: bool | None = None
-    # A field naming each record's site: records of one site in one batch are read
-    # together, so lines that recur across them are dropped (bpclass.sites).
-    site_field: str | None = None
 
 
 @dataclass
@@ -73,82 +58,6 @@ class Summary:
 
 
 _WORKER_MODELS: dict = {}
-
-
-def _worker_model(model_path):
-    """The model of this worker process, loaded once per path."""
-    if model_path not in _WORKER_MODELS:
-        from bpclass.model import load_model
-
-        _WORKER_MODELS[model_path] = load_model(model_path)
-    return _WORKER_MODELS[model_path]
-
-
-def _worker_init(model_path):
-    _worker_model(model_path)  # load before the first batch arrives
-
-
-def _parse(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
-    try:
-        line = raw.decode(options.encoding, errors="strict" if options.strict else "replace")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid {options.encoding} at byte {exc.start}") from exc
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg})") from exc
-    if not isinstance(record, dict):
-        raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
-    text = record.get(options.text_field)
-    if not isinstance(text, str):
-        what = "missing" if options.text_field not in record else f"a {type(text).__name__}, not a string"
-        raise ValueError(f"field {options.text_field!r} is {what}")
-    return record, text
-
-
-def _site(record: dict, field: str):
-    """The record's site for ``predict(sites=...)``: a str or int in ``field``; None
-    (the page read on its own) when there is no such field or it holds something else."""
-    value = record.get(field)
-    return value if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
-
-
-def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None) -> list[tuple]:
-    """Clean one batch of (line number, raw JSON line).
-
-    Returns, in order, ``("ok", number, json_line, kept, dropped)`` or
-    ``("error", number, reason, raw_text)`` for each record.
-    """
-    from bpclass.model import with_keep_comments
-
-    model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
-    results: list = [None] * len(batch)
-    parsed = []
-    for k, (number, raw) in enumerate(batch):
-        try:
-            record, text = _parse(raw, options)
-        except ValueError as exc:
-            results[k] = ("error", number, str(exc), raw.decode("utf-8", "replace"))
-            continue
-        parsed.append((k, number, record, text.splitlines()))
-    if parsed:
-        sites = None
-        if options.site_field is not None:
-            sites = [_site(record, options.site_field) for _, _, record, _ in parsed]
-        try:
-            labels = model.predict([lines for _, _, _, lines in parsed], threshold=options.threshold, sites=sites)
-        except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
-            labels = None
-        for idx, (k, number, record, lines) in enumerate(parsed):
-            try:
-                page_labels = labels[idx] if labels is not None else model.predict([lines], options.threshold)[0]
-                record[options.output_field] = "\n".join(line for line, y in zip(lines, page_labels) if y)
-                kept = int(np.sum(page_labels))
-                dropped = sum(1 for line in lines if line.strip()) - kept
-                results[k] = ("ok", number, json.dumps(record, ensure_ascii=False), kept, dropped)
-            except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
-                results[k] = ("error", number, f"{type(exc).__name__}: {exc}", "")
-    return results
 
 
 def _open_input(path: str):
@@ -200,7 +109,7 @@ def _plain_batches(stream, batch_size: int, skip: int):
 def _raw_site(raw: bytes, options: CorpusOptions):
     """The site of a raw record, or None (a record that does not parse fails later, in its batch)."""
     try:
-        return _site(_parse(raw, options)[0], options.site_field)
+        return record_site(parse_record(raw, options)[0], options.site_field)
     except ValueError:
         return None
 
@@ -318,17 +227,13 @@ def run_corpus(
     try:
         batches = _batches(stream, batch_size, state["input_lines"], options)
         if engine == "dask":
-            from bpclass.dask_engine import run_dask
-
             run_dask(batches, options, jobs, scheduler, write)
         elif jobs <= 1:
-            from bpclass.model import load_model
-
             model = model if model is not None else load_model(options.model_path)
             for batch in batches:
                 write(clean_batch(batch, options, model), batch[-1][0])
         else:
-            _run_parallel(batches, options, jobs, write)
+            run_parallel(batches, options, jobs, write)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -341,71 +246,3 @@ def run_corpus(
     summary.seconds = time.monotonic() - start
     bar.update(summary.pages, final=True)
     return summary
-
-
-def _run_parallel(batches, options: CorpusOptions, jobs: int, write) -> None:
-    """Clean batches on ``jobs`` processes, at most 2 * jobs in flight, written in order."""
-    pool = _new_pool(jobs, options)
-    pending: deque = deque()
-    try:
-        for batch in batches:
-            pending.append((batch, _submit(pool, batch, options)))
-            while len(pending) >= 2 * jobs:
-                pool = _finish_oldest(pending, pool, options, jobs, write)
-        while pending:
-            pool = _finish_oldest(pending, pool, options, jobs, write)
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _new_pool(jobs: int, options: CorpusOptions) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(options.model_path,))
-
-
-def _alone(batch: list, options: CorpusOptions):
-    """Clean a batch in a fresh one-worker pool; None if the worker dies."""
-    pool = _new_pool(1, options)
-    try:
-        return pool.submit(clean_batch, batch, options).result()
-    except BrokenProcessPool:
-        return None
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _isolate(batch: list, options: CorpusOptions) -> list:
-    """Results for a batch whose worker died: retry it, then record by record."""
-    results = _alone(batch, options)
-    if results is not None:
-        return results
-    out = []
-    for number, raw in batch:
-        single = _alone([(number, raw)], options)
-        out += single or [("error", number, "the worker process died on this record", raw.decode("utf-8", "replace"))]
-    return out
-
-
-def _submit(pool, batch: list, options: CorpusOptions):
-    """The batch's future, or None when the pool is already broken."""
-    try:
-        return pool.submit(clean_batch, batch, options)
-    except BrokenProcessPool:
-        return None
-
-
-def _finish_oldest(pending: deque, pool, options, jobs, write):
-    batch, future = pending.popleft()
-    try:
-        if future is None:
-            raise BrokenProcessPool("the pool broke before this batch was submitted")
-        results = future.result()
-    except BrokenProcessPool:
-        # A worker died (killed, out of memory, crashed). Every batch in flight
-        # failed with it; find the record that did it, then resubmit the others.
-        pool.shutdown(cancel_futures=True)
-        results = _isolate(batch, options)
-        pool = _new_pool(jobs, options)
-        for k, (other, _) in enumerate(pending):
-            pending[k] = (other, _submit(pool, other, options))
-    write(results, batch[-1][0])
-    return pool

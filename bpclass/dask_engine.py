@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from bpclass.corpus import CorpusOptions, clean_batch
+from bpclass.records import CorpusOptions, clean_batch
 
 
 def _client(scheduler: str | None, workers: int):

@@ -4,7 +4,7 @@ Our policy (the seed page's) calls the headline and the body content, and dateli
 bylines and photo credits boilerplate, whatever a data set's gold text keeps. A line
 of at most POLICY_MAX_WORDS words with a date, relative time or clock time, a byline
 start or a caption cue, and no sentence end, is such a line. ``training/data.py``
-labels these lines 0 in the training pages; the second pass (``bpclass.model``) may
+labels these lines 0 in the training pages; the second pass (``bpclass.passes``) may
 not raise their probability above the first pass's (context says "inside the
 article", the policy says "not article text").
 

@@ -33,6 +33,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from bpclass.checks import check_pages
 from bpclass.patterns import CJK
 
 MIN_WORDS = 3  # shorter lines ("Share", "Next", "True") recur as content too
@@ -87,11 +88,9 @@ def template_lines(pages: list[list[str]], sites) -> list[np.ndarray]:
     host name); pages whose key is ``None`` (or NaN) are read on their own. See the module's
     docstring for the rule.
     """
-    from bpclass.model import _check_pages  # (bpclass.model imports this module)
-
-    pages = _check_pages(pages)
+    pages = check_pages(pages)
     for p, page in enumerate(pages):
-        # _check_pages leaves the lines to the compiled feature scan when there is one.
+        # check_pages leaves the lines to the compiled feature scan when there is one.
         if not set(map(type, page)) <= {str} and not all(isinstance(line, str) for line in page):
             raise TypeError(f"page {p}: every line must be a str.")
     return template_flags(pages, check_sites(sites, len(pages)))

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_model
 from bpclass.context import CONTEXT_DESCRIPTIONS, CONTEXT_FEATURE_NAMES, context_features
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
-from bpclass.model import _group_folds, passes_proba, rising_with_context
+from bpclass.passes import group_folds, passes_proba, rising_with_context
 from bpclass.policy import policy_boilerplate_rows, policy_kinds
 
 C = {name: k for k, name in enumerate(CONTEXT_FEATURE_NAMES)}
@@ -75,18 +75,18 @@ def test_empty_pages_and_wrong_sizes():
 
 
 def test_group_folds_keep_groups_together_and_use_every_fold():
-    folds = _group_folds(["a.com", "b.org", "a.com", "c.net", "b.org"], 5)
+    folds = group_folds(["a.com", "b.org", "a.com", "c.net", "b.org"], 5)
     assert folds[0] == folds[2] and folds[1] == folds[4]
     assert set(folds.tolist()) == {0, 1}
-    assert set(_group_folds(None, 4).tolist()) == {0, 1}
+    assert set(group_folds(None, 4).tolist()) == {0, 1}
     # The same groups get the same folds whatever the order of the pages.
-    assert _group_folds(["x", "y", "z"], 3).tolist() == _group_folds(["z", "y", "x"], 3).tolist()[::-1]
+    assert group_folds(["x", "y", "z"], 3).tolist() == group_folds(["z", "y", "x"], 3).tolist()[::-1]
     with pytest.raises(ValueError, match="3 pages but 2 groups"):
-        _group_folds(["a", "b"], 3)
+        group_folds(["a", "b"], 3)
     with pytest.raises(TypeError, match="one group per page"):
-        _group_folds("ab", 2)
+        group_folds("ab", 2)
     with pytest.raises(TypeError, match="hashable"):
-        _group_folds([["a"], ["b"]], 2)
+        group_folds([["a"], ["b"]], 2)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA
 
 import bpclass
-from bpclass import corpus
+from bpclass import corpus, local_engine
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_OK, main
 from bpclass.corpus import CorpusOptions, run_corpus
 
@@ -96,7 +96,7 @@ def _crashing_clean_batch(batch, options, model=None):
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="patches the worker through fork")
 def test_a_dead_worker_costs_only_its_record(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "clean_batch", _crashing_clean_batch)
+    monkeypatch.setattr(local_engine, "clean_batch", _crashing_clean_batch)
     source, out, errors = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "err.jsonl"
     _write_input(source, 30)
     lines = source.read_text().splitlines()

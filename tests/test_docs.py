@@ -7,7 +7,18 @@ import importlib
 
 import pytest
 
-MODULES = ["bpclass", "bpclass.features", "bpclass.estimator", "bpclass.model", "bpclass.io", "bpclass.cli"]
+MODULES = [
+    "bpclass",
+    "bpclass.features",
+    "bpclass.estimator",
+    "bpclass.checks",
+    "bpclass.passes",
+    "bpclass.lexicon",
+    "bpclass.modelfile",
+    "bpclass.model",
+    "bpclass.io",
+    "bpclass.cli",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

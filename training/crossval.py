@@ -37,17 +37,8 @@ import numpy as np
 from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import features_and_comment_rows, set_lexical
-from bpclass.model import (
-    _group_folds,
-    _rows_per_page,
-    blend_proba,
-    fit_passes,
-    learn_lexical_columns,
-    line_weights,
-    lines_by_page,
-    pass_scores,
-    stripped_rows,
-)
+from bpclass.lexicon import learn_lexical_columns, stripped_rows
+from bpclass.passes import blend_proba, fit_passes, group_folds, line_weights, lines_by_page, pass_scores, rows_per_page
 from bpclass.policy import drop_comment_sections
 from training.data import TRAIN_SETS, content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
@@ -79,7 +70,7 @@ class Rows:
         # Per page, its lines that hold a comment word (found once, as the model finds them).
         self.comment_lines: list[list[int]] = [[] for _ in pages]
         lines_by_page(np.flatnonzero(non_blank)[comment_rows], line_bounds[1:], self.comment_lines)
-        per_page = _rows_per_page([p["lines"] for p in pages], non_blank)
+        per_page = rows_per_page([p["lines"] for p in pages], non_blank)
         self.bounds = np.concatenate([[0], np.cumsum(per_page)])
         # A page of an --extra-sets set has fold -1: never held out, in every fold's fit.
         page_fold = np.array([p.get("cv_fold", fold_of(p["site"], folds)) for p in pages], dtype=np.int64)
@@ -152,7 +143,7 @@ def cross_validate(
         for rows in [fit, *held.values(), *dev.values()]:
             set_lexical(rows.X, np.zeros((len(rows.X), 3)), np.diff(rows.bounds))
             rows.__dict__.pop("wide", None)
-    page_fold = _group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
+    page_fold = group_folds([p["site"] for p in fit.pages], len(fit.pages)) if second_trees else None
     second = LineClassifier(**{**params, "max_iter": second_trees}) if second_trees else None
     for f in range(folds):
         # The held-out fold's rows stay in X (the second pass reads whole pages) unlabeled.

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier
-from bpclass.model import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
+from bpclass.lexicon import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
 from training.data import (
     MAX_SKIPPED_PROSE,
     MIN_LABELER_F1,

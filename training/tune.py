@@ -22,7 +22,7 @@ import numpy as np
 
 from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.features import batch_features
-from bpclass.model import line_weights
+from bpclass.passes import line_weights
 from training.data import evaluation_pages, laid_out, training_pages
 from training.evaluate import page_bag_f1s
 from training.prepare import DEFAULT_OUT

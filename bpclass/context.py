@@ -48,7 +48,7 @@ CONTEXT_FEATURE_NAMES = tuple(CONTEXT_DESCRIPTIONS)
 # on its trees). Unconstrained, it learned from a few training pages whose gold text
 # stops early (a live blog's summary, a truncated copy) that the surest prose of a
 # long page is boilerplate: on one held-out news page it turned first-pass 0.98 into
-# 0.27 and dropped 426 body lines. Cross-validated by site (README, "Second pass"):
+# 0.27 and dropped 426 body lines. Cross-validated by site (docs/experiments.md, "Second pass"):
 # mean 0.8505 / 0.8504 -> 0.8511 / 0.8506 (two seeds); the neighbours' and windows'
 # columns as well: 0.8513 / 0.8501.
 RISING_CONTEXT = ("first_pass",)

@@ -85,7 +85,7 @@ class BoilerplateClassifier(BaseEstimator):
     first_pass_weight : float, default=0.25
         With a second pass, a line's log-odds are this share of the first pass's
         plus the rest of the second's (0: the second pass alone, 1: the first).
-        Chosen in cross-validation by site on the bundled model's data (README,
+        Chosen in cross-validation by site on the bundled model's data (docs/experiments.md,
         "Second pass").
     keep_comments : bool, default=False
         Keep what the model says below a comment section's heading ("12 Comments",
@@ -102,7 +102,7 @@ class BoilerplateClassifier(BaseEstimator):
         language) are read without it, as one training page in LEXICON_BLIND_EVERY
         is, and by a second set of forests fitted without word weights
         (``uncovered_estimator_``), so that training takes about twice as long.
-        Off by default: it pays on pages in the training pages' languages (README,
+        Off by default: it pays on pages in the training pages' languages (docs/experiments.md,
         "Learned word weights"). False: those columns are 0.
 
     Attributes

@@ -209,7 +209,7 @@ def blend_proba(score, proba, revised, X: np.ndarray, first_weight: float = 0.0)
     # Context may not overrule the label policy: a short dateline, byline or credit
     # (bpclass.policy) keeps at most its first-pass probability. Without this, the
     # second pass keeps such lines between kept lines (comment headers, datelines
-    # under a headline) about twice as often as the first (README, "Second pass").
+    # under a headline) about twice as often as the first (docs/experiments.md, "Second pass").
     return np.where(policy_boilerplate_rows(X), np.minimum(proba, revised), revised)
 
 

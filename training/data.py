@@ -41,7 +41,7 @@ SKIPPED_PROSE_MIN_WORDS = 25
 # texts keep them (``python -m training.label_policy``: wcxb_dev keeps about a fifth).
 # In the training pages, the lines bpclass.policy picks out are labeled 0. The model
 # then keeps under 2% of such lines on every set but turku_text_quality (7.5%; 4-62%
-# before); the price against the sets' own gold texts is in the README ("One label
+# before); the price against the sets' own gold texts is in docs/experiments.md ("One label
 # policy").
 
 

@@ -15,7 +15,7 @@ of ``without_snippets`` dropped, per language.
 ``oracle`` is the bag F1 of the aligned labels themselves: the ceiling a perfect
 line labeling reaches (with ``--policy-labels``, of the labels with our policy
 applied: the ceiling of a labeling that follows it). Prints Markdown tables (the
-README's score tables).
+the README's and docs/model-card.md's score tables).
 
     python -m training.evaluate                     # the bundled model
     python -m training.evaluate --model my.npz --sets wcxb_dev

@@ -87,7 +87,7 @@ ESTIMATOR_PARAMS = {
 # trees are fewer to walk than the 150 of one pass before. Through the library's code
 # (python -m training.crossval --only default --second-pass 0 30 --seeds 0 1): mean
 # 0.8505 -> 0.8505 and 0.8500 -> 0.8504; without blank lines +0.004, dragnet -0.007,
-# cleaneval +0.003 in both seeds. Held out, paired: all pages +0.003 (README).
+# cleaneval +0.003 in both seeds. Held out, paired: all pages +0.003 (docs/experiments.md).
 SECOND_PASS_TREES = 30
 
 
@@ -275,7 +275,7 @@ def parse_args(argv=None):
         action=argparse.BooleanOptionalAction,
         default=None,
         help="learn word weights (BoilerplateClassifier(lexicon=True)); default: yes for the bundled model, "
-        "no with --pages (see README, 'Learned word weights')",
+        "no with --pages (see docs/experiments.md, 'Learned word weights')",
     )
     parser.add_argument(
         "--site-share",

@@ -249,7 +249,7 @@ def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
     import gzip
     import json
 
-    from training.label_policy import policy_table
+    from training.experiments.label_policy import policy_table
 
     body = "The river rose by a metre overnight, and the water reached the first floor of the houses. " * 4
     page = {
@@ -286,7 +286,7 @@ def test_label_policy_table_counts_what_the_gold_keeps(tmp_path):
 
 
 def test_compare_mean_and_standard_error():
-    from training.compare import mean_and_error
+    from training.experiments.compare import mean_and_error
 
     mean, error = mean_and_error([0.1, -0.1, 0.1, -0.1])
     assert mean == pytest.approx(0.0)
@@ -297,7 +297,7 @@ def test_compare_mean_and_standard_error():
 
 
 def test_cross_validation_by_site():
-    from training.crossval import Rows, cross_validate, fold_of
+    from training.experiments.crossval import Rows, cross_validate, fold_of
     from training.train import THRESHOLD
 
     assert fold_of("example.com", 5) == fold_of("example.com", 5)
@@ -367,7 +367,7 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
     import gzip
     import json
 
-    from training import crossval
+    from training.experiments import crossval
 
     body = "The council said on Monday that the new bridge will open to traffic next spring."
     pages = [
@@ -457,8 +457,8 @@ def test_error_bands_show_where_the_loss_is(tmp_path, capsys):
     import gzip
     import json
 
-    from training.errors import band_of, loss_bands, main
     from training.evaluate import page_bag_scores
+    from training.experiments.errors import band_of, loss_bands, main
 
     assert [band_of(f) for f in (0.0, 0.19, 0.2, 0.5, 0.8, 0.95, 1.0)] == [0, 0, 1, 2, 3, 4, 4]
     bands = loss_bands([(0.1, 0.1, 0.1), (0.9, 0.9, 0.9), (1.0, 1.0, 1.0)])

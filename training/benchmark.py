@@ -25,7 +25,6 @@ given its host name, for what finding the site template lines costs.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import sys
@@ -36,6 +35,7 @@ from pathlib import Path
 import bpclass
 import bpclass.features
 from bpclass.features import clear_line_cache
+from training import script_parser
 from training.c4rules import c4_labels
 from training.htmltext import html_to_lines
 from training.prepare import DEFAULT_DATA, site_of
@@ -108,7 +108,7 @@ def _batches(model, line_pages: list[list[str]], sites=None):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.benchmark")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--no-trafilatura", action="store_true", help="skip trafilatura (slow)")

@@ -38,7 +38,7 @@ SKIPPED_PROSE_MIN_WORDS = 25
 
 
 # Our label policy calls datelines, bylines and photo credits boilerplate; some gold
-# texts keep them (``python -m training.label_policy``: wcxb_dev keeps about a fifth).
+# texts keep them (``python -m training.experiments.label_policy``: wcxb_dev keeps about a fifth).
 # In the training pages, the lines bpclass.policy picks out are labeled 0. The model
 # then keeps under 2% of such lines on every set but turku_text_quality (7.5%; 4-62%
 # before); the price against the sets' own gold texts is in docs/experiments.md ("One label

@@ -23,7 +23,6 @@ the README's and docs/model-card.md's score tables).
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 import bpclass
+from training import script_parser
 from training.c4rules import c4_labels
 from training.data import content_span, evaluation_pages, with_policy_labels, without_blank_lines
 from training.prepare import ALL_SETS, DEFAULT_OUT
@@ -257,7 +257,7 @@ def format_table(results: dict) -> str:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.evaluate")
     parser.add_argument("--model", type=Path, default=None, help="model file (default: the bundled model)")
     parser.add_argument("--prepared", type=Path, default=DEFAULT_OUT, help="folder of prepared sets")
     parser.add_argument("--sets", nargs="+", default=list(ALL_SETS))

@@ -18,7 +18,6 @@ come with snippets only (``trafilatura_eval``) keep ``with_snippets`` and
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import statistics
@@ -29,6 +28,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from training import script_parser
 from training.align import label_lines
 from training.htmltext import html_to_lines
 from training.textmetrics import bag_f1
@@ -154,7 +154,7 @@ def prepare_set(name: str, data_dir: Path, out_dir: Path, jobs: int) -> dict:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.prepare")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the shared *.jsonl.gz sets")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/prepared)")
     parser.add_argument("--sets", nargs="+", default=list(ALL_SETS), help="which sets to prepare")

@@ -28,6 +28,7 @@ from pathlib import Path
 import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.lexicon import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
+from training import script_parser
 from training.data import (
     MAX_SKIPPED_PROSE,
     MIN_LABELER_F1,
@@ -81,11 +82,11 @@ ESTIMATOR_PARAMS = {
 
 # The second pass (bpclass.context): a forest of this many trees, same settings, over
 # the features plus the first pass's out-of-fold probabilities around each line.
-# 5-fold cross-validation by site (training.crossval's folds; mean of two seeds), after
+# 5-fold cross-validation by site (training.experiments.crossval's folds; mean of two seeds), after
 # 110 first-pass trees, second pass of 20 / 30 / 40 / 50 trees: 0.8520 / 0.8520 /
 # 0.8519 / 0.8522 (one pass: 0.8503; without blank lines 0.859 -> 0.866). 110 + 30
 # trees are fewer to walk than the 150 of one pass before. Through the library's code
-# (python -m training.crossval --only default --second-pass 0 30 --seeds 0 1): mean
+# (python -m training.experiments.crossval --only default --second-pass 0 30 --seeds 0 1): mean
 # 0.8505 -> 0.8505 and 0.8500 -> 0.8504; without blank lines +0.004, dragnet -0.007,
 # cleaneval +0.003 in both seeds. Held out, paired: all pages +0.003 (docs/experiments.md).
 SECOND_PASS_TREES = 30
@@ -93,7 +94,7 @@ SECOND_PASS_TREES = 30
 
 # A line's final log-odds: this share of the first pass's plus the rest of the second
 # pass's (BoilerplateClassifier's first_pass_weight). 5-fold cross-validation by site,
-# seeds 0 and 1 (python -m training.crossval --only default --second-pass 30 --seeds 0 1
+# seeds 0 and 1 (python -m training.experiments.crossval --only default --second-pass 30 --seeds 0 1
 # --first-pass-weights 0 0.25 0.5 0.75 1): mean 0.8511 / 0.8526 / 0.8530 / 0.8516 / 0.8505
 # and 0.8506 / 0.8515 / 0.8513 / 0.8507 / 0.8500. With pages cut to their content span
 # in the mean as well (--content-span; 0 / 0.25 / 0.5): 0.8640 / 0.8649 / 0.8649 and
@@ -260,7 +261,7 @@ def train_on_files(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.train")
     parser.add_argument("--pages", type=Path, nargs="+", help="your labeled pages (files or folders)")
     parser.add_argument("--prepared", type=Path, default=DEFAULT_OUT, help="prepared shared sets")
     parser.add_argument("--out", type=Path, default=None, help="model file to write")

@@ -27,13 +27,12 @@ unless ``--model`` names another; every page of each set, trained on or not): on
 policy means about the same high share of headlines and low shares of the others on
 every set.
 
-    python -m training.label_policy                 # every prepared set
-    python -m training.label_policy --gold-only     # the gold texts only
+    python -m training.experiments.label_policy                 # every prepared set
+    python -m training.experiments.label_policy --gold-only     # the gold texts only
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 
@@ -42,6 +41,7 @@ import numpy as np
 import bpclass
 from bpclass.features import FEATURE_INDEX, batch_features
 from bpclass.policy import comment_section_start, policy_kinds
+from training import script_parser
 from training.data import load_prepared
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
@@ -114,7 +114,7 @@ def policy_table(sets, prepared=DEFAULT_OUT, model=None) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.label_policy")
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--sets", nargs="+", default=list(ALL_SETS))
     parser.add_argument("--model", help="also the share those lines a model keeps (default: the bundled one)")

@@ -6,13 +6,12 @@ cleaneval, krdwrd_canola; never trained on). Each setting is fitted on the other
 training pages (with the same cropped copies as ``training/train.py``) and scored
 by mean bag F1 per validation group, with its fit time and prediction speed.
 
-    python -m training.tune                       # the settings in SETTINGS
-    python -m training.tune --dev-pages 100       # quicker
+    python -m training.experiments.tune                       # the settings in SETTINGS
+    python -m training.experiments.tune --dev-pages 100       # quicker
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -23,6 +22,7 @@ import numpy as np
 from bpclass import BoilerplateClassifier, LineClassifier
 from bpclass.features import batch_features
 from bpclass.passes import line_weights
+from training import script_parser
 from training.data import evaluation_pages, laid_out, training_pages
 from training.evaluate import page_bag_f1s
 from training.prepare import DEFAULT_OUT
@@ -59,7 +59,7 @@ def score(model, groups: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.tune")
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--dev-pages", type=int, default=250, help="pages per dev set")
     parser.add_argument("--only", nargs="*", help="names of SETTINGS to run")
@@ -82,7 +82,7 @@ def main(argv=None) -> int:
         start = time.perf_counter()
         estimator = LineClassifier(**{**ESTIMATOR_PARAMS, **change}).fit(X, labels, sample_weight=line_weights(X))
         seconds = time.perf_counter() - start
-        # One pass, no word weights: settings of the first forest alone (training.crossval
+        # One pass, no word weights: settings of the first forest alone (training.experiments.crossval
         # --second-pass and --lexicon add the rest).
         model = BoilerplateClassifier(estimator=LineClassifier(), second_pass=False)
         model.estimator_, model.context_estimator_, model.feature_names_, model.metadata_ = estimator, None, None, {}

@@ -13,18 +13,17 @@ scrapinghub_aeb or the seed page.
 Fit-to-fit spread of the mean (different seeds, same setting): about +-0.0015, half that
 of the single validation split of ``training/tune.py``; a change smaller than that is noise.
 
-    python -m training.crossval --only default "150 trees, depth 4, rate 0.2"
-    python -m training.crossval --seeds 0 1 --dev-pages 100
-    python -m training.crossval --only default --second-pass 0 30   # without and with the second pass
-    python -m training.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
-    python -m training.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
-    python -m training.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet turku_wac12
-    python -m training.crossval --only default --second-pass 30 --lexicon on --extra-sets turku_text_quality
+    python -m training.experiments.crossval --only default "150 trees, depth 4, rate 0.2"
+    python -m training.experiments.crossval --seeds 0 1 --dev-pages 100
+    python -m training.experiments.crossval --only default --second-pass 0 30   # without and with the second pass
+    python -m training.experiments.crossval --only default --second-pass 30 --thresholds 0.4 0.45 0.5
+    python -m training.experiments.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
+    python -m training.experiments.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet
+    python -m training.experiments.crossval --only default --second-pass 30 --lexicon on --extra-sets turku_text_quality
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import itertools
 import statistics
@@ -40,8 +39,10 @@ from bpclass.features import features_and_comment_rows, set_lexical
 from bpclass.lexicon import learn_lexical_columns, stripped_rows
 from bpclass.passes import blend_proba, fit_passes, group_folds, line_weights, lines_by_page, pass_scores, rows_per_page
 from bpclass.policy import drop_comment_sections
+from training import script_parser
 from training.data import TRAIN_SETS, content_span, evaluation_pages, training_pages, without_blank_lines
 from training.evaluate import _kept_text
+from training.experiments.tune import DEV_SETS, SETTINGS
 from training.prepare import DEFAULT_OUT
 from training.textmetrics import bag_f1
 from training.train import (
@@ -50,7 +51,6 @@ from training.train import (
     THRESHOLD,
     training_copies,
 )
-from training.tune import DEV_SETS, SETTINGS
 
 
 def fold_of(site: str, folds: int) -> int:
@@ -183,7 +183,7 @@ def cross_validate(
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.crossval")
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="one fit per seed and setting")
@@ -234,7 +234,7 @@ def main(argv=None) -> int:
         help="also fit every fold on the train split of these sets (never scored: see what more data buys)",
     )
     parser.add_argument(
-        "--only", nargs="*", help=f"names of training.tune.SETTINGS to run (default: all {len(SETTINGS)})"
+        "--only", nargs="*", help=f"names of training.experiments.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
     if args.folds < 2:

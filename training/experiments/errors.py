@@ -1,7 +1,7 @@
 """Where a model loses: each set's held-out pages in bands of bag F1.
 
-    python -m training.errors                              # the bundled model
-    python -m training.errors --model my.npz --sets wcxb_dev dragnet
+    python -m training.experiments.errors                              # the bundled model
+    python -m training.experiments.errors --model my.npz --sets wcxb_dev dragnet
 
 For each set (the pages of ``training.evaluate``): how many pages score under 0.2,
 0.2-0.5, 0.5-0.8, 0.8-0.95 and 0.95 or more, the share of the set's loss (1 - bag F1,
@@ -14,11 +14,11 @@ gold that keeps only a summary), not a line here and there.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 
 import bpclass
+from training import script_parser
 from training.data import evaluation_pages
 from training.evaluate import page_bag_scores, trained_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
@@ -60,7 +60,7 @@ def _cell(value) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.errors")
     parser.add_argument("--model", help="a model file (default: the bundled model)")
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--sets", nargs="+", default=[s for s in ALL_SETS if s != "trafilatura_eval"])

@@ -5,19 +5,19 @@ over pages of the difference in token-bag F1 (B minus A) and its standard error.
 A difference within about two standard errors is noise. Pages are those of
 ``training.evaluate`` (the test split of the training sets, every page of the others).
 
-    python -m training.compare old.npz bpclass/models/default.npz
-    python -m training.compare old.npz new.npz --sets wcxb_dev dragnet --no-blank-lines
-    python -m training.compare bpclass/models/default.npz bpclass/models/default.npz --sites-b
+    python -m training.experiments.compare old.npz bpclass/models/default.npz
+    python -m training.experiments.compare old.npz new.npz --sets wcxb_dev dragnet --no-blank-lines
+    python -m training.experiments.compare bpclass/models/default.npz bpclass/models/default.npz --sites-b
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import statistics
 import sys
 
 import bpclass
+from training import script_parser
 from training.data import content_span, evaluation_pages, without_blank_lines
 from training.evaluate import page_bag_f1s, trained_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
@@ -34,7 +34,7 @@ def mean_and_error(differences: list[float]) -> tuple[float, float]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.compare")
     parser.add_argument("model_a")
     parser.add_argument("model_b")
     parser.add_argument("--prepared", default=DEFAULT_OUT)

@@ -12,19 +12,19 @@ words, and shapes that make naive patterns backtrack: "a-a-a-...", "a@a@...",
 and the ratios 10x/1x and 100x/1x. Linear time shows as ratios near 10 and 100 for
 the uncapped patterns (quadratic would be 100 and 10,000).
 
-    python -m training.linear_time              # base length 1,000 characters
-    python -m training.linear_time --base 5000
+    python -m training.experiments.linear_time              # base length 1,000 characters
+    python -m training.experiments.linear_time --base 5000
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import time
 
 from bpclass import patterns
 from bpclass.features import page_features
+from training import script_parser
 
 SHAPES = {
     "digits": "7",
@@ -71,7 +71,7 @@ def measure(base: int) -> list[tuple[str, list[float], list[float]]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.linear_time")
     parser.add_argument("--base", type=int, default=1000, help="base line length in characters (default 1000)")
     args = parser.parse_args(argv)
     n_patterns = sum(isinstance(v, re.Pattern) for v in vars(patterns).values())

@@ -4,27 +4,27 @@ The shared sets hold fewer than 10,000 trainable pages, so the train-split pages
 the training sets are cycled (each round in a new order) up to ``--pages``: the
 work per page is that of real pages. Prints the time of each phase and in all.
 
-    python -m training.train_speed                 # 10,000 pages
-    python -m training.train_speed --pages 2000
-    python -m training.train_speed --lexicon       # with word weights, as the bundled model
+    python -m training.experiments.train_speed                 # 10,000 pages
+    python -m training.experiments.train_speed --pages 2000
+    python -m training.experiments.train_speed --lexicon       # with word weights, as the bundled model
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
 import time
 
 from bpclass import BoilerplateClassifier, LineClassifier
+from training import script_parser
 from training.data import training_pages
 from training.prepare import DEFAULT_OUT
 from training.train import ESTIMATOR_PARAMS, SECOND_PASS_TREES, SEED, second_pass_estimator
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = script_parser(__doc__, "training.experiments.train_speed")
     parser.add_argument("--prepared", default=DEFAULT_OUT)
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument(

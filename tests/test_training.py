@@ -498,3 +498,35 @@ def test_site_share_keeps_whole_sites_and_nests(capsys):
     # The command refuses a share that would overwrite the bundled model.
     assert main(["--site-share", "0.5", "--no-eval"]) == 2
     assert "--site-share needs --out" in capsys.readouterr().err
+
+
+def test_peers_score_extractors_on_the_same_pages_and_gold(tmp_path, monkeypatch):
+    import gzip
+    import json
+
+    import bpclass
+    from training import peers
+
+    data, prepared = tmp_path / "data", tmp_path / "prepared"
+    data.mkdir()
+    prepared.mkdir()
+    gold = "The river rose by a metre overnight, and the town council met at dawn."
+    page = {"id": "p1", "split": "test", "lines": ["Home", gold, "Share"], "labels": [0, 1, 0], "gold": gold}
+    with gzip.open(prepared / "cleaneval.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({**page, "labeler_f1": 1.0}) + "\n")
+    with gzip.open(data / "cleaneval.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "p1", "html": f"<p>Home</p><p>{gold}</p>"}) + "\n")
+        fh.write(json.dumps({"id": "p2", "html": "<p>a page not prepared</p>"}) + "\n")
+
+    def boom(html):
+        raise RuntimeError("an extractor that fails")
+
+    monkeypatch.setattr(peers, "PEERS", {"gold only": lambda html: gold, "all text": lambda html: f"Home {gold}"})
+    monkeypatch.setitem(peers.PEERS, "boom", boom)
+    model = bpclass.load_model()
+    scores = peers.score_set(model, "cleaneval", ["gold only", "all text", "boom"], data, prepared, jobs=1)
+    assert scores["gold only"] == [1.0] and scores["boom"] == [0.0]
+    assert scores["all text"] == [pytest.approx(bag_f1(f"Home {gold}", gold)[2])] and scores["all text"][0] < 1.0
+    kept = "\n".join(line for line, y in zip(page["lines"], model.predict([page["lines"]])[0]) if y)
+    assert scores["bpclass"] == [pytest.approx(bag_f1(kept, gold)[2])]
+    assert peers.main(["--prepared", str(tmp_path / "none"), "--data", str(data), "--sets", "cleaneval"]) == 2

@@ -148,12 +148,14 @@ def _decode(data: bytes, source: str, encoding: str, strict: bool) -> str:
         return data.decode(encoding, errors="strict")
     except LookupError as exc:
         raise InputError(f"unknown encoding {encoding!r}.") from exc
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # codecs such as idna raise plain UnicodeError
         if strict:
-            raise InputError(
-                f"{source}: not valid {encoding} at byte {exc.start} (drop --strict to replace such bytes)."
-            ) from exc
-    text = data.decode(encoding, errors="replace")
+            where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+            raise InputError(f"{source}: not valid {encoding}{where} (drop --strict to replace such bytes).") from exc
+    try:
+        text = data.decode(encoding, errors="replace")
+    except UnicodeError as exc:  # a codec that cannot replace what it cannot read
+        raise InputError(f"{source}: cannot be decoded as {encoding} ({exc}).") from exc
     print(
         f"warning: {source}: {text.count(chr(0xFFFD))} invalid {encoding} sequence(s) replaced with U+FFFD "
         "(use --strict to fail instead)",
@@ -217,6 +219,10 @@ def _clean_jsonl(args, model) -> int:
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
+    try:
+        b"a".decode(args.encoding)
+    except LookupError as exc:  # unknown, or not a text encoding (rot13, base64)
+        raise InputError(f"--encoding {args.encoding!r}: {exc}.") from exc
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler goes with --engine dask.")
     if args.input != "-" and not Path(args.input).is_file():

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from bpclass.dask_engine import run_dask
 from bpclass.local_engine import run_parallel
 from bpclass.model import load_model
-from bpclass.records import CorpusOptions, clean_batch, parse_record, record_site
+from bpclass.records import CorpusOptions, clean_batch, error_line, parse_record, record_site
 
 DEFAULT_BATCH = 64
 # With --site-field, a batch may grow to this many times --batch-size to keep a run of
@@ -202,7 +202,7 @@ def run_corpus(
         for result in results:
             if result[0] == "ok":
                 _, _, line, kept, dropped = result
-                out.write(line.encode("utf-8") + b"\n")
+                out.write(line)
                 summary.pages += 1
                 summary.kept += kept
                 summary.dropped += dropped
@@ -212,7 +212,7 @@ def run_corpus(
                 if len(summary.failures) < MAX_FAILURES_KEPT:
                     summary.failures.append((number, reason))
                 if errors:
-                    errors.write(json.dumps({"line": number, "error": reason, "raw": raw}).encode("utf-8") + b"\n")
+                    errors.write(error_line(number, reason, raw))
         out.flush()
         if errors:
             errors.flush()

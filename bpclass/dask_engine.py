@@ -41,7 +41,7 @@ def _per_record(client, batch: list, options: CorpusOptions) -> list:
             out += client.submit(clean_batch, [(number, raw)], options, pure=False).result()
         except Exception as exc:  # noqa: BLE001 - any task failure is this record's error
             reason = f"failed on the cluster: {type(exc).__name__}: {exc}"
-            out.append(("error", number, reason, raw.decode("utf-8", "replace")))
+            out.append(("error", number, reason, raw))
     return out
 
 

@@ -53,7 +53,7 @@ def _isolate(batch: list, options: CorpusOptions) -> list:
     out = []
     for number, raw in batch:
         single = _alone([(number, raw)], options)
-        out += single or [("error", number, "the worker process died on this record", raw.decode("utf-8", "replace"))]
+        out += single or [("error", number, "the worker process died on this record", raw)]
     return out
 
 

@@ -5,6 +5,7 @@ pool of processes, or on a Dask cluster); a worker loads its model once.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 
@@ -28,6 +29,15 @@ class CorpusOptions:
     site_field: str | None = None
 
 
+@dataclass(frozen=True)
+class Oversize:
+    """An input line longer than the record size cap: never read whole, reported by
+    where it lies (byte offset in the uncompressed input, and length)."""
+
+    offset: int
+    length: int
+
+
 _WORKER_MODELS: dict = {}
 
 
@@ -42,15 +52,25 @@ def _worker_init(model_path):
     _worker_model(model_path)  # load before the first batch arrives
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON (strict JSON has no NaN or Infinity)")
+
+
 def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
+    """The record of a raw JSON line and its page's text; ValueError says why a line
+    is not one (any failure to decode or parse it is such a ValueError)."""
     try:
         line = raw.decode(options.encoding, errors="strict" if options.strict else "replace")
     except UnicodeDecodeError as exc:
         raise ValueError(f"not valid {options.encoding} at byte {exc.start}") from exc
+    except (UnicodeError, ValueError) as exc:  # codecs such as idna raise plain UnicodeError
+        raise ValueError(f"cannot be decoded as {options.encoding} ({exc})") from exc
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise ValueError("not read: JSON nested too deeply") from exc
     if not isinstance(record, dict):
         raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
     text = record.get(options.text_field)
@@ -58,6 +78,31 @@ def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
         what = "missing" if options.text_field not in record else f"a {type(text).__name__}, not a string"
         raise ValueError(f"field {options.text_field!r} is {what}")
     return record, text
+
+
+def output_line(record: dict) -> bytes:
+    """A record as one line of UTF-8 JSON. Text that UTF-8 cannot hold (a lone
+    surrogate, which JSON's \\ud800 escapes can carry) is written escaped, as ASCII
+    JSON: the same record, still valid JSON."""
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True, allow_nan=False).encode("ascii") + b"\n"
+
+
+def error_line(number: int, reason: str, raw) -> bytes:
+    """A failed record's line in the errors file: its input line number, the reason,
+    and its raw line (as text when it is UTF-8, else as base64: nothing is lost), or,
+    for a line too long to hold (:class:`Oversize`), where it lies in the input."""
+    entry: dict = {"line": number, "error": reason}
+    if isinstance(raw, Oversize):
+        entry["offset"], entry["length"] = raw.offset, raw.length
+    else:
+        try:
+            entry["raw"] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            entry["raw_base64"] = base64.b64encode(raw).decode("ascii")
+    return json.dumps(entry, ensure_ascii=True).encode("ascii") + b"\n"
 
 
 def record_site(record: dict, field: str):
@@ -70,8 +115,8 @@ def record_site(record: dict, field: str):
 def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None) -> list[tuple]:
     """Clean one batch of (line number, raw JSON line).
 
-    Returns, in order, ``("ok", number, json_line, kept, dropped)`` or
-    ``("error", number, reason, raw_text)`` for each record.
+    Returns, in order, ``("ok", number, output line (bytes), kept, dropped)`` or
+    ``("error", number, reason, raw line)`` for each record (see :func:`error_line`).
     """
     model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
     results: list = [None] * len(batch)
@@ -80,7 +125,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
         try:
             record, text = parse_record(raw, options)
         except ValueError as exc:
-            results[k] = ("error", number, str(exc), raw.decode("utf-8", "replace"))
+            results[k] = ("error", number, str(exc), raw)
             continue
         parsed.append((k, number, record, text.splitlines()))
     if parsed:
@@ -92,12 +137,13 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
         except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
             labels = None
         for idx, (k, number, record, lines) in enumerate(parsed):
+            raw = batch[k][1]
             try:
                 page_labels = labels[idx] if labels is not None else model.predict([lines], options.threshold)[0]
                 record[options.output_field] = "\n".join(line for line, y in zip(lines, page_labels) if y)
                 kept = int(np.sum(page_labels))
                 dropped = sum(1 for line in lines if line.strip()) - kept
-                results[k] = ("ok", number, json.dumps(record, ensure_ascii=False), kept, dropped)
+                results[k] = ("ok", number, output_line(record), kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
-                results[k] = ("error", number, f"{type(exc).__name__}: {exc}", "")
+                results[k] = ("error", number, f"{type(exc).__name__}: {exc}", raw)
     return results

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import bpclass
 from bpclass.checks import check_threshold
-from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, run_corpus
+from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, check_paths, run_corpus
 from bpclass.model import ModelFileError, predict_page_of_site, with_keep_comments
+from bpclass.records import MAX_PAGE_LINES, MAX_RECORD_BYTES
 
 EXIT_OK = 0
 EXIT_BAD_RECORDS = 1
@@ -117,6 +118,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="fail on bytes that are not valid in the encoding, instead of replacing them",
     )
 
+    clean.add_argument(
+        "--max-page-lines",
+        type=int,
+        default=MAX_PAGE_LINES,
+        help=f"refuse a page of more lines (default {MAX_PAGE_LINES:,}; about 2 KB of memory per line)",
+    )
+    clean.add_argument(
+        "--max-record-bytes",
+        type=int,
+        default=MAX_RECORD_BYTES,
+        help=f"refuse a page file, or a JSONL line, of more bytes (default {MAX_RECORD_BYTES:,}); "
+        "such a JSONL line is reported by its offset and length, never read whole",
+    )
+
     info = sub.add_parser("info", help="describe a model: versions, training data, scores")
     info.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
     return parser.parse_args(argv)
@@ -131,16 +146,21 @@ def _check_threshold(value) -> None:
             raise InputError(f"--{exc}") from exc
 
 
-def _read_bytes(source: str) -> bytes:
-    if source == "-":
-        return sys.stdin.buffer.read()
-    path = Path(source)
-    if path.is_dir():
+def _read_bytes(source: str, max_bytes: int) -> bytes:
+    """The bytes of a page file (``-``: standard input); more than ``max_bytes`` is an error."""
+    if Path(source).is_dir():
         raise InputError(f"{source} is a directory; give a text file.")
     try:
-        return path.read_bytes()
+        if source == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            with open(source, "rb") as fh:
+                data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}.") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"{source} is larger than --max-record-bytes ({max_bytes:,} bytes); raise it to clean it.")
+    return data
 
 
 def _decode(data: bytes, source: str, encoding: str, strict: bool) -> str:
@@ -164,6 +184,11 @@ def _decode(data: bytes, source: str, encoding: str, strict: bool) -> str:
     return text
 
 
+def _read_page(source: str, args) -> str:
+    """The text of a page file, in the bounds and encoding the arguments give."""
+    return _decode(_read_bytes(source, args.max_record_bytes), source, args.encoding, args.strict)
+
+
 def _open_output(target: str):
     if target == "-":
         return sys.stdout
@@ -181,13 +206,23 @@ def _site_pages(args) -> list[list[str]]:
     for source in args.site_pages or ():
         if source == "-":
             raise InputError("--site-pages takes files; standard input can only be the page to clean.")
-        pages.append(_decode(_read_bytes(source), source, args.encoding, args.strict).splitlines())
+        pages.append(
+            _decode(_read_bytes(source, args.max_record_bytes), source, args.encoding, args.strict).splitlines()
+        )
     return pages
 
 
 def _clean_page(args, model) -> int:
-    text = _decode(_read_bytes(args.input), args.input, args.encoding, args.strict)
-    lines = text.splitlines()
+    try:
+        check_paths(args.input, args.output, None)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    lines = _read_page(args.input, args).splitlines()
+    if len(lines) > args.max_page_lines:
+        raise InputError(
+            f"{args.input} has {len(lines):,} lines, more than --max-page-lines ({args.max_page_lines:,}); "
+            "raise it to clean the page anyway (about 2 KB of memory per line)."
+        )
     others = _site_pages(args)
     out = _open_output(args.output)
     try:
@@ -216,6 +251,8 @@ def _clean_jsonl(args, model) -> int:
         model_path=None if args.model is None else str(args.model),
         keep_comments=True if args.keep_comments else None,
         site_field=args.site_field,
+        max_record_bytes=args.max_record_bytes,
+        max_page_lines=args.max_page_lines,
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
@@ -270,6 +307,8 @@ def _info(args) -> int:
 def run(args) -> int:
     if args.command == "info":
         return _info(args)
+    if args.max_page_lines < 1 or args.max_record_bytes < 1:
+        raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     model = with_keep_comments(model, True if args.keep_comments else None)

@@ -22,18 +22,23 @@ import json
 import os
 import sys
 import time
+import zlib
+from collections import deque
 from dataclasses import dataclass, field
 
 from bpclass.dask_engine import run_dask
 from bpclass.local_engine import run_parallel
 from bpclass.model import load_model
-from bpclass.records import CorpusOptions, clean_batch, error_line, parse_record, record_site
+from bpclass.records import CorpusOptions, Oversize, clean_batch, error_line, parse_record, record_site
 
 DEFAULT_BATCH = 64
 # With --site-field, a batch may grow to this many times --batch-size to keep a run of
 # one site's records together.
 SITE_RUN_BATCHES = 4
 CHECKPOINT_SUFFIX = ".checkpoint"
+LOCK_SUFFIX = ".lock"
+# Lines longer than the record cap are read on in pieces of this size, never whole.
+READ_PIECE = 1 << 20
 # The summary keeps the first failures for the console; the errors file has them all.
 MAX_FAILURES_KEPT = 1000
 
@@ -57,28 +62,72 @@ class Summary:
         )
 
 
-_WORKER_MODELS: dict = {}
-
-
 def _open_input(path: str):
     if path == "-":
         return sys.stdin.buffer
     return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
 
 
-def _batches(stream, batch_size: int, skip: int, options: CorpusOptions | None = None):
-    """Batches of (line number, raw line). With ``options.site_field``, a batch that
-    is full still takes the records that follow while they are of its last record's
-    site, up to SITE_RUN_BATCHES times ``batch_size``: a run of one site's records is
-    not cut where it need not be."""
+class _Input:
+    """The input's lines, numbered from 1, each read at most ``max_bytes`` + 1 bytes
+    at a time: a longer line is never held whole (it is read on in pieces and
+    yielded as an :class:`~bpclass.records.Oversize`, its offset and length), so a
+    gzip bomb costs time, not memory. ``offset`` and ``crc`` are the count and CRC-32
+    of the (uncompressed) bytes read so far: a checkpoint records them, and a resumed
+    run checks that the input it skips is the input the checkpoint saw."""
+
+    def __init__(self, stream, max_bytes: int):
+        self.stream, self.max_bytes = stream, max_bytes
+        self.number = self.offset = self.crc = 0
+        # (line number, offset, crc) after each line read and not yet written out.
+        self.positions: deque = deque()
+
+    def position_after(self, number: int) -> tuple[int, int]:
+        """(offset, crc) after line ``number``, forgetting the lines up to it."""
+        while True:
+            line, offset, crc = self.positions.popleft()
+            if line == number:
+                return offset, crc
+
+    def _read(self, limit: int) -> bytes:
+        raw = self.stream.readline(limit)
+        self.offset += len(raw)
+        self.crc = zlib.crc32(raw, self.crc)
+        return raw
+
+    def __iter__(self):
+        while raw := self._read(self.max_bytes + 1):
+            self.number += 1
+            if len(raw) > self.max_bytes and not raw.endswith(b"\n"):
+                start, length = self.offset - len(raw), len(raw)
+                while not raw.endswith(b"\n") and (raw := self._read(READ_PIECE)):
+                    length += len(raw)
+                raw = Oversize(start, length)
+            self.positions.append((self.number, self.offset, self.crc))
+            yield self.number, raw
+
+    def skip(self, lines: int) -> None:
+        """Read past the first ``lines`` lines (resuming), in bounded pieces."""
+        while self.number < lines:
+            raw = self._read(READ_PIECE)
+            if not raw:
+                return
+            if raw.endswith(b"\n"):
+                self.number += 1
+
+
+def _batches(lines, batch_size: int, options: CorpusOptions | None = None):
+    """Batches of (line number, raw line) of the numbered, non-blank ``lines``. With
+    ``options.site_field``, a batch that is full still takes the records that follow
+    while they are of its last record's site, up to SITE_RUN_BATCHES times
+    ``batch_size``: a run of one site's records is not cut where it need not be."""
+    lines = ((number, raw) for number, raw in lines if isinstance(raw, Oversize) or raw.strip())
     if options is None or options.site_field is None:
-        yield from _plain_batches(stream, batch_size, skip)
+        yield from _plain_batches(lines, batch_size)
         return
     batch: list = []
     last = unknown = object()  # the site of the batch's last record, parsed only once the batch is full
-    for number, raw in enumerate(stream, start=1):
-        if number <= skip or not raw.strip():
-            continue
+    for number, raw in lines:
         if len(batch) >= batch_size:
             if last is unknown:
                 last = _raw_site(batch[-1][1], options)
@@ -93,11 +142,9 @@ def _batches(stream, batch_size: int, skip: int, options: CorpusOptions | None =
         yield batch
 
 
-def _plain_batches(stream, batch_size: int, skip: int):
+def _plain_batches(lines, batch_size: int):
     batch = []
-    for number, raw in enumerate(stream, start=1):
-        if number <= skip or not raw.strip():
-            continue
+    for number, raw in lines:
         batch.append((number, raw))
         if len(batch) >= batch_size:
             yield batch
@@ -106,8 +153,10 @@ def _plain_batches(stream, batch_size: int, skip: int):
         yield batch
 
 
-def _raw_site(raw: bytes, options: CorpusOptions):
+def _raw_site(raw, options: CorpusOptions):
     """The site of a raw record, or None (a record that does not parse fails later, in its batch)."""
+    if isinstance(raw, Oversize):
+        return None
     try:
         return record_site(parse_record(raw, options)[0], options.site_field)
     except ValueError:
@@ -134,13 +183,24 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _read_checkpoint(path: str) -> dict:
+CHECKPOINT_KEYS = ("input_lines", "input_bytes", "input_crc", "output_bytes", "errors_bytes")
+
+
+def _read_checkpoint(path: str) -> dict | None:
+    """The state a checkpoint file records; None when there is none (nothing to
+    resume: the run starts over). A file that cannot be read is an error: resuming
+    from it could skip or repeat records."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
-        return {k: int(data[k]) for k in ("input_lines", "output_bytes", "errors_bytes")}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {"input_lines": 0, "output_bytes": 0, "errors_bytes": 0}
+        return {k: int(data[k]) for k in CHECKPOINT_KEYS}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(
+            f"cannot resume: the checkpoint {path} is unreadable or from an older bpclass ({exc}); "
+            "run again without --resume to start over."
+        ) from exc
 
 
 def _write_checkpoint(path: str, state: dict) -> None:
@@ -150,6 +210,85 @@ def _write_checkpoint(path: str, state: dict) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (through links, ``./``, hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return False
+
+
+def check_paths(input_path: str, output_path: str, errors_path: str | None) -> None:
+    """Refuse outputs that would overwrite the input or each other."""
+    named = [("the output (-o)", output_path), ("the errors file (--errors)", errors_path)]
+    named = [(what, path) for what, path in named if path and path != "-"]
+    for what, path in named:
+        if input_path != "-" and _same_file(input_path, path):
+            raise ValueError(f"{what} {path} is the input file; writing it would destroy the input.")
+    if len(named) == 2 and _same_file(named[0][1], named[1][1]):
+        raise ValueError(f"the output and the errors file are one file ({output_path}); give two files.")
+
+
+class _Lock:
+    """An exclusive lock on ``OUTPUT.lock`` for the run's length: a second run on the
+    same output stops at once with a clear message instead of mixing its records in.
+    (Advisory, through ``fcntl.flock``; where there is no fcntl, no lock is taken.)"""
+
+    def __init__(self, output_path: str):
+        self.path = output_path + LOCK_SUFFIX
+        self.handle = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system
+            return self
+        handle = open(self.path, "a")  # noqa: SIM115 - held until __exit__
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            handle.close()
+            raise ValueError(
+                f"another bpclass run is writing {self.path[: -len(LOCK_SUFFIX)]} (it holds {self.path}); "
+                "wait for it to end, or write elsewhere."
+            ) from exc
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.handle is not None:
+            os.remove(self.path)  # still ours: no other run can hold it
+            self.handle.close()
+
+
+def _file_size(path: str | None) -> int:
+    try:
+        return os.path.getsize(path) if path else 0
+    except OSError:
+        return -1  # missing
+
+
+def _check_resume(state: dict, output_path: str, errors_path: str | None, checkpoint: str) -> None:
+    """Refuse to resume when the outputs are not what the checkpoint saw."""
+    for what, path, recorded in (
+        ("output", output_path, state["output_bytes"]),
+        ("errors file", errors_path, state["errors_bytes"]),
+    ):
+        if path is None:
+            if recorded:
+                raise ValueError(f"cannot resume: {checkpoint} was written with an errors file; give it again.")
+            continue
+        size = _file_size(path)
+        if size < recorded:
+            have = "is missing" if size < 0 else f"holds {size} bytes"
+            raise ValueError(
+                f"cannot resume: {checkpoint} says the {what} {path} held {recorded} bytes, but it {have} "
+                "(changed since); run again without --resume to start over."
+            )
 
 
 ENGINES = ("local", "dask")
@@ -175,57 +314,83 @@ def run_corpus(
         raise ValueError("--resume needs an output file, not standard output.")
     if resume and output_path.endswith(".gz"):
         raise ValueError("--resume needs an uncompressed output file (not .gz).")
-    checkpoint = output_path + CHECKPOINT_SUFFIX if output_path != "-" else None
-    state = {"input_lines": 0, "output_bytes": 0, "errors_bytes": 0}
-    if resume and checkpoint:
-        state = _read_checkpoint(checkpoint)
-
+    check_paths(input_path, output_path, errors_path)
     if output_path == "-":
-        out = sys.stdout.buffer
-    elif output_path.endswith(".gz"):
-        out = gzip.open(output_path, "wb")
-    else:
-        out = open(output_path, "r+b" if resume and os.path.exists(output_path) else "wb")
-        out.truncate(state["output_bytes"])
-        out.seek(state["output_bytes"])
-    errors = None
-    if errors_path:
-        errors = open(errors_path, "r+b" if resume and os.path.exists(errors_path) else "wb")
-        errors.truncate(state["errors_bytes"])
-        errors.seek(state["errors_bytes"])
+        return _run(
+            input_path, output_path, errors_path, options, jobs, batch_size, False, progress, model, engine, scheduler
+        )
+    with _Lock(output_path):
+        return _run(
+            input_path, output_path, errors_path, options, jobs, batch_size, resume, progress, model, engine, scheduler
+        )
 
-    summary = Summary(skipped_input_lines=state["input_lines"])
-    bar = _Progress(progress)
-    start = time.monotonic()
 
-    def write(results, last_line):
-        for result in results:
-            if result[0] == "ok":
-                _, _, line, kept, dropped = result
-                out.write(line)
-                summary.pages += 1
-                summary.kept += kept
-                summary.dropped += dropped
-            else:
-                _, number, reason, raw = result
-                summary.failed += 1
-                if len(summary.failures) < MAX_FAILURES_KEPT:
-                    summary.failures.append((number, reason))
-                if errors:
-                    errors.write(error_line(number, reason, raw))
-        out.flush()
-        if errors:
-            errors.flush()
-        if checkpoint and not output_path.endswith(".gz"):
-            state["input_lines"] = last_line
-            state["output_bytes"] = out.tell()
-            state["errors_bytes"] = errors.tell() if errors else 0
-            _write_checkpoint(checkpoint, state)
-        bar.update(summary.pages)
+def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume, progress, model, engine, scheduler):
+    checkpoint = output_path + CHECKPOINT_SUFFIX if output_path != "-" else None
+    state = dict.fromkeys(CHECKPOINT_KEYS, 0)
+    if resume and checkpoint:
+        state = _read_checkpoint(checkpoint) or state
+        _check_resume(state, output_path, errors_path, checkpoint)
 
     stream = _open_input(input_path)
+    out = errors = None
     try:
-        batches = _batches(stream, batch_size, state["input_lines"], options)
+        source = _Input(stream, options.max_record_bytes)
+        if state["input_lines"]:
+            source.skip(state["input_lines"])
+            if (source.number, source.offset, source.crc) != (
+                state["input_lines"],
+                state["input_bytes"],
+                state["input_crc"],
+            ):
+                raise ValueError(
+                    f"cannot resume: {input_path} is not the input {checkpoint} was written for (its first "
+                    f"{state['input_lines']} lines differ); run again without --resume to start over."
+                )
+        if output_path == "-":
+            out = sys.stdout.buffer
+        elif output_path.endswith(".gz"):
+            out = gzip.open(output_path, "wb")
+        else:
+            out = open(output_path, "r+b" if resume and os.path.exists(output_path) else "wb")  # noqa: SIM115
+            out.truncate(state["output_bytes"])
+            out.seek(state["output_bytes"])
+        if errors_path:
+            errors = open(errors_path, "r+b" if resume and os.path.exists(errors_path) else "wb")  # noqa: SIM115
+            errors.truncate(state["errors_bytes"])
+            errors.seek(state["errors_bytes"])
+
+        summary = Summary(skipped_input_lines=state["input_lines"])
+        bar = _Progress(progress)
+        start = time.monotonic()
+        batches = _batches(source, batch_size, options)
+
+        def write(results, last_line):
+            for result in results:
+                if result[0] == "ok":
+                    _, _, line, kept, dropped = result
+                    out.write(line)
+                    summary.pages += 1
+                    summary.kept += kept
+                    summary.dropped += dropped
+                else:
+                    _, number, reason, raw = result
+                    summary.failed += 1
+                    if len(summary.failures) < MAX_FAILURES_KEPT:
+                        summary.failures.append((number, reason))
+                    if errors:
+                        errors.write(error_line(number, reason, raw))
+            out.flush()
+            if errors:
+                errors.flush()
+            input_bytes, input_crc = source.position_after(last_line)
+            if checkpoint and not output_path.endswith(".gz"):
+                state.update(input_lines=last_line, input_bytes=input_bytes, input_crc=input_crc)
+                state["output_bytes"] = out.tell()
+                state["errors_bytes"] = errors.tell() if errors else 0
+                _write_checkpoint(checkpoint, state)
+            bar.update(summary.pages)
+
         if engine == "dask":
             run_dask(batches, options, jobs, scheduler, write)
         elif jobs <= 1:
@@ -237,7 +402,7 @@ def run_corpus(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-        if out is not sys.stdout.buffer:
+        if out is not None and out is not sys.stdout.buffer:
             out.close()
         if errors:
             errors.close()

@@ -13,6 +13,12 @@ import numpy as np
 
 from bpclass.model import load_model, with_keep_comments
 
+# A JSONL line longer than this is not read whole (--max-record-bytes); a page of more
+# lines than this is not cleaned (--max-page-lines). A page costs about 2 KB of memory
+# per line while it is scored, so the default cap is about 200 MB a page.
+MAX_RECORD_BYTES = 32 * 1024 * 1024
+MAX_PAGE_LINES = 100_000
+
 
 @dataclass
 class CorpusOptions:
@@ -27,6 +33,10 @@ class CorpusOptions:
     # A field naming each record's site: records of one site in one batch are read
     # together, so lines that recur across them are dropped (bpclass.sites).
     site_field: str | None = None
+    # Caps that keep one record from exhausting memory: a longer input line is
+    # reported by its offset and length, a page of more lines is refused.
+    max_record_bytes: int = MAX_RECORD_BYTES
+    max_page_lines: int = MAX_PAGE_LINES
 
 
 @dataclass(frozen=True)
@@ -122,12 +132,21 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     results: list = [None] * len(batch)
     parsed = []
     for k, (number, raw) in enumerate(batch):
+        if isinstance(raw, Oversize):
+            reason = f"a line of {raw.length} bytes, over the cap of {options.max_record_bytes} (--max-record-bytes)"
+            results[k] = ("error", number, reason, raw)
+            continue
         try:
             record, text = parse_record(raw, options)
         except ValueError as exc:
             results[k] = ("error", number, str(exc), raw)
             continue
-        parsed.append((k, number, record, text.splitlines()))
+        lines = text.splitlines()
+        if len(lines) > options.max_page_lines:
+            reason = f"a page of {len(lines)} lines, over the cap of {options.max_page_lines} (--max-page-lines)"
+            results[k] = ("error", number, reason, raw)
+            continue
+        parsed.append((k, number, record, lines))
     if parsed:
         sites = None
         if options.site_field is not None:

@@ -90,3 +90,133 @@ def test_odd_encodings_of_one_page_are_usage_errors_not_crashes(encoding, strict
     code = main(["clean", str(DATA / "pages" / "de_news_fahrrad.txt"), "--encoding", encoding, *strict])
     assert code in (EXIT_OK, EXIT_USAGE)
     assert "internal error" not in capsys.readouterr().err
+
+
+# -- outputs that could destroy data ---------------------------------------------------
+def _input_file(tmp_path, n=5):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(_good(i) + b"\n" for i in range(n)))
+    return source
+
+
+@pytest.mark.parametrize("how", ["same", "dot", "symlink", "errors"])
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, monkeypatch, how, capsys):
+    source = _input_file(tmp_path)
+    before = source.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link.jsonl").symlink_to(source)
+    target = {"same": str(source), "dot": "./in.jsonl", "symlink": "link.jsonl", "errors": "out.jsonl"}[how]
+    argv = ["clean", "--jsonl", "in.jsonl", "-o", target]
+    if how == "errors":
+        argv += ["--errors", "./in.jsonl"]
+    assert main(argv) == EXIT_USAGE
+    assert "is the input file" in capsys.readouterr().err
+    assert source.read_bytes() == before
+
+
+def test_one_page_cannot_overwrite_itself(tmp_path, capsys):
+    page = tmp_path / "page.txt"
+    page.write_text("Big news today\nThe minister said the plan will start in May.\n")
+    assert main(["clean", str(page), "-o", str(page)]) == EXIT_USAGE
+    assert page.read_text().startswith("Big news today")
+
+
+def test_errors_and_output_in_one_file_are_refused(tmp_path, capsys):
+    _input_file(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--jsonl", str(tmp_path / "in.jsonl"), "-o", str(out), "--errors", str(out)]) == EXIT_USAGE
+    assert "one file" in capsys.readouterr().err
+
+
+def test_a_second_run_on_the_same_output_stops_at_once(tmp_path, capsys):
+    import fcntl
+
+    source = _input_file(tmp_path)
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(b"what the first run wrote\n")
+    with open(str(out) + ".lock", "a") as held:  # the first run, still going
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_USAGE
+    assert "another bpclass run" in capsys.readouterr().err
+    assert out.read_bytes() == b"what the first run wrote\n"
+    assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK  # the lock is free again
+    assert not (tmp_path / "out.jsonl.lock").exists()
+
+
+def _interrupted_run(tmp_path, monkeypatch, n=40):
+    """An input, and an output with the checkpoint of a run stopped after 3 batches of 8."""
+    from bpclass import corpus, records
+
+    source, out = _input_file(tmp_path, n), tmp_path / "out.jsonl"
+    done = []
+
+    def three_batches(batch, options, model=None):
+        if len(done) == 3:
+            raise KeyboardInterrupt  # as if stopped
+        done.append(batch)
+        return records.clean_batch(batch, options, model)
+
+    monkeypatch.setattr(corpus, "clean_batch", three_batches)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.run_corpus(str(source), str(out), None, corpus.CorpusOptions(), batch_size=8)
+    monkeypatch.undo()
+    return source, out
+
+
+def test_resume_refuses_an_input_that_changed(tmp_path, monkeypatch, capsys):
+    source, out = _interrupted_run(tmp_path, monkeypatch)
+    checkpoint = json.loads((tmp_path / "out.jsonl.checkpoint").read_text())
+    assert checkpoint["input_lines"] == 24
+    before = out.read_bytes()
+    lines = source.read_bytes().splitlines(keepends=True)
+    lines[3] = json.dumps({"id": 99, **GOOD}).encode() + b"\n"  # an edit above the checkpoint
+    source.write_bytes(b"".join(lines))
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
+    assert "not the input" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    # Records added after the checkpoint are not a change: resuming picks them up.
+    lines[3] = _good(3) + b"\n"
+    source.write_bytes(b"".join(lines) + _good(40) + b"\n")
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_OK
+    assert [json.loads(line)["id"] for line in out.read_bytes().splitlines()] == list(range(41))
+
+
+def test_resume_refuses_a_stale_checkpoint(tmp_path, monkeypatch, capsys):
+    source, out = _interrupted_run(tmp_path, monkeypatch)
+    out.unlink()  # the output is gone, its checkpoint is not
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
+    assert "is missing" in capsys.readouterr().err
+    assert not out.exists()
+    (tmp_path / "out.jsonl.checkpoint").write_text("{not json")
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
+    assert "unreadable" in capsys.readouterr().err
+
+
+# -- records and pages too big for memory ------------------------------------------------
+def test_a_line_over_the_record_cap_is_reported_by_offset_and_length(tmp_path):
+    import gzip
+
+    huge = b'{"id": 1, "text": "' + b"a" * 3_000_000 + b'"}'
+    source = tmp_path / "in.jsonl.gz"
+    with gzip.open(source, "wb") as fh:
+        fh.write(_good(0) + b"\n" + huge + b"\n" + _good(2) + b"\n")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "err.jsonl"
+    argv = ["clean", "--jsonl", str(source), "-o", str(out), "--errors", str(errors), "--max-record-bytes", "1000000"]
+    assert main(argv) == EXIT_BAD_RECORDS
+    assert [json.loads(line)["id"] for line in out.read_bytes().splitlines()] == [0, 2]
+    (failed,) = [json.loads(line) for line in errors.read_bytes().splitlines()]
+    assert failed["line"] == 2 and "--max-record-bytes" in failed["error"]
+    assert (failed["offset"], failed["length"]) == (len(_good(0)) + 1, len(huge) + 1)
+    assert "raw" not in failed
+
+
+def test_a_page_over_the_line_cap_is_refused(tmp_path, capsys):
+    many = json.dumps({"id": 1, "text": "line\n" * 500}).encode()
+    code, written, failed = _run(tmp_path, [_good(0), many], "--max-page-lines", "100")
+    assert code == EXIT_BAD_RECORDS and [r["id"] for r in written] == [0]
+    assert "--max-page-lines" in failed[0]["error"] and failed[0]["raw"].encode() == many + b"\n"
+    page = tmp_path / "page.txt"
+    page.write_text("line\n" * 500)
+    assert main(["clean", str(page), "--max-page-lines", "100"]) == EXIT_USAGE
+    assert main(["clean", str(page), "--max-record-bytes", "100"]) == EXIT_USAGE
+    assert "--max-page-lines" in capsys.readouterr().err

@@ -256,29 +256,33 @@ def test_site_runs_are_capped(tmp_path):
     import io
     import json
 
-    from bpclass.corpus import SITE_RUN_BATCHES, CorpusOptions, _batches
+    from bpclass.corpus import SITE_RUN_BATCHES, CorpusOptions, _batches, _Input
+
+    def lines(raw):
+        return _Input(io.BytesIO(raw), 1 << 20)
 
     raw = b"".join(json.dumps({"text": "x", "host": "a"}).encode() + b"\n" for _ in range(30))
     options = CorpusOptions(site_field="host")
-    sizes = [len(b) for b in _batches(io.BytesIO(raw), 3, 0, options)]
+    sizes = [len(b) for b in _batches(lines(raw), 3, options)]
     assert sizes == [3 * SITE_RUN_BATCHES] * (30 // (3 * SITE_RUN_BATCHES)) + [30 % (3 * SITE_RUN_BATCHES)]
     # A bad record ends a run (its site is unknown) and still goes into a batch.
     raw = raw[: raw.index(b"\n") + 1] * 4 + b"not json\n" + raw[: raw.index(b"\n") + 1] * 2
-    assert [len(b) for b in _batches(io.BytesIO(raw), 3, 0, options)] == [4, 3]
-    assert [len(b) for b in _batches(io.BytesIO(raw), 3, 0, CorpusOptions())] == [3, 3, 1]
+    assert [len(b) for b in _batches(lines(raw), 3, options)] == [4, 3]
+    assert [len(b) for b in _batches(lines(raw), 3, CorpusOptions())] == [3, 3, 1]
 
 
 def test_site_batches_after_a_resume_are_the_rest_of_the_full_run():
     import io
     import json
 
-    from bpclass.corpus import CorpusOptions, _batches
+    from bpclass.corpus import CorpusOptions, _batches, _Input
 
     hosts = "aaaaabbcccccccccccdab"
     raw = b"".join(json.dumps({"text": "x", "host": h}).encode() + b"\n" for h in hosts)
     options = CorpusOptions(site_field="host")
-    full = list(_batches(io.BytesIO(raw), 2, 0, options))
+    full = list(_batches(_Input(io.BytesIO(raw), 1 << 20), 2, options))
     assert len(full) > 3 and any(len(b) > 2 for b in full)
     for k in range(1, len(full)):
-        skip = full[k - 1][-1][0]  # the checkpoint after batch k - 1
-        assert list(_batches(io.BytesIO(raw), 2, skip, options)) == full[k:]
+        resumed = _Input(io.BytesIO(raw), 1 << 20)
+        resumed.skip(full[k - 1][-1][0])  # the checkpoint after batch k - 1
+        assert list(_batches(resumed, 2, options)) == full[k:]

@@ -46,6 +46,19 @@ LEXICON_WEIGHTS = "lexicon_weights"
 DEFAULT_MODEL = "default.npz"
 # A model file larger than this is refused before it is read.
 MAX_MODEL_BYTES = 200 * 1024 * 1024
+# Caps checked before anything is inflated: arrays in a file, the inflated size of one
+# array and of all of them, of the metadata, and how deep its JSON nests. Then each
+# forest: trees and nodes, and the depth of a tree (the walk lays trees out by depth).
+# The bundled model is far under each (35 arrays, 0.8 MB inflated, trees of depth 5).
+MAX_ARRAYS = 64
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+MAX_METADATA_BYTES = 4 * 1024 * 1024
+MAX_METADATA_DEPTH = 32
+MAX_TREES = 20_000
+MAX_TREE_DEPTH = 32
+# How much of a bad value a message quotes.
+EXCERPT_CHARS = 60
 _METADATA_KEY = "metadata"
 
 
@@ -71,10 +84,67 @@ def _library_versions() -> dict:
     return {"numpy": np.__version__, "scikit-learn": sklearn.__version__}
 
 
+def _excerpt(value) -> str:
+    """A bad value from a file, as a message may quote it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
+
+
+# The .npy header versions numpy writes for plain arrays.
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _check_members(data: bytes, name: str) -> None:
+    """Refuse an archive whose members would inflate past the caps, or whose arrays say
+    (in their .npy headers, read before any data) that they hold more than their
+    member's size or objects: nothing is inflated whole before this."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ARRAYS:
+                raise ModelFileError(f"{name} holds {len(members)} arrays, more than the {MAX_ARRAYS} allowed.")
+            if sum(m.file_size for m in members) > MAX_INFLATED_BYTES:
+                raise ModelFileError(f"{name} would inflate to more than {MAX_INFLATED_BYTES} bytes; refused.")
+            for member in members:
+                cap = MAX_METADATA_BYTES if member.filename == _METADATA_KEY + ".npy" else MAX_ARRAY_BYTES
+                if member.file_size > cap:
+                    raise ModelFileError(
+                        f"{name}: array {_excerpt(member.filename)} would inflate to {member.file_size} bytes, "
+                        f"more than the {cap} allowed."
+                    )
+                with archive.open(member) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    if version not in _HEADER_READERS:
+                        raise ModelFileError(f"{name}: array {_excerpt(member.filename)} is of .npy version {version}.")
+                    shape, _, dtype = _HEADER_READERS[version](fh)
+                if dtype.hasobject:
+                    raise ModelFileError(f"{name} holds data that could run code when loaded; refused.")
+                if int(np.prod(shape, dtype=object)) * dtype.itemsize > member.file_size:
+                    raise ModelFileError(f"{name}: array {_excerpt(member.filename)} says it is larger than it is.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, TypeError) as exc:
+        raise ModelFileError(f"{name} is not a bpclass model file (not a readable .npz archive: {exc}).") from exc
+
+
+def _nesting(value) -> int:
+    """How deep a parsed JSON value nests (a scalar: 0), walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > MAX_METADATA_DEPTH:
+                    return depth + 1
+                stack.append((child, depth + 1))
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _read_archive(data: bytes, name: str) -> tuple[dict, dict]:
     """Arrays and metadata from the bytes of an npz archive, refusing anything but plain arrays."""
     if not data.startswith(b"PK\x03\x04"):
         raise ModelFileError(f"{name} is not a bpclass model file (not an .npz archive).")
+    _check_members(data, name)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
@@ -87,23 +157,27 @@ def _read_archive(data: bytes, name: str) -> tuple[dict, dict]:
         raise ModelFileError(f"{name} is not a bpclass model file (no metadata).")
     try:
         metadata = json.loads(arrays.pop(_METADATA_KEY).astype(np.uint8).tobytes().decode("utf-8"))
+    except RecursionError as exc:
+        raise ModelFileError(f"{name}: its metadata nests too deeply.") from exc
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as exc:
-        raise ModelFileError(f"{name}: its metadata is not valid JSON ({exc}).") from exc
+        raise ModelFileError(f"{name}: its metadata is not valid JSON ({_excerpt(str(exc))}).") from exc
     if not isinstance(metadata, dict):
         raise ModelFileError(f"{name}: its metadata is not a JSON object.")
+    if _nesting(metadata) > MAX_METADATA_DEPTH:
+        raise ModelFileError(f"{name}: its metadata nests deeper than {MAX_METADATA_DEPTH} levels.")
     return arrays, metadata
 
 
 def _check_metadata(metadata: dict, name: str) -> None:
     if metadata.get("format") != FORMAT_NAME:
-        raise ModelFileError(f"{name} is not a bpclass model file (format is {metadata.get('format')!r}).")
+        raise ModelFileError(f"{name} is not a bpclass model file (format is {_excerpt(metadata.get('format'))}).")
     version = metadata.get("format_version")
     if not isinstance(version, int):
         raise ModelFileError(f"{name}: format_version is missing or not an integer.")
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{name} uses model format {version}, made by a newer bpclass "
-            f"({metadata.get('bpclass_version')}); this bpclass ({_version()}) reads format "
+            f"({_excerpt(metadata.get('bpclass_version'))}); this bpclass ({_version()}) reads format "
             f"{FORMAT_VERSION}. Upgrade bpclass."
         )
     if version < OLDEST_FORMAT_VERSION:
@@ -120,9 +194,9 @@ def _check_metadata(metadata: dict, name: str) -> None:
         unexpected = [f for f in names if f not in FEATURE_NAMES]
         detail = []
         if missing:
-            detail.append(f"missing {len(missing)} (e.g. {missing[:3]})")
+            detail.append(f"missing {len(missing)} (e.g. {_excerpt(missing[:3])})")
         if unexpected:
-            detail.append(f"unknown {len(unexpected)} (e.g. {unexpected[:3]})")
+            detail.append(f"unknown {len(unexpected)} (e.g. {_excerpt(unexpected[:3])})")
         if not detail:
             detail.append("same names in another order")
         raise ModelFileError(
@@ -131,22 +205,24 @@ def _check_metadata(metadata: dict, name: str) -> None:
         )
     classes = metadata.get("classes")
     if classes != [0, 1]:
-        raise ModelFileError(f"{name}: a line model must have classes [0, 1]; the file says {classes!r}.")
+        raise ModelFileError(f"{name}: a line model must have classes [0, 1]; the file says {_excerpt(classes)}.")
     threshold = metadata.get("threshold", DEFAULT_THRESHOLD)
     try:
         check_threshold(threshold)
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
     if not isinstance(metadata.get("lexicon", False), bool):
-        raise ModelFileError(f"{name}: lexicon must be true or false; it is {metadata['lexicon']!r}.")
+        raise ModelFileError(f"{name}: lexicon must be true or false; it is {_excerpt(metadata['lexicon'])}.")
     uncovered = metadata.get("uncovered_trees", False)
     if not isinstance(uncovered, bool) or (uncovered and (version < 5 or metadata.get("lexicon") is not True)):
         raise ModelFileError(
             f"{name}: uncovered_trees must be true or false, and true only with a lexicon (format 5 and "
-            f"later); it is {uncovered!r}."
+            f"later); it is {_excerpt(uncovered)}."
         )
     if not isinstance(metadata.get("keep_comments", False), bool):
-        raise ModelFileError(f"{name}: keep_comments must be true or false; it is {metadata['keep_comments']!r}.")
+        raise ModelFileError(
+            f"{name}: keep_comments must be true or false; it is {_excerpt(metadata['keep_comments'])}."
+        )
     second_pass = metadata.get("second_pass", False)
     if version >= 3 and second_pass is True and "first_pass_weight" not in metadata:
         raise ModelFileError(f"{name}: a format-{version} file with a second pass must give its first_pass_weight.")
@@ -155,7 +231,9 @@ def _check_metadata(metadata: dict, name: str) -> None:
     except ValueError as exc:
         raise ModelFileError(f"{name}: {exc}") from exc
     if not isinstance(second_pass, bool) or (second_pass and version < 2):
-        raise ModelFileError(f"{name}: second_pass must be true or false (format 2 and later); it is {second_pass!r}.")
+        raise ModelFileError(
+            f"{name}: second_pass must be true or false (format 2 and later); it is {_excerpt(second_pass)}."
+        )
     if second_pass and metadata.get("context_feature_names") != list(CONTEXT_FEATURE_NAMES):
         raise ModelFileError(
             f"{name}: its second pass reads other context columns than this bpclass ({_version()}); "
@@ -212,7 +290,29 @@ def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = le
             raise ModelFileError(f"{name}: tree links are out of range or cyclic; refused.")
     if ((trees["roots"] < 0) | (trees["roots"] >= max(n_nodes, 1))).any() or (trees["tree_class"] != 0).any():
         raise ModelFileError(f"{name}: tree roots or classes are out of range.")
+    _check_forest(trees, inner, name)
     return trees
+
+
+def _check_forest(trees: dict, inner: np.ndarray, name: str) -> None:
+    """Refuse node arrays that are not a forest of real trees: every node must be a
+    root or the child of exactly one node (so no two links, and no two roots, share a
+    node, and each node is reached once), no tree deeper than MAX_TREE_DEPTH, and no
+    more than MAX_TREES trees. Shared children would make the walk's layout grow with
+    the number of paths, not of nodes."""
+    roots, n_nodes = trees["roots"], len(trees["feature"])
+    if len(roots) > MAX_TREES:
+        raise ModelFileError(f"{name} has {len(roots)} trees, more than the {MAX_TREES} allowed.")
+    parents = np.bincount(np.concatenate([trees["left"][inner], trees["right"][inner]]), minlength=n_nodes)
+    parents += np.bincount(roots, minlength=n_nodes)
+    if n_nodes and (parents != 1).any():
+        raise ModelFileError(f"{name}: its trees share or leave out nodes (each must be reached once); refused.")
+    frontier, depth = roots, 0
+    while len(frontier := frontier[inner[frontier]]):
+        depth += 1
+        if depth > MAX_TREE_DEPTH:
+            raise ModelFileError(f"{name}: a tree is deeper than the {MAX_TREE_DEPTH} levels allowed; refused.")
+        frontier = np.concatenate([trees["left"][frontier], trees["right"][frontier]])
 
 
 def _estimator_from(trees: dict, params, n_features: int, name: str) -> LineClassifier:
@@ -311,8 +411,19 @@ def read_model_file(path) -> dict:
             data = fh.read()
     except OSError as exc:
         raise ModelFileError(f"cannot read model file {name}: {exc.strerror or exc}.") from exc
-    arrays, metadata = _read_archive(data, name)
-    return _parts(arrays, metadata, name)
+    return _checked_parts(data, name)
+
+
+def _checked_parts(data: bytes, name: str) -> dict:
+    """:func:`_parts` of an archive's bytes; whatever fails while reading them (memory
+    included) is a ModelFileError."""
+    try:
+        arrays, metadata = _read_archive(data, name)
+        return _parts(arrays, metadata, name)
+    except ModelFileError:
+        raise
+    except (MemoryError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        raise ModelFileError(f"{name} cannot be loaded ({type(exc).__name__}: {_excerpt(str(exc))}).") from exc
 
 
 def read_bundled_model() -> dict:
@@ -325,8 +436,7 @@ def read_bundled_model() -> dict:
             "the bundled default model is missing from this installation "
             "(bpclass/models/default.npz); reinstall bpclass or pass a model path."
         ) from exc
-    arrays, metadata = _read_archive(data, "the bundled model")
-    return _parts(arrays, metadata, "the bundled model")
+    return _checked_parts(data, "the bundled model")
 
 
 def write_model(model, path) -> None:

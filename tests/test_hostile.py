@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 
+import numpy as np
 import pytest
 
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, main
@@ -220,3 +221,132 @@ def test_a_page_over_the_line_cap_is_refused(tmp_path, capsys):
     assert main(["clean", str(page), "--max-page-lines", "100"]) == EXIT_USAGE
     assert main(["clean", str(page), "--max-record-bytes", "100"]) == EXIT_USAGE
     assert "--max-page-lines" in capsys.readouterr().err
+
+
+# -- model files built to exhaust memory or time ------------------------------------------
+def _bundled_path():
+    from importlib import resources
+
+    return resources.files("bpclass") / "models" / "default.npz"
+
+
+def _hostile_model(tmp_path, change_meta=None, change_arrays=None, name="hostile.npz"):
+    from conftest import rewrite_model_file
+
+    target = tmp_path / name
+    rewrite_model_file(_bundled_path(), target, change_meta, change_arrays)
+    return target
+
+
+def _refused(path, capsys, words: str):
+    from bpclass import ModelFileError, load_model
+
+    with pytest.raises(ModelFileError, match=words):
+        load_model(path)
+    assert main(["clean", "--model", str(path), "-"]) == 3  # EXIT_MODEL, before reading any page
+    err = capsys.readouterr().err
+    assert len(err) < 600, "a message quotes at most a short excerpt"
+
+
+def _npy_header(shape) -> bytes:
+    """The .npy header of a float64 array of ``shape`` (what numpy reads before the data)."""
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_array_is_refused_before_it_is_inflated(tmp_path, capsys):
+    import zipfile
+
+    target = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(_bundled_path()) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for member in src.infolist():
+            dst.writestr(member.filename, src.read(member))
+        with dst.open("extra.npy", "w", force_zip64=True) as fh:
+            fh.write(_npy_header((300 << 17,)))
+            chunk = bytes(1 << 20)
+            for _ in range(300):  # 300 MiB of zeros: a file of a few hundred KB
+                fh.write(chunk)
+    assert target.stat().st_size < 2_000_000
+    _refused(target, capsys, "inflate")
+
+
+def test_an_array_whose_header_claims_more_than_it_holds_is_refused(tmp_path, capsys):
+    import zipfile
+
+    target = tmp_path / "liar.npz"
+    with zipfile.ZipFile(_bundled_path()) as src, zipfile.ZipFile(target, "w") as dst:
+        for member in src.infolist():
+            dst.writestr(member.filename, src.read(member))
+        dst.writestr("extra.npy", _npy_header((10**12,)) + bytes(64))
+    _refused(target, capsys, "larger than it is")
+
+
+def _shared_children(arrays):
+    # One tree of depth 40 whose nodes share their children: 41 nodes, 2**40 paths.
+    depth = 40
+    arrays["feature"] = np.array([0] * depth + [-1], dtype=arrays["feature"].dtype)
+    arrays["threshold"] = np.zeros(depth + 1)
+    arrays["left"] = np.array(list(range(1, depth + 1)) + [0], dtype=arrays["left"].dtype)
+    arrays["right"] = arrays["left"].copy()
+    arrays["value"] = np.zeros(depth + 1)
+    arrays["roots"] = np.array([0], dtype=arrays["roots"].dtype)
+    arrays["tree_class"] = np.array([0], dtype=arrays["tree_class"].dtype)
+
+
+def test_trees_whose_nodes_share_children_are_refused(tmp_path, capsys):
+    _refused(_hostile_model(tmp_path, change_arrays=_shared_children), capsys, "reached once")
+
+
+def test_many_roots_on_one_tree_are_refused(tmp_path, capsys):
+    def roots(arrays):
+        arrays["roots"] = np.zeros(100_000, dtype=arrays["roots"].dtype)
+        arrays["tree_class"] = np.zeros(100_000, dtype=arrays["tree_class"].dtype)
+
+    _refused(_hostile_model(tmp_path, change_arrays=roots), capsys, "trees")
+
+
+def test_a_chain_deeper_than_the_cap_is_refused(tmp_path, capsys):
+    def chain(arrays):
+        # A real tree, but a chain 100 splits deep: split k is node 2k, its leaf node
+        # 2k + 1, the next split node 2k + 2; the last node is a leaf.
+        n = 2 * 100 + 1
+        split = [i % 2 == 0 and i < n - 1 for i in range(n)]
+        arrays["feature"] = np.array([0 if s else -1 for s in split], dtype=np.int64)
+        arrays["left"] = np.array([i + 1 if s else 0 for i, s in enumerate(split)], dtype=np.int64)
+        arrays["right"] = np.array([i + 2 if s else 0 for i, s in enumerate(split)], dtype=np.int64)
+        arrays["threshold"] = np.zeros(n)
+        arrays["value"] = np.zeros(n)
+        arrays["roots"] = np.array([0], dtype=np.int64)
+        arrays["tree_class"] = np.array([0], dtype=np.int64)
+
+    _refused(_hostile_model(tmp_path, change_arrays=chain), capsys, "deeper")
+
+
+def test_metadata_nested_deep_or_huge_is_refused_and_not_echoed(tmp_path, capsys):
+    import zipfile
+
+    deep = tmp_path / "deep.npz"
+    with zipfile.ZipFile(_bundled_path()) as src, zipfile.ZipFile(deep, "w") as dst:
+        for member in src.infolist():
+            if member.filename != "metadata.npy":
+                dst.writestr(member.filename, src.read(member))
+        text = b'{"format": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        buffer = __import__("io").BytesIO()
+        np.save(buffer, np.frombuffer(text, dtype=np.uint8))
+        dst.writestr("metadata.npy", buffer.getvalue())
+    _refused(deep, capsys, "nests")
+    big = _hostile_model(tmp_path, change_meta=lambda meta: meta.update(format="x" * 3_000_000), name="big.npz")
+    _refused(big, capsys, "not a bpclass model file")
+
+
+def test_loading_out_of_memory_is_a_model_file_error(tmp_path, monkeypatch, capsys):
+    from bpclass import modelfile
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(modelfile, "_parts", no_memory)
+    _refused(_hostile_model(tmp_path), capsys, "MemoryError")

@@ -7,12 +7,17 @@ input order. Nothing is lost: every input record is either written to the output
 and the reason. A worker that dies takes only its batch with it: those records go
 to the errors file and the run goes on with a fresh pool.
 
+A run writes ``OUTPUT.partial`` (and ``ERRORS.partial``) and renames them to their
+final names when it completes, so a file under the final name is always whole. It
+holds a lock on ``OUTPUT.lock`` meanwhile: a second run on the same output stops.
+
 Resuming: after each batch is written and flushed, a checkpoint file
-``OUTPUT.checkpoint`` records how many input lines are done and how long the output
-and errors files were at that point. ``resume=True`` truncates both files back to
-the checkpoint (dropping anything written after it, e.g. by a killed run) and skips
-the input lines already done, so no record is duplicated or lost. A run that
-completes removes its checkpoint.
+``OUTPUT.checkpoint`` records how many input lines are done (with the byte count and
+CRC-32 of the input read so far) and how long the partial output and errors files
+were at that point. ``resume=True`` checks the input's done part and the partial
+files against it, truncates both files back to the checkpoint (dropping anything
+written after it, e.g. by a killed run) and goes on after the input lines already
+done, so no record is duplicated or lost. A run that completes removes its checkpoint.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ DEFAULT_BATCH = 64
 SITE_RUN_BATCHES = 4
 CHECKPOINT_SUFFIX = ".checkpoint"
 LOCK_SUFFIX = ".lock"
+# A run writes OUTPUT.partial (and ERRORS.partial), renamed into place when it ends:
+# a file under the final name is always complete.
+PARTIAL_SUFFIX = ".partial"
 # Lines longer than the record cap are read on in pieces of this size, never whole.
 READ_PIECE = 1 << 20
 # The summary keeps the first failures for the console; the errors file has them all.
@@ -327,10 +335,13 @@ def run_corpus(
 
 def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume, progress, model, engine, scheduler):
     checkpoint = output_path + CHECKPOINT_SUFFIX if output_path != "-" else None
+    # Where the run writes until it ends (then renamed to the final names).
+    work = output_path if output_path == "-" else output_path + PARTIAL_SUFFIX
+    errors_work = errors_path + PARTIAL_SUFFIX if errors_path else None
     state = dict.fromkeys(CHECKPOINT_KEYS, 0)
     if resume and checkpoint:
         state = _read_checkpoint(checkpoint) or state
-        _check_resume(state, output_path, errors_path, checkpoint)
+        _check_resume(state, work, errors_work, checkpoint)
 
     stream = _open_input(input_path)
     out = errors = None
@@ -350,13 +361,13 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         if output_path == "-":
             out = sys.stdout.buffer
         elif output_path.endswith(".gz"):
-            out = gzip.open(output_path, "wb")
+            out = gzip.open(work, "wb")
         else:
-            out = open(output_path, "r+b" if resume and os.path.exists(output_path) else "wb")  # noqa: SIM115
+            out = open(work, "r+b" if resume and os.path.exists(work) else "wb")  # noqa: SIM115
             out.truncate(state["output_bytes"])
             out.seek(state["output_bytes"])
-        if errors_path:
-            errors = open(errors_path, "r+b" if resume and os.path.exists(errors_path) else "wb")  # noqa: SIM115
+        if errors_work:
+            errors = open(errors_work, "r+b" if resume and os.path.exists(errors_work) else "wb")  # noqa: SIM115
             errors.truncate(state["errors_bytes"])
             errors.seek(state["errors_bytes"])
 
@@ -406,8 +417,12 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
             out.close()
         if errors:
             errors.close()
-    if checkpoint and os.path.exists(checkpoint):
-        os.remove(checkpoint)  # the run is complete: nothing left to resume
+    if output_path != "-":  # the run is complete: the outputs take their names, nothing is left to resume
+        os.replace(work, output_path)
+        if errors_work:
+            os.replace(errors_work, errors_path)
+        if os.path.exists(checkpoint):
+            os.remove(checkpoint)
     summary.seconds = time.monotonic() - start
     bar.update(summary.pages, final=True)
     return summary

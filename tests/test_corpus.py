@@ -125,7 +125,8 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path, capsys):
         pytest.skip("the run finished before it could be killed")
     process.send_signal(signal.SIGKILL)
     process.wait()
-    with open(out, "ab") as fh:
+    assert not out.exists()  # under its final name, an output is always complete
+    with open(str(out) + ".partial", "ab") as fh:
         fh.write(b'{"id": "half a rec')  # as if killed in the middle of a write
     done_before = json.loads(checkpoint.read_text())["input_lines"]
     assert 0 < done_before < 4000

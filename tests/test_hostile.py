@@ -145,7 +145,8 @@ def test_a_second_run_on_the_same_output_stops_at_once(tmp_path, capsys):
 
 
 def _interrupted_run(tmp_path, monkeypatch, n=40):
-    """An input, and an output with the checkpoint of a run stopped after 3 batches of 8."""
+    """An input, and the partial output (with its checkpoint) of a run stopped after 3
+    batches of 8."""
     from bpclass import corpus, records
 
     source, out = _input_file(tmp_path, n), tmp_path / "out.jsonl"
@@ -161,33 +162,37 @@ def _interrupted_run(tmp_path, monkeypatch, n=40):
     with pytest.raises(KeyboardInterrupt):
         corpus.run_corpus(str(source), str(out), None, corpus.CorpusOptions(), batch_size=8)
     monkeypatch.undo()
-    return source, out
+    assert not out.exists()  # an unfinished output is only ever OUTPUT.partial
+    return source, out.with_name(out.name + ".partial")
 
 
 def test_resume_refuses_an_input_that_changed(tmp_path, monkeypatch, capsys):
-    source, out = _interrupted_run(tmp_path, monkeypatch)
+    source, partial = _interrupted_run(tmp_path, monkeypatch)
+    out = tmp_path / "out.jsonl"
     checkpoint = json.loads((tmp_path / "out.jsonl.checkpoint").read_text())
     assert checkpoint["input_lines"] == 24
-    before = out.read_bytes()
+    before = partial.read_bytes()
     lines = source.read_bytes().splitlines(keepends=True)
     lines[3] = json.dumps({"id": 99, **GOOD}).encode() + b"\n"  # an edit above the checkpoint
     source.write_bytes(b"".join(lines))
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
     assert "not the input" in capsys.readouterr().err
-    assert out.read_bytes() == before
+    assert partial.read_bytes() == before
     # Records added after the checkpoint are not a change: resuming picks them up.
     lines[3] = _good(3) + b"\n"
     source.write_bytes(b"".join(lines) + _good(40) + b"\n")
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_OK
     assert [json.loads(line)["id"] for line in out.read_bytes().splitlines()] == list(range(41))
+    assert not partial.exists()
 
 
 def test_resume_refuses_a_stale_checkpoint(tmp_path, monkeypatch, capsys):
-    source, out = _interrupted_run(tmp_path, monkeypatch)
-    out.unlink()  # the output is gone, its checkpoint is not
+    source, partial = _interrupted_run(tmp_path, monkeypatch)
+    out = tmp_path / "out.jsonl"
+    partial.unlink()  # the output is gone, its checkpoint is not
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
     assert "is missing" in capsys.readouterr().err
-    assert not out.exists()
+    assert not out.exists() and not partial.exists()
     (tmp_path / "out.jsonl.checkpoint").write_text("{not json")
     assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_USAGE
     assert "unreadable" in capsys.readouterr().err

@@ -17,7 +17,9 @@ import argparse
 import gzip
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import bpclass
@@ -279,8 +281,9 @@ def _clean_jsonl(args, model) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
         )
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{args.input}: {exc}") from exc
+    except (OSError, EOFError) as exc:  # an output's errors name it; the rest are the input's
+        where = exc.filename if isinstance(exc, OSError) and exc.filename else args.input
+        raise InputError(f"{where}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from exc
     except ValueError as exc:
         raise InputError(str(exc)) from exc
     for number, reason in summary.failures[:MAX_ERRORS_SHOWN]:
@@ -321,12 +324,27 @@ def run(args) -> int:
     return _clean_page(args, model)
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM stops a run as Ctrl-C does: cleanly, resumable
+
+
 def main(argv=None) -> int:
     """Entry point: parse ``argv``, run the command, return its exit code."""
     try:
         args = parse_args(argv)
     except SystemExit as exc:  # argparse has printed its message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args) -> int:
     try:
         return run(args)
     except ModelFileError as exc:

@@ -273,6 +273,47 @@ class _Lock:
             self.handle.close()
 
 
+class _Output:
+    """A file the run writes, whose write errors (a full disk, a size limit) name it."""
+
+    def __init__(self, handle, name: str):
+        self.handle, self.name = handle, name
+
+    @classmethod
+    def open(cls, path: str, resume: bool, at: int) -> _Output:
+        """``path`` opened for writing (``-``: standard output; ``.gz``: compressed);
+        when resuming, cut back to ``at`` bytes and written on from there."""
+        if path == "-":
+            return cls(sys.stdout.buffer, "standard output")
+        if path.endswith(".gz" + PARTIAL_SUFFIX):
+            return cls(gzip.open(path, "wb"), path)
+        handle = open(path, "r+b" if resume and os.path.exists(path) else "wb")  # noqa: SIM115 - closed by close()
+        handle.truncate(at)
+        handle.seek(at)
+        return cls(handle, path)
+
+    def close(self) -> None:
+        if self.handle is sys.stdout.buffer:
+            self.flush()
+        else:
+            self._guarded(self.handle.close)
+
+    def _guarded(self, action, *args):
+        try:
+            return action(*args)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror or str(exc), self.name) from exc
+
+    def write(self, data: bytes) -> None:
+        self._guarded(self.handle.write, data)
+
+    def flush(self) -> None:
+        self._guarded(self.handle.flush)
+
+    def tell(self) -> int:
+        return self.handle.tell()
+
+
 def _file_size(path: str | None) -> int:
     try:
         return os.path.getsize(path) if path else 0
@@ -358,19 +399,8 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
                     f"cannot resume: {input_path} is not the input {checkpoint} was written for (its first "
                     f"{state['input_lines']} lines differ); run again without --resume to start over."
                 )
-        if output_path == "-":
-            out = sys.stdout.buffer
-        elif output_path.endswith(".gz"):
-            out = gzip.open(work, "wb")
-        else:
-            out = open(work, "r+b" if resume and os.path.exists(work) else "wb")  # noqa: SIM115
-            out.truncate(state["output_bytes"])
-            out.seek(state["output_bytes"])
-        if errors_work:
-            errors = open(errors_work, "r+b" if resume and os.path.exists(errors_work) else "wb")  # noqa: SIM115
-            errors.truncate(state["errors_bytes"])
-            errors.seek(state["errors_bytes"])
-
+        out = _Output.open(work, resume, state["output_bytes"])
+        errors = _Output.open(errors_work, resume, state["errors_bytes"]) if errors_work else None
         summary = Summary(skipped_input_lines=state["input_lines"])
         bar = _Progress(progress)
         start = time.monotonic()
@@ -411,12 +441,16 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         else:
             run_parallel(batches, options, jobs, write)
     finally:
+        failing = sys.exc_info()[1]
         if stream is not sys.stdin.buffer:
             stream.close()
-        if out is not None and out is not sys.stdout.buffer:
-            out.close()
-        if errors:
-            errors.close()
+        for handle in (out, errors):
+            try:
+                if handle is not None:
+                    handle.close()
+            except OSError:
+                if failing is None:  # else the error already on its way says what went wrong
+                    raise
     if output_path != "-":  # the run is complete: the outputs take their names, nothing is left to resume
         os.replace(work, output_path)
         if errors_work:

@@ -6,7 +6,11 @@ pool of processes, or on a Dask cluster); a worker loads its model once.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
+import os
+import signal
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +22,8 @@ from bpclass.model import load_model, with_keep_comments
 # per line while it is scored, so the default cap is about 200 MB a page.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_PAGE_LINES = 100_000
+# prctl's option for a signal on the parent's death (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -58,7 +64,22 @@ def _worker_model(model_path):
     return _WORKER_MODELS[model_path]
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker process when its parent dies, however it dies
+    (SIGKILL included): a pool's workers must not outlive the run. Elsewhere, a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
+
+
 def _worker_init(model_path):
+    _die_with_parent()
     _worker_model(model_path)  # load before the first batch arrives
 
 

@@ -355,3 +355,85 @@ def test_loading_out_of_memory_is_a_model_file_error(tmp_path, monkeypatch, caps
 
     monkeypatch.setattr(modelfile, "_parts", no_memory)
     _refused(_hostile_model(tmp_path), capsys, "MemoryError")
+
+
+# -- processes, signals and exits -------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_run(tmp_path, n=3000, jobs="2"):
+    import subprocess
+    import sys
+    import time
+
+    source, out = _input_file(tmp_path, n), tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "bpclass.cli", "clean", "--jsonl", str(source), "-o", str(out)]
+    process = subprocess.Popen([*command, "--jobs", jobs, "--batch-size", "16"], stderr=subprocess.PIPE)
+    checkpoint = tmp_path / "out.jsonl.checkpoint"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if checkpoint.exists() and json.loads(checkpoint.read_text())["input_lines"] >= 64:
+            return process, source, out
+        time.sleep(0.05)
+    pytest.skip("the run ended before it could be stopped")
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc; prctl is Linux's")
+def test_workers_die_with_their_parent_even_on_sigkill(tmp_path):
+    import signal
+    import time
+
+    process, _, _ = _start_run(tmp_path)
+    workers = _children(process.pid)
+    assert len(workers) >= 2
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
+
+
+def test_sigterm_stops_a_run_cleanly_and_it_resumes(tmp_path):
+    import signal
+
+    process, source, out = _start_run(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and b"interrupted" in err and b"Traceback" not in err
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--resume"]) == EXIT_OK
+    assert [json.loads(line)["id"] for line in out.read_bytes().splitlines()] == list(range(3000))
+
+
+def test_an_output_that_cannot_be_written_is_named_in_the_error(tmp_path):
+    import subprocess
+    import sys
+
+    source = _input_file(tmp_path, 200)
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))\n"
+        "from bpclass.cli import main\n"
+        f"sys.exit(main(['clean', '--jsonl', {str(source)!r}, '-o', {str(tmp_path / 'out.jsonl')!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert "out.jsonl.partial" in done.stderr and "in.jsonl" not in done.stderr
+    assert "Traceback" not in done.stderr

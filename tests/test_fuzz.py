@@ -6,9 +6,12 @@ all). Run more on demand: BPCLASS_FUZZ_EXAMPLES=20000 python -m pytest tests/tes
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
+import pytest
+from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +111,91 @@ def test_cli_survives_any_bytes(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "page.txt"
     path.write_bytes(data)
     assert main(["clean", "--labels", str(path), "-o", os.devnull]) == EXIT_OK
+
+
+# -- hostile records and model files ---------------------------------------------------------
+json_text = st.text(st.characters(), max_size=60)  # surrogates included: JSON's \ud800 escapes carry them
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | json_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
+    max_leaves=12,
+)
+records = st.dictionaries(json_text, json_values, max_size=5).flatmap(
+    lambda extra: st.one_of(st.none(), json_text, st.lists(line_text, max_size=12).map("\n".join)).map(
+        lambda text: extra if text is None else {**extra, "text": text}
+    )
+)
+raw_lines = st.one_of(
+    st.tuples(records, st.booleans()).map(
+        lambda r: json.dumps(r[0], ensure_ascii=r[1]).encode("utf-8", "surrogatepass")
+    ),
+    st.binary(max_size=300),
+)
+
+
+def _strict(name):
+    raise ValueError(name)
+
+
+@settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(raw_lines, min_size=1, max_size=6))
+def test_every_record_is_written_whole_or_reported_with_its_raw_line(lines):
+    from bpclass.records import CorpusOptions, clean_batch
+
+    batch = [(k + 1, raw) for k, raw in enumerate(lines)]
+    results = clean_batch(batch, CorpusOptions(), bpclass.load_model())
+    assert [r[1] for r in results] == [number for number, _ in batch]
+    for (status, *rest), (_, raw) in zip(results, batch):
+        if status == "ok":
+            written = json.loads(rest[1].decode("utf-8"), parse_constant=_strict)  # strict JSON, UTF-8
+            given_record = json.loads(raw.decode("utf-8", "replace"))  # invalid UTF-8: U+FFFD, as documented
+            assert set(written) == set(given_record) | {"clean_text"}
+            assert json.dumps({k: v for k, v in written.items() if k != "clean_text"}, sort_keys=True) == json.dumps(
+                {k: v for k, v in given_record.items() if k != "clean_text"}, sort_keys=True
+            )
+        else:
+            assert status == "error" and rest[2] == raw  # nothing lost
+
+
+@pytest.fixture(scope="module")
+def model_bytes(tmp_path_factory):
+    from conftest import fit_on_examples
+
+    pages = bpclass.read_labeled_pages(DATA / "labeled")
+    path = tmp_path_factory.mktemp("model") / "small.npz"
+    fit_on_examples(pages).save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+mutations = st.tuples(
+    st.sampled_from(["feature", "left", "right", "roots", "threshold", "value", "context_left", "metadata"]),
+    st.one_of(
+        st.lists(st.integers(-(2**40), 2**40), max_size=50).map(lambda v: np.array(v, dtype=np.int64)),
+        st.lists(st.floats(), max_size=50).map(lambda v: np.array(v, dtype=np.float64)),
+        st.binary(max_size=200).map(lambda b: np.frombuffer(b, dtype=np.uint8)),
+    ),
+)
+
+
+@settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(mutations, min_size=1, max_size=3), st.integers(0, 2**31))
+def test_a_mutated_model_file_loads_and_predicts_or_is_refused(model_bytes, tmp_path_factory, changes, flip):
+    import io
+
+    arrays = dict(model_bytes)
+    for name, value in changes:
+        arrays[name] = value
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    data = bytearray(buffer.getvalue())
+    if flip % 3 == 0:  # and sometimes a byte of the archive itself
+        data[flip % len(data)] ^= 0xFF
+    path = tmp_path_factory.mktemp("fuzz") / "model.npz"
+    path.write_bytes(bytes(data))
+    try:
+        model = bpclass.load_model(path)
+    except bpclass.ModelFileError:
+        return
+    proba = model.predict_proba([["A sentence of the article, as it was written.", "Share", ""]])[0]
+    assert len(proba) == 3 and np.isfinite(proba).all() and ((proba >= 0) & (proba <= 1)).all()

@@ -21,6 +21,7 @@ given its host name, for what finding the site template lines costs.
     python -m training.benchmark --pages 2000 --no-trafilatura
     python -m training.benchmark --pages 400 --also-model old.npz
     python -m training.benchmark --no-trafilatura --sites
+    python -m training.benchmark --no-trafilatura --memory    # peak memory: largest page, line cap, 100,000 records
 """
 
 from __future__ import annotations
@@ -107,6 +108,62 @@ def _batches(model, line_pages: list[list[str]], sites=None):
     ]
 
 
+# What the memory table runs, each in a fresh process that prints its peak resident size:
+# Linux's VmHWM, which starts afresh with the process's own memory (ru_maxrss keeps the
+# high-water mark of the parent that forked it), elsewhere ru_maxrss.
+_PEAK = """
+import resource, sys
+try:
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+    print(int(hwm.split()[1]) * 1024)
+except (OSError, IndexError):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+MEMORY_RECORDS = 100_000
+
+
+def _peak_rss(code: str) -> int:
+    """The peak resident memory (bytes) of a fresh Python process running ``code``."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code + "\n" + _PEAK], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def memory_table(largest: list[str], records: int = MEMORY_RECORDS) -> list[tuple[str, int]]:
+    """(case, peak resident bytes): bpclass loaded, the largest benchmark page, a page at
+    the line cap, and corpus mode over ``records`` JSONL records (from the shipped
+    example pages, in batches of the default size, --jobs 1)."""
+    import json
+    import tempfile
+
+    from bpclass.records import MAX_PAGE_LINES
+
+    load = "import bpclass; model = bpclass.load_model()"
+    with tempfile.TemporaryDirectory() as scratch:
+        page, capped = Path(scratch) / "page.json", Path(scratch) / "capped.json"
+        page.write_text(json.dumps(largest))
+        filler = [line for line in largest if line.strip()] or ["A line of text."]
+        capped.write_text(json.dumps([filler[k % len(filler)] for k in range(MAX_PAGE_LINES)]))
+        examples = (Path(__file__).resolve().parent.parent / "data" / "pages.jsonl").read_text().splitlines()
+        source = Path(scratch) / "records.jsonl"
+        with open(source, "w") as fh:
+            for k in range(records):
+                fh.write(examples[k % len(examples)] + "\n")
+        out = str(Path(scratch) / "out.jsonl")
+        run = f"from bpclass.cli import main; main(['clean', '--jsonl', {str(source)!r}, '-o', {out!r}])"
+
+        def predict(path: Path) -> str:
+            return f"{load}; import json; model.predict([json.load(open({str(path)!r}))])"
+
+        return [
+            ("bpclass imported, the bundled model loaded", _peak_rss(load)),
+            (f"the largest page of these ({len(largest):,} lines)", _peak_rss(predict(page))),
+            (f"a page at the line cap ({MAX_PAGE_LINES:,} lines)", _peak_rss(predict(capped))),
+            (f"corpus mode, {records:,} records, --jobs 1", _peak_rss(run)),
+        ]
+
+
 def main(argv=None) -> int:
     parser = script_parser(__doc__, "training.benchmark")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -121,6 +178,11 @@ def main(argv=None) -> int:
         help="also time this model file in batches (e.g. an earlier bundled model); repeatable",
     )
     parser.add_argument("--sites", action="store_true", help="also time predict(..., sites=...) on the same batches")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help=f"also print peak memory: the largest page, a page at the line cap, {MEMORY_RECORDS:,} JSONL records",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: data folder {args.data} not found (pass --data)", file=sys.stderr)
@@ -173,6 +235,10 @@ def main(argv=None) -> int:
         f"\nbpclass (batch) at {GOAL_LINES_PER_PAGE} lines per page: {lines_per_s / GOAL_LINES_PER_PAGE:,.0f} pages/s "
         f"(its lines/s over {GOAL_LINES_PER_PAGE}; these pages have {n_lines / len(pages):.0f} lines)"
     )
+    if args.memory:
+        print("\n| case (each in a fresh process) | peak resident memory |\n|---|---|")
+        for case, peak in memory_table(max(line_pages, key=len)):
+            print(f"| {case} | {peak / 2**20:,.0f} MiB |")
     return 0
 
 

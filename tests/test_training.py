@@ -82,6 +82,7 @@ def test_c4_rules():
 def test_sites_and_splits():
     assert site_of({"url": "https://www.Example.com/a", "id": 1, "dataset": "d"}) == "example.com"
     assert site_of({"url": None, "id": "9", "dataset": "d", "duplicate_html_ids": ["3"]}) == "d:3"
+    assert site_of({"url": None, "host": "www.Biolog.pl", "id": "9", "dataset": "daniel"}) == "biolog.pl"
     assert split_of("example.com") in ("train", "test")
     assert split_of("example.com") == split_of("example.com")
 

@@ -51,22 +51,23 @@ ALL_SETS = (
     "turku_wac12",
     "turku_text_quality",
     "trafilatura_eval",
+    "daniel",
     "scrapinghub_aeb",
 )
 
 
 def site_of(record: dict) -> str:
-    """The site a page comes from; pages without a URL are their own site.
+    """The site a page comes from: its URL's host, or the set's ``host`` field (daniel
+    gives no URL); pages with neither are their own site.
 
     Pages with identical HTML (``duplicate_html_ids``) share one site name, so
     copies never land on both sides of a split.
     """
     url = record.get("url")
-    if url:
-        host = urlsplit(url).hostname or ""
-        host = host.lower().removeprefix("www.")
-        if host:
-            return host
+    host = (urlsplit(url).hostname or "") if url else (record.get("host") or "")
+    host = host.lower().removeprefix("www.")
+    if host:
+        return host
     ids = [str(record["id"])] + [str(x) for x in record.get("duplicate_html_ids") or []]
     return f"{record['dataset']}:{min(ids)}"
 

@@ -496,9 +496,12 @@ def test_site_share_keeps_whole_sites_and_nests(capsys):
     for bad in (0, -0.5, 1.5):
         with pytest.raises(ValueError, match="share of sites"):
             site_share(pages, bad)
-    # The command refuses a share that would overwrite the bundled model.
+    # The command refuses a share that would overwrite the bundled model, and the
+    # bundled recipe's options with your own pages.
     assert main(["--site-share", "0.5", "--no-eval"]) == 2
     assert "--site-share needs --out" in capsys.readouterr().err
+    assert main(["--pages", "data/labeled", "--extra-sets", "daniel", "--out", "x.npz"]) == 2
+    assert "--extra-sets" in capsys.readouterr().err
 
 
 def test_peers_score_extractors_on_the_same_pages_and_gold(tmp_path, monkeypatch):

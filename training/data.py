@@ -22,6 +22,23 @@ TRAIN_SETS = {
     "wcxb_dev": "CC-BY-4.0",
     "newspaper4k_aed": "Apache-2.0",
 }
+# The licence of each shared set (../shared/datasets/README.md): a model trained on a
+# set records it, so that its users can decide.
+SET_LICENCES = {
+    "wcxb_dev": "CC-BY-4.0",
+    "newspaper4k_aed": "Apache-2.0",
+    "dragnet": "AGPL-3.0",
+    "cleaneval": "research only",
+    "cleanportaleval": "research only",
+    "readability_testpages": "Apache-2.0",
+    "krdwrd_canola": "CC-BY-SA-4.0",
+    "htmltotext_leogao": "none stated",
+    "trafilatura_eval": "Apache-2.0",
+    "turku_text_quality": "none stated",
+    "turku_wac12": "none stated",
+    "daniel": "GPL-3.0",
+    "scrapinghub_aeb": "MIT",
+}
 # Sets that come as text lines with a label each (1 keep, 0 noise, -1 unsure), not as
 # HTML aligned with a gold text: their labels are taken as given (unsure lines are not
 # scored), with no labeler check and no cropped, blank-free or content-span copies.

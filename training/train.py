@@ -32,6 +32,7 @@ from training import script_parser
 from training.data import (
     MAX_SKIPPED_PROSE,
     MIN_LABELER_F1,
+    SET_LICENCES,
     TRAIN_SETS,
     content_span,
     laid_out,
@@ -151,16 +152,17 @@ def training_copies(pages: list[dict]) -> list[dict]:
 
 
 def train_default(
-    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True, share: float = 1.0
+    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True, share: float = 1.0, extra_sets=()
 ) -> BoilerplateClassifier:
-    _say(f"reading the train split of {', '.join(TRAIN_SETS)} from {prepared}")
-    pages = training_pages(prepared)
+    sets = {**TRAIN_SETS, **{name: SET_LICENCES.get(name, "unknown") for name in extra_sets}}
+    _say(f"reading the train split of {', '.join(sets)} from {prepared}")
+    pages = training_pages(prepared, sets=tuple(sets))
     if share < 1:
         all_pages = len(pages)
         pages = site_share(pages, share)
         _say(f"a share of {share} of the training sites: {len(pages)} of {all_pages} pages")
     copies = training_copies(pages)
-    per_set = {name: sum(p["set"] == name for p in pages) for name in TRAIN_SETS}
+    per_set = {name: sum(p["set"] == name for p in pages) for name in sets}
     n_lines = sum(sum(y is not None for y in p["labels"]) for p in pages)
     _say(
         f"{len(pages)} pages (+{len(copies)} cropped, blank-free or content-span copies), {n_lines} labeled lines; "
@@ -169,7 +171,7 @@ def train_default(
     metadata = {
         "name": "bpclass-default",
         "training_data": {
-            "sets": dict(TRAIN_SETS),
+            "sets": sets,
             "pages_per_set": per_set,
             "pages": len(pages),
             "lines": n_lines,
@@ -213,8 +215,8 @@ def train_default(
         from training.evaluate import evaluate, format_table
 
         _say("scoring held-out pages of every set")
-        sets = [s for s in ALL_SETS if (Path(prepared) / f"{s}.jsonl.gz").exists()]
-        results = evaluate(model, sets, prepared, trained_on=tuple(TRAIN_SETS))
+        scored = [s for s in ALL_SETS if (Path(prepared) / f"{s}.jsonl.gz").exists()]
+        results = evaluate(model, scored, prepared, trained_on=tuple(sets))
         model.metadata_["scores"] = {
             name: {
                 "pages": r["pages"],
@@ -279,6 +281,13 @@ def parse_args(argv=None):
         "no with --pages (see docs/experiments.md, 'Learned word weights')",
     )
     parser.add_argument(
+        "--extra-sets",
+        nargs="+",
+        default=[],
+        metavar="SET",
+        help="bundled recipe only: also train on these prepared sets' train splits (their licences are recorded)",
+    )
+    parser.add_argument(
         "--site-share",
         type=float,
         default=1.0,
@@ -291,6 +300,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
+        if args.pages and (args.extra_sets or args.site_share != 1):
+            raise ValueError("--extra-sets and --site-share go with the bundled recipe, not with --pages")
         if args.pages:
             train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, bool(args.lexicon))
         elif args.keep_comments:
@@ -299,7 +310,8 @@ def main(argv=None) -> int:
             lexicon = True if args.lexicon is None else args.lexicon
             if args.site_share != 1 and args.out is None:
                 raise ValueError("--site-share needs --out (it must not overwrite the bundled model)")
-            train_default(args.prepared, args.out or DEFAULT_MODEL_PATH, not args.no_eval, lexicon, args.site_share)
+            out = args.out or DEFAULT_MODEL_PATH
+            train_default(args.prepared, out, not args.no_eval, lexicon, args.site_share, args.extra_sets)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -534,3 +534,17 @@ def test_peers_score_extractors_on_the_same_pages_and_gold(tmp_path, monkeypatch
     kept = "\n".join(line for line, y in zip(page["lines"], model.predict([page["lines"]])[0]) if y)
     assert scores["bpclass"] == [pytest.approx(bag_f1(kept, gold)[2])]
     assert peers.main(["--prepared", str(tmp_path / "none"), "--data", str(data), "--sets", "cleaneval"]) == 2
+
+
+def test_snippet_labels_label_only_the_lines_holding_a_snippet():
+    from training.prepare import snippet_labels
+
+    lines = [
+        "Impressum | Kontakt",
+        "Die GEMA dreht  völlig am Zeiger!",
+        "",
+        "Other text",
+        "Die GEMA dreht völlig am Zeiger! Impressum",
+    ]
+    assert snippet_labels(lines, ["Die GEMA dreht völlig am Zeiger!"], ["Impressum"]) == [0, 1, None, None, None]
+    assert snippet_labels(lines, [], []) == [None] * 5

@@ -43,6 +43,9 @@ SET_LICENCES = {
 # HTML aligned with a gold text: their labels are taken as given (unsure lines are not
 # scored), with no labeler check and no cropped, blank-free or content-span copies.
 LINE_LABEL_SETS = ("turku_text_quality", "turku_wac12")
+# Sets whose pages come with snippets that must be kept or dropped instead of a gold
+# text: their lines holding a snippet are labeled, the rest not (training.prepare).
+SNIPPET_SETS = ("trafilatura_eval",)
 # Never trained or tuned on.
 TEST_ONLY_SETS = ("scrapinghub_aeb",)
 # Pages whose aligned labels reproduce the gold text worse than this are not trained on.
@@ -116,7 +119,13 @@ def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS), policy:
         if name in TEST_ONLY_SETS:
             raise ValueError(f"{name} is test-only: never train on it.")
         for p in load_prepared(name, prepared):
-            if p["split"] != "train" or p["gold"] is None:
+            if p["split"] != "train":
+                continue
+            if name in SNIPPET_SETS:
+                if any(y is not None for y in p["labels"]):
+                    pages.append(p)
+                continue
+            if p["gold"] is None:
                 continue
             if name in LINE_LABEL_SETS:
                 pages.append({**p, "labels": [y if y in (0, 1) else None for y in p["labels"]]})

@@ -76,6 +76,24 @@ def split_of(site: str) -> str:
     return "test" if zlib.crc32(site.encode("utf-8")) % TEST_SHARE_MOD == 0 else "train"
 
 
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def snippet_labels(lines: list[str], with_snippets: list[str], without_snippets: list[str]) -> list:
+    """Partial line labels from snippets: a line holding a text that must be kept is
+    content (1), one holding a text that must be dropped is boilerplate (0), the rest
+    (and a line holding both) unlabeled (None)."""
+    keep = [t for t in map(_normalised, with_snippets) if t]
+    drop = [t for t in map(_normalised, without_snippets) if t]
+    labels = []
+    for line in map(_normalised, lines):
+        kept = bool(line) and any(t in line for t in keep)
+        dropped = bool(line) and any(t in line for t in drop)
+        labels.append(1 if kept and not dropped else 0 if dropped and not kept else None)
+    return labels
+
+
 def prepare_record(record: dict) -> dict | None:
     """One shared-set record -> one labeled page (a JSON-ready dict), or None to skip."""
     kind = record.get("gold_kind")
@@ -102,7 +120,7 @@ def prepare_record(record: dict) -> dict | None:
         return {
             **base,
             "lines": lines,
-            "labels": [None] * len(lines),
+            "labels": snippet_labels(lines, record.get("with_snippets") or [], record.get("without_snippets") or []),
             "gold": None,
             "labeler_f1": None,
             "with_snippets": record.get("with_snippets") or [],

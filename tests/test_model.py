@@ -234,8 +234,20 @@ def test_bundled_model_loads_and_is_cached():
     model = load_model()
     assert model is load_model()
     assert model.feature_names_ == FEATURE_NAMES
-    assert set(model.metadata_["training_data"]["sets"]) == {"wcxb_dev", "newspaper4k_aed"}
-    assert "scrapinghub_aeb" not in model.metadata_["training_data"]["sets"]
+    sets = model.metadata_["training_data"]["sets"]
+    assert set(sets) == {"wcxb_dev", "newspaper4k_aed", "daniel"}
+    assert "scrapinghub_aeb" not in sets
+
+
+def test_every_training_set_and_licence_is_named_where_users_read():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    licence_section = readme[readme.index("## Licence") :]
+    card = (ROOT / "docs" / "model-card.md").read_text(encoding="utf-8")
+    for name, licence in load_model().metadata_["training_data"]["sets"].items():
+        assert name in licence_section and licence in licence_section, name
+        assert f"| {name} |" in card and licence in card, name
 
 
 def test_clean_uses_the_bundled_model():

@@ -383,7 +383,7 @@ def test_crossval_command_scores_blends_and_content_spans(tmp_path, capsys):
         }
         for k in range(40)
     ]
-    for name in ("wcxb_dev", "newspaper4k_aed", "dragnet", "cleaneval", "krdwrd_canola"):
+    for name in ("wcxb_dev", "newspaper4k_aed", "daniel", "dragnet", "cleaneval", "krdwrd_canola"):
         with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
             fh.writelines(json.dumps(p) + "\n" for p in pages)
     args = ["--prepared", str(tmp_path), "--folds", "2", "--only", "default", "--dev-pages", "3"]

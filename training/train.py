@@ -10,6 +10,7 @@ only when asked (``--lexicon``), since the weights want pages of many sites.
     python -m training.prepare && python -m training.train          # the default model
     python -m training.train --no-lexicon --out plain.npz          # ... without word weights
     python -m training.train --site-share 0.5 --out half.npz       # half the training sites (learning curve)
+    python -m training.train --permissive --out permissive.npz     # only the sets of permissive licences
     python -m training.train --pages data/labeled --out my.npz     # your own pages
     python -m training.train --pages data/labeled --out my.npz --lexicon   # ... also learning word weights
 
@@ -32,6 +33,7 @@ from training import script_parser
 from training.data import (
     MAX_SKIPPED_PROSE,
     MIN_LABELER_F1,
+    PERMISSIVE_LICENCES,
     SET_LICENCES,
     TRAIN_SETS,
     content_span,
@@ -152,9 +154,16 @@ def training_copies(pages: list[dict]) -> list[dict]:
 
 
 def train_default(
-    prepared: Path, out: Path, evaluate_after: bool = True, lexicon: bool = True, share: float = 1.0, extra_sets=()
+    prepared: Path,
+    out: Path,
+    evaluate_after: bool = True,
+    lexicon: bool = True,
+    share: float = 1.0,
+    extra_sets=(),
+    permissive: bool = False,
 ) -> BoilerplateClassifier:
-    sets = {**TRAIN_SETS, **{name: SET_LICENCES.get(name, "unknown") for name in extra_sets}}
+    sets = {k: v for k, v in TRAIN_SETS.items() if not permissive or v in PERMISSIVE_LICENCES}
+    sets.update({name: SET_LICENCES.get(name, "unknown") for name in extra_sets})
     _say(f"reading the train split of {', '.join(sets)} from {prepared}")
     pages = training_pages(prepared, sets=tuple(sets))
     if share < 1:
@@ -281,6 +290,11 @@ def parse_args(argv=None):
         "no with --pages (see docs/experiments.md, 'Learned word weights')",
     )
     parser.add_argument(
+        "--permissive",
+        action="store_true",
+        help="bundled recipe only: leave out the training sets whose licence is not permissive (daniel, GPL-3.0)",
+    )
+    parser.add_argument(
         "--extra-sets",
         nargs="+",
         default=[],
@@ -300,8 +314,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
-        if args.pages and (args.extra_sets or args.site_share != 1):
-            raise ValueError("--extra-sets and --site-share go with the bundled recipe, not with --pages")
+        if args.pages and (args.extra_sets or args.site_share != 1 or args.permissive):
+            raise ValueError("--extra-sets, --permissive and --site-share go with the bundled recipe, not with --pages")
         if args.pages:
             train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, bool(args.lexicon))
         elif args.keep_comments:
@@ -311,7 +325,9 @@ def main(argv=None) -> int:
             if args.site_share != 1 and args.out is None:
                 raise ValueError("--site-share needs --out (it must not overwrite the bundled model)")
             out = args.out or DEFAULT_MODEL_PATH
-            train_default(args.prepared, out, not args.no_eval, lexicon, args.site_share, args.extra_sets)
+            train_default(
+                args.prepared, out, not args.no_eval, lexicon, args.site_share, args.extra_sets, args.permissive
+            )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -281,6 +281,8 @@ def _clean_jsonl(args, model) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
         )
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except (OSError, EOFError) as exc:  # an output's errors name it; the rest are the input's
         where = exc.filename if isinstance(exc, OSError) and exc.filename else args.input
         raise InputError(f"{where}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from exc

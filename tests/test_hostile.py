@@ -437,3 +437,13 @@ def test_an_output_that_cannot_be_written_is_named_in_the_error(tmp_path):
     assert done.returncode == EXIT_USAGE, done.stderr
     assert "out.jsonl.partial" in done.stderr and "in.jsonl" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    source = _input_file(tmp_path, 2000)
+    command = f"{sys.executable} -m bpclass.cli clean --jsonl {source} | head -c 10 > /dev/null"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
+    assert "Broken pipe" not in done.stderr and "error" not in done.stderr

@@ -53,7 +53,12 @@ def parse_args(argv=None) -> argparse.Namespace:
 
     clean = sub.add_parser("clean", help="print the content lines of a page (or of JSONL records)")
     clean.add_argument("input", help="a text file, one block per line; '-' for standard input")
-    clean.add_argument("--labels", action="store_true", help="print every line as LABEL<TAB>P(content)<TAB>LINE")
+    clean.add_argument(
+        "--labels",
+        action="store_true",
+        help="print every line as LABEL<TAB>P(content)<TAB>LINE; with --jsonl, add OUTPUT_FIELD_labels and "
+        "OUTPUT_FIELD_proba (one per line) to each record",
+    )
     clean.add_argument(
         "--threshold",
         type=float,
@@ -255,6 +260,7 @@ def _clean_jsonl(args, model) -> int:
         site_field=args.site_field,
         max_record_bytes=args.max_record_bytes,
         max_page_lines=args.max_page_lines,
+        line_labels=args.labels,
     )
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")

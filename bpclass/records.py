@@ -43,6 +43,9 @@ class CorpusOptions:
     # reported by its offset and length, a page of more lines is refused.
     max_record_bytes: int = MAX_RECORD_BYTES
     max_page_lines: int = MAX_PAGE_LINES
+    # Also add each line's label and P(content), as OUTPUT_FIELD_labels and
+    # OUTPUT_FIELD_proba (one entry per line of the text, blank lines included).
+    line_labels: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,15 @@ def record_site(record: dict, field: str):
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
 
 
+def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None) -> tuple:
+    """(labels, P(content)) of each page; the probabilities only with ``line_labels``
+    (else None each), so that a model needs no more than ``predict`` otherwise."""
+    told = {"sites": sites} if sites is not None else {}
+    if options.line_labels:
+        return model.predict_with_proba(pages, options.threshold, **told)
+    return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
+
+
 def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None) -> list[tuple]:
     """Clean one batch of (line number, raw JSON line).
 
@@ -173,14 +185,20 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
         if options.site_field is not None:
             sites = [record_site(record, options.site_field) for _, _, record, _ in parsed]
         try:
-            labels = model.predict([lines for _, _, _, lines in parsed], threshold=options.threshold, sites=sites)
+            labels, probas = _predicted(model, [lines for _, _, _, lines in parsed], options, sites)
         except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
-            labels = None
+            labels = probas = None
         for idx, (k, number, record, lines) in enumerate(parsed):
             raw = batch[k][1]
             try:
-                page_labels = labels[idx] if labels is not None else model.predict([lines], options.threshold)[0]
+                if labels is None:
+                    page_labels, page_proba = (out[0] for out in _predicted(model, [lines], options))
+                else:
+                    page_labels, page_proba = labels[idx], probas[idx]
                 record[options.output_field] = "\n".join(line for line, y in zip(lines, page_labels) if y)
+                if options.line_labels:
+                    record[options.output_field + "_labels"] = page_labels.tolist()
+                    record[options.output_field + "_proba"] = [round(float(p), 3) for p in page_proba]
                 kept = int(np.sum(page_labels))
                 dropped = sum(1 for line in lines if line.strip()) - kept
                 results[k] = ("ok", number, output_line(record), kept, dropped)

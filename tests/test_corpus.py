@@ -166,3 +166,21 @@ def test_scheduler_needs_the_dask_engine(tmp_path, capsys):
     _write_input(source, 2)
     assert main(["clean", "--jsonl", str(source), "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "--scheduler goes with --engine dask" in capsys.readouterr().err
+
+
+def test_labels_with_jsonl_add_each_lines_label_and_probability(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_input(source, 6)
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--labels", "--batch-size", "4"]) == EXIT_OK
+    for line in out.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        lines = record["text"].splitlines()
+        labels, proba = record["clean_text_labels"], record["clean_text_proba"]
+        assert len(labels) == len(proba) == len(lines)
+        assert record["clean_text"] == "\n".join(t for t, y in zip(lines, labels) if y)
+        model_labels, model_proba = bpclass.load_model().predict_with_proba([lines])
+        assert labels == model_labels[0].tolist()
+        assert proba == [round(float(p), 3) for p in model_proba[0]]
+    # Without --labels the records carry the cleaned text alone.
+    assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK
+    assert "clean_text_labels" not in json.loads(out.read_text(encoding="utf-8").splitlines()[0])

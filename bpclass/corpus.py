@@ -59,6 +59,7 @@ class Summary:
     dropped: int = 0
     skipped_input_lines: int = 0
     seconds: float = 0.0
+    warned: bool = False
     failures: list = field(default_factory=list)
 
     def line(self) -> str:
@@ -169,6 +170,24 @@ def _raw_site(raw, options: CorpusOptions):
         return record_site(parse_record(raw, options)[0], options.site_field)
     except ValueError:
         return None
+
+
+# After this many records that all lack the text field, the run says so at once.
+MISSING_FIELD_WARN_AFTER = 20
+
+
+def _warn_missing_field(summary: Summary, field_name: str) -> None:
+    """Say once, early, when every record so far lacks the text field: a wrong
+    --text-field would otherwise show only at the end of the run."""
+    missing = f"field {field_name!r} is missing"
+    if summary.pages or summary.warned or summary.failed < MISSING_FIELD_WARN_AFTER:
+        return
+    if all(reason == missing for _, reason in summary.failures):
+        summary.warned = True
+        sys.stderr.write(
+            f"warning: none of the first {summary.failed} records has a field {field_name!r}; "
+            "is --text-field right? (the run goes on)\n"
+        )
 
 
 class _Progress:
@@ -424,6 +443,7 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
             out.flush()
             if errors:
                 errors.flush()
+            _warn_missing_field(summary, options.text_field)
             input_bytes, input_crc = source.position_after(last_line)
             if checkpoint and not output_path.endswith(".gz"):
                 state.update(input_lines=last_line, input_bytes=input_bytes, input_crc=input_crc)

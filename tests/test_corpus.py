@@ -184,3 +184,14 @@ def test_labels_with_jsonl_add_each_lines_label_and_probability(tmp_path):
     # Without --labels the records carry the cleaned text alone.
     assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK
     assert "clean_text_labels" not in json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+
+
+def test_a_wrong_text_field_is_said_early(tmp_path, capsys):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_input(source, 50)
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--text-field", "body", "--batch-size", "8"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("is --text-field right?") == 1
+    assert err.index("is --text-field right?") < err.index("0 pages cleaned, 50 failed")
+    assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK
+    assert "--text-field" not in capsys.readouterr().err

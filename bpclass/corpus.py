@@ -191,23 +191,51 @@ def _warn_missing_field(summary: Summary, field_name: str) -> None:
 
 
 class _Progress:
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.last = 0.0
+    """Pages cleaned and pages/s on standard error and, when the input's size is known
+    (a file), how far through it the run is: bytes, a percentage and the time left
+    (a tqdm bar over the input's bytes, compressed ones for a .gz file)."""
 
-    def update(self, pages: int, final: bool = False) -> None:
-        if not self.enabled:
+    def __init__(self, enabled: bool, total: int | None = None, done: int = 0):
+        self.bar = None
+        self.start = time.monotonic()
+        self.position = done
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                initial=done,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc="bpclass",
+                file=sys.stderr,
+                mininterval=0.5,
+                dynamic_ncols=True,
+            )
+
+    def update(self, pages: int, position: int, final: bool = False) -> None:
+        if self.bar is None:
             return
-        now = time.monotonic()
-        if not final and now - self.last < 0.5:
-            return
-        self.last = now
-        rate = pages / max(now - self.start, 1e-9)
-        sys.stderr.write(f"\r{pages} pages, {rate:.0f} pages/s")
+        rate = pages / max(time.monotonic() - self.start, 1e-9)
+        self.bar.set_postfix_str(f"{pages} pages, {rate:.0f} pages/s", refresh=False)
+        self.bar.update(position - self.position)
+        self.position = position
         if final:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            self.bar.close()
+
+
+def _input_position(stream, source: _Input):
+    """The input's size (None for standard input) and a function giving how far the
+    run has read it: the compressed file's position for a .gz input."""
+    raw = getattr(stream, "fileobj", None)  # a GzipFile's underlying file
+    try:
+        total = os.fstat((raw or stream).fileno()).st_size if stream is not sys.stdin.buffer else None
+    except (OSError, AttributeError, ValueError):
+        total = None
+    if raw is not None:
+        return total, raw.tell
+    return total, lambda: source.offset
 
 
 CHECKPOINT_KEYS = ("input_lines", "input_bytes", "input_crc", "output_bytes", "errors_bytes")
@@ -421,7 +449,8 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         out = _Output.open(work, resume, state["output_bytes"])
         errors = _Output.open(errors_work, resume, state["errors_bytes"]) if errors_work else None
         summary = Summary(skipped_input_lines=state["input_lines"])
-        bar = _Progress(progress)
+        total, position = _input_position(stream, source)
+        bar = _Progress(progress, total, position())
         start = time.monotonic()
         batches = _batches(source, batch_size, options)
 
@@ -450,7 +479,7 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
                 state["output_bytes"] = out.tell()
                 state["errors_bytes"] = errors.tell() if errors else 0
                 _write_checkpoint(checkpoint, state)
-            bar.update(summary.pages)
+            bar.update(summary.pages, position())
 
         if engine == "dask":
             run_dask(batches, options, jobs, scheduler, write)
@@ -460,6 +489,7 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
                 write(clean_batch(batch, options, model), batch[-1][0])
         else:
             run_parallel(batches, options, jobs, write)
+        bar.update(summary.pages, position(), final=True)
     finally:
         failing = sys.exc_info()[1]
         if stream is not sys.stdin.buffer:
@@ -478,5 +508,4 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         if os.path.exists(checkpoint):
             os.remove(checkpoint)
     summary.seconds = time.monotonic() - start
-    bar.update(summary.pages, final=True)
     return summary

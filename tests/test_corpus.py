@@ -195,3 +195,16 @@ def test_a_wrong_text_field_is_said_early(tmp_path, capsys):
     assert err.index("is --text-field right?") < err.index("0 pages cleaned, 50 failed")
     assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK
     assert "--text-field" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_progress_shows_how_far_through_the_input(tmp_path, capsys, gz):
+    import gzip
+
+    source, out = tmp_path / ("in.jsonl.gz" if gz else "in.jsonl"), tmp_path / "out.jsonl"
+    _write_input(tmp_path / "plain.jsonl", 30)
+    data = (tmp_path / "plain.jsonl").read_bytes()
+    source.write_bytes(gzip.compress(data) if gz else data)
+    assert main(["clean", "--jsonl", str(source), "-o", str(out), "--progress", "--batch-size", "4"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "100%" in err and "30 pages" in err  # a total, the share done, the pages

@@ -408,8 +408,8 @@ def run_corpus(
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
     if output_path == "-" and resume:
         raise ValueError("--resume needs an output file, not standard output.")
-    if resume and output_path.endswith(".gz"):
-        raise ValueError("--resume needs an uncompressed output file (not .gz).")
+    if resume and (output_path.endswith(".gz") or (errors_path or "").endswith(".gz")):
+        raise ValueError("--resume needs an uncompressed output and errors file (not .gz).")
     check_paths(input_path, output_path, errors_path)
     if output_path == "-":
         return _run(

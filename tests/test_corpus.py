@@ -141,6 +141,8 @@ def test_resume_refuses_stdout_and_gzip(tmp_path, capsys):
     _write_input(source, 3)
     assert main(["clean", "--jsonl", str(source), "--resume"]) == 2
     assert main(["clean", "--jsonl", str(source), "--resume", "-o", str(tmp_path / "o.jsonl.gz")]) == 2
+    errors_gz = ["--errors", str(tmp_path / "e.jsonl.gz")]
+    assert main(["clean", "--jsonl", str(source), "--resume", "-o", str(tmp_path / "o.jsonl"), *errors_gz]) == 2
     assert "--resume needs" in capsys.readouterr().err
 
 

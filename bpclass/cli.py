@@ -52,7 +52,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command", required=True)
 
     clean = sub.add_parser("clean", help="print the content lines of a page (or of JSONL records)")
-    clean.add_argument("input", help="a text file, one block per line; '-' for standard input")
+    clean.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="a text file, one block per line ('-' for standard input); several files need --output-dir",
+    )
+    clean.add_argument(
+        "--input-dir", type=Path, default=None, help="clean every file of this folder matching --pattern (recursive)"
+    )
+    clean.add_argument("--pattern", default="*.txt", help="with --input-dir: which files (a glob; default *.txt)")
+    clean.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="write each page's content lines to a file of the same name (and subfolder) here",
+    )
     clean.add_argument(
         "--labels",
         action="store_true",
@@ -219,6 +234,90 @@ def _site_pages(args) -> list[list[str]]:
     return pages
 
 
+# Pages read and scored together in many-files mode.
+FILES_PER_BATCH = 64
+
+
+def _page_files(args) -> list[tuple[Path, Path]]:
+    """(page file, output file) of each page to clean in many-files mode."""
+    if args.output_dir is None:
+        raise InputError("several pages need --output-dir (one output file per page).")
+    if args.jsonl or args.site_pages or args.output != "-":
+        raise InputError("--input-dir, --output-dir and several pages go without --jsonl, --site-pages and -o.")
+    if args.jobs != 1 or args.resume or args.errors is not None:
+        raise InputError("--jobs, --resume and --errors go with --jsonl; many page files are cleaned in one process.")
+    if args.input_dir is not None:
+        if args.inputs:
+            raise InputError("give --input-dir or page files, not both.")
+        if not args.input_dir.is_dir():
+            raise InputError(f"--input-dir {args.input_dir} is not a folder.")
+        files = sorted(p for p in args.input_dir.rglob(args.pattern) if p.is_file())
+        pairs = [(p, args.output_dir / p.relative_to(args.input_dir)) for p in files]
+    else:
+        if "-" in args.inputs:
+            raise InputError("standard input is one page: with --output-dir, give page files.")
+        pairs = [(Path(p), args.output_dir / Path(p).name) for p in args.inputs]
+        if len({out for _, out in pairs}) < len(pairs):
+            raise InputError("two of the pages have the same file name: their outputs would collide.")
+    for source, target in pairs:
+        try:
+            check_paths(str(source), str(target), None)
+        except ValueError as exc:
+            raise InputError(f"{exc} (--output-dir is the input's folder?)") from exc
+    return pairs
+
+
+def _clean_files(args, model) -> int:
+    """Many-files mode: each page file cleaned into a file of its name under
+    --output-dir; a page that cannot be read is reported and the others go on."""
+    pairs = _page_files(args)
+    failed = kept = dropped = 0
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(pairs), unit="page", desc="bpclass", file=sys.stderr, disable=not progress)
+    for start in range(0, len(pairs), FILES_PER_BATCH):
+        batch, pages = [], []
+        for source, target in pairs[start : start + FILES_PER_BATCH]:
+            try:
+                lines = _read_page(str(source), args).splitlines()
+                if len(lines) > args.max_page_lines:
+                    raise InputError(f"{source} has {len(lines):,} lines, more than --max-page-lines.")
+            except InputError as exc:
+                failed += 1
+                print(f"error: {exc}", file=sys.stderr)
+                continue
+            batch.append(target)
+            pages.append(lines)
+        labels, probas = model.predict_with_proba(pages, args.threshold) if pages else ([], [])
+        for target, lines, page_labels, proba in zip(batch, pages, labels, probas):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            with open(partial, "w", encoding="utf-8") as out:
+                _write_lines(out, lines, page_labels, proba, args.labels)
+            os.replace(partial, target)  # under its own name, an output is always whole
+            kept += int(page_labels.sum())
+            dropped += sum(1 for line in lines if line.strip()) - int(page_labels.sum())
+        bar.update(len(pairs[start : start + FILES_PER_BATCH]))
+    bar.close()
+    print(
+        f"bpclass: {len(pairs) - failed} pages cleaned, {failed} failed; {kept} lines kept, {dropped} dropped",
+        file=sys.stderr,
+    )
+    return EXIT_BAD_RECORDS if failed else EXIT_OK
+
+
+def _write_lines(out, lines, labels, proba, with_labels: bool) -> None:
+    """A page's content lines, or (``with_labels``) every line as LABEL, P(content), line."""
+    if with_labels:
+        for line, label, p in zip(lines, labels, proba):
+            out.write(f"{label}\t{p:.3f}\t{line}\n")
+    else:
+        for line, label in zip(lines, labels):
+            if label:
+                out.write(line + "\n")
+
+
 def _clean_page(args, model) -> int:
     try:
         check_paths(args.input, args.output, None)
@@ -235,13 +334,7 @@ def _clean_page(args, model) -> int:
     try:
         # With --site-pages, the other pages are read with the input as one site.
         labels, proba = predict_page_of_site(model, lines, others, args.threshold)
-        if args.labels:
-            for line, label, p in zip(lines, labels, proba):
-                out.write(f"{label}\t{p:.3f}\t{line}\n")
-        else:
-            for line, label in zip(lines, labels):
-                if label:
-                    out.write(line + "\n")
+        _write_lines(out, lines, labels, proba, args.labels)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -321,8 +414,14 @@ def run(args) -> int:
     if args.max_page_lines < 1 or args.max_record_bytes < 1:
         raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)
+    many = args.input_dir is not None or args.output_dir is not None or len(args.inputs) > 1
+    if not many and len(args.inputs) != 1:
+        raise InputError("give a page file ('-' for standard input), or --input-dir with --output-dir.")
+    args.input = args.inputs[0] if args.inputs else None
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     model = with_keep_comments(model, True if args.keep_comments else None)
+    if many:
+        return _clean_files(args, model)
     if args.jsonl:
         if args.site_pages:
             raise InputError("--site-pages works on one page, not with --jsonl (use --site-field).")

@@ -183,3 +183,36 @@ def test_a_20_mb_line(tmp_path, capsys):
     assert main(["clean", "--labels", str(page), "-o", str(tmp_path / "out.txt")]) == EXIT_OK
     rows = (tmp_path / "out.txt").read_text().splitlines()
     assert len(rows) == 3 and len(rows[1]) > 20_000_000  # the line comes back whole
+
+
+def test_many_files_each_cleaned_into_the_output_dir(tmp_path, capsys):
+    pages = sorted((DATA / "pages").glob("*.txt"))
+    out = tmp_path / "out"
+    assert main(["clean", *map(str, pages), "--output-dir", str(out)]) == EXIT_OK
+    assert f"{len(pages)} pages cleaned, 0 failed" in capsys.readouterr().err
+    for page in pages:  # the same text as cleaning each page alone
+        assert main(["clean", str(page)]) == EXIT_OK
+        assert (out / page.name).read_text(encoding="utf-8") == capsys.readouterr().out
+    # A folder, recursively, by a pattern; a page that cannot be read is reported, the rest go on.
+    tree = tmp_path / "in"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "sub" / "a.txt").write_text(pages[0].read_text(encoding="utf-8"), encoding="utf-8")
+    (tree / "b.txt").write_bytes(b"\xff\xfe bad \xff")
+    (tree / "skip.md").write_text("not a page")
+    code = main(["clean", "--input-dir", str(tree), "--output-dir", str(tmp_path / "o2"), "--strict", "--labels"])
+    assert code == EXIT_BAD_RECORDS
+    assert "b.txt" in capsys.readouterr().err
+    written = sorted(p.relative_to(tmp_path / "o2").as_posix() for p in (tmp_path / "o2").rglob("*") if p.is_file())
+    assert written == ["sub/a.txt"]
+    first = (tmp_path / "o2" / "sub" / "a.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert first.split("\t")[0] in ("0", "1") and len(first.split("\t")) == 3
+
+
+def test_many_files_need_an_output_dir_that_is_not_the_input(tmp_path, capsys):
+    pages = [str(p) for p in sorted((DATA / "pages").glob("*.txt"))]
+    assert main(["clean", *pages]) == EXIT_USAGE  # several pages, one standard output
+    assert main(["clean", "--input-dir", str(DATA / "pages"), "--output-dir", str(DATA / "pages")]) == EXIT_USAGE
+    assert main(["clean", *pages, "--output-dir", str(tmp_path), "--jobs", "2"]) == EXIT_USAGE
+    assert main(["clean"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--output-dir" in err and "input" in err and "--jobs" in err

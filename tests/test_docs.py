@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 # Arguments that name a file the command writes: they need not exist beforehand.
-WRITES = {"-o", "--output", "--errors", "--out"}
+WRITES = {"-o", "--output", "--errors", "--out", "--output-dir"}
 FILE_ENDS = (".txt", ".json", ".jsonl", ".gz", ".npz")
 
 

@@ -548,3 +548,18 @@ def test_snippet_labels_label_only_the_lines_holding_a_snippet():
     ]
     assert snippet_labels(lines, ["Die GEMA dreht völlig am Zeiger!"], ["Impressum"]) == [0, 1, None, None, None]
     assert snippet_labels(lines, [], []) == [None] * 5
+
+
+def test_training_on_your_own_text_pages_needs_no_lxml(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['lxml'] = None\n"  # as if lxml were not installed
+        "from training.train import main\n"
+        f"sys.exit(main(['--pages', 'data/labeled', '--out', {str(tmp_path / 'mine.npz')!r}]))\n"
+    )
+    root = __import__("conftest").ROOT
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "mine.npz").exists()

@@ -96,6 +96,7 @@ def snippet_labels(lines: list[str], with_snippets: list[str], without_snippets:
 def prepare_record(record: dict) -> dict | None:
     """One shared-set record -> one labeled page (a JSON-ready dict), or None to skip."""
     from training.htmltext import html_to_lines  # lxml: only laying out HTML needs it
+
     kind = record.get("gold_kind")
     site = site_of(record)
     base = {

@@ -240,6 +240,21 @@ def train_default(
     return model
 
 
+# Below this many labeled pages, training on your own pages warns (see train_on_files).
+FEW_PAGES = 50
+
+
+def _lines_right(model, pages) -> tuple[int, int]:
+    """(labeled lines the model gets right, labeled lines) of LabeledPages."""
+    right = total = 0
+    for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
+        for y, label in zip(page.labels, predicted):
+            if y is not None:
+                total += 1
+                right += int(y == label)
+    return right, total
+
+
 def train_on_files(
     paths: list[Path], out: Path, keep_comments: bool = False, lexicon: bool = False
 ) -> BoilerplateClassifier:
@@ -250,6 +265,15 @@ def train_on_files(
         raise ValueError("no labeled pages found in " + ", ".join(map(str, paths)))
     n_lines = sum(sum(y is not None for y in p.labels) for p in pages)
     _say(f"{len(pages)} pages, {n_lines} labeled lines")
+    if len(pages) < FEW_PAGES:
+        right, total = _lines_right(bpclass.load_model(), pages)
+        print(
+            f"warning: {len(pages)} labeled pages are few. A model learns one site's layout from dozens of pages "
+            f"and other sites' from hundreds; the bundled model already labels {right / max(total, 1):.0%} of "
+            "these pages' lines right. Compare the two on pages neither trained on before you use yours "
+            "(bpclass clean --labels --model MODEL PAGE).",
+            file=sys.stderr,
+        )
     # Few pages: smaller leaves, so that a handful of pages can still shape the trees.
     params = {**ESTIMATOR_PARAMS, "min_samples_leaf": 20 if n_lines > 5000 else 3}
     metadata = {"name": out.stem, "training_data": {"files": [str(p) for p in paths], "pages": len(pages)}}

@@ -50,13 +50,9 @@ def small_model(example_pages):
 
 def line_accuracy(model, pages) -> tuple[int, int]:
     """(lines labeled right, labeled lines) of a model on LabeledPages."""
-    right = total = 0
-    for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
-        for y, p in zip(page.labels, predicted):
-            if y is not None:
-                total += 1
-                right += int(y == p)
-    return right, total
+    from training.train import lines_right
+
+    return lines_right(model, pages)
 
 
 def rewrite_model_file(src, dst, change_meta=None, change_arrays=None):

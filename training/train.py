@@ -244,7 +244,7 @@ def train_default(
 FEW_PAGES = 50
 
 
-def _lines_right(model, pages) -> tuple[int, int]:
+def lines_right(model, pages) -> tuple[int, int]:
     """(labeled lines the model gets right, labeled lines) of LabeledPages."""
     right = total = 0
     for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
@@ -266,7 +266,7 @@ def train_on_files(
     n_lines = sum(sum(y is not None for y in p.labels) for p in pages)
     _say(f"{len(pages)} pages, {n_lines} labeled lines")
     if len(pages) < FEW_PAGES:
-        right, total = _lines_right(bpclass.load_model(), pages)
+        right, total = lines_right(bpclass.load_model(), pages)
         print(
             f"warning: {len(pages)} labeled pages are few. A model learns one site's layout from dozens of pages "
             f"and other sites' from hundreds; the bundled model already labels {right / max(total, 1):.0%} of "

@@ -538,6 +538,11 @@ def test_peers_score_extractors_on_the_same_pages_and_gold(tmp_path, monkeypatch
     assert scores["all text"] == [pytest.approx(bag_f1(f"Home {gold}", gold)[2])] and scores["all text"][0] < 1.0
     kept = "\n".join(line for line, y in zip(page["lines"], model.predict([page["lines"]])[0]) if y)
     assert scores["bpclass"] == [pytest.approx(bag_f1(kept, gold)[2])]
+    # Other tools' lines: bpclass reads them instead of its own layout.
+    monkeypatch.setattr(peers, "LAYOUTS", {"one line": ("json", lambda html: [gold])})
+    scores = peers.score_set(model, "cleaneval", [], data, prepared, jobs=1, layouts=["one line"])
+    one_line = "\n".join(line for line, y in zip([gold], model.predict([[gold]])[0]) if y)
+    assert scores["bpclass on one line"] == [pytest.approx(bag_f1(one_line, gold)[2])]
     assert peers.main(["--prepared", str(tmp_path / "none"), "--data", str(data), "--sets", "cleaneval"]) == 2
 
 

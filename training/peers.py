@@ -11,6 +11,7 @@ installed is left out; one that fails on a page scores 0 there.
     pip install ".[bench]"                          # trafilatura, readability-lxml, resiliparse
     python -m training.peers                        # every set with HTML, the bundled model
     python -m training.peers --sets newspaper4k_aed --limit 50    # a quick look
+    python -m training.peers --layouts              # bpclass also on other tools' text lines
 """
 
 from __future__ import annotations
@@ -59,11 +60,45 @@ def _resiliparse(html: str) -> str:
 PEERS = {"trafilatura": _trafilatura, "readability": _readability, "resiliparse": _resiliparse}
 
 
+def _resiliparse_lines(html: str) -> list[str]:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(html).splitlines()
+
+
+def _soup_lines(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "lxml").get_text("\n").splitlines()
+
+
+def _inscriptis_lines(html: str) -> list[str]:
+    from inscriptis import get_text
+
+    return get_text(html).splitlines()
+
+
+# Other tools' text lines of the whole page, which bpclass reads instead of its own
+# innerText-like layout (--layouts): what a user gets whose lines come from them.
+LAYOUTS = {
+    "resiliparse's extract_plain_text": ("resiliparse", _resiliparse_lines),
+    "BeautifulSoup's get_text('\\n')": ("bs4", _soup_lines),
+    "inscriptis": ("inscriptis", _inscriptis_lines),
+}
+
+
 def installed_peers() -> list[str]:
     """The extractors of PEERS that are installed (each is imported as it is named)."""
     import importlib.util
 
     return [name for name in PEERS if importlib.util.find_spec(name) is not None]
+
+
+def installed_layouts() -> list[str]:
+    """The layouts of LAYOUTS whose library is installed."""
+    import importlib.util
+
+    return [name for name, (module, _) in LAYOUTS.items() if importlib.util.find_spec(module) is not None]
 
 
 def _peer_scores(job: tuple[list[str], str, str]) -> list[float]:
@@ -90,8 +125,11 @@ def _htmls(data: Path, name: str, ids: set) -> dict:
     return out
 
 
-def score_set(model, name: str, peers: list[str], data: Path, prepared: Path, jobs: int, limit=None) -> dict:
-    """Per system, the bag F1 of each held-out page of a set that has HTML."""
+def score_set(
+    model, name: str, peers: list[str], data: Path, prepared: Path, jobs: int, limit=None, layouts=()
+) -> dict:
+    """Per system, the bag F1 of each held-out page of a set that has HTML; with
+    ``layouts``, also bpclass on each of those tools' lines of the page."""
     from training.data import evaluation_pages
 
     pages = [p for p in evaluation_pages(name, prepared, trained_sets(model)) if p.get("gold") is not None]
@@ -106,6 +144,13 @@ def score_set(model, name: str, peers: list[str], data: Path, prepared: Path, jo
             per_page = list(pool.map(_peer_scores, jobs_in, chunksize=4))
     for k, peer in enumerate(peers):
         scores[peer] = [row[k] for row in per_page]
+    for layout in layouts:
+        lines = [LAYOUTS[layout][1](htmls[str(p["id"])]) for p in pages]
+        kept = model.predict(lines)
+        scores[f"bpclass on {layout}"] = [
+            bag_f1("\n".join(t for t, y in zip(page_lines, labels) if y), p["gold"])[2]
+            for p, page_lines, labels in zip(pages, lines, kept)
+        ]
     return scores
 
 
@@ -117,20 +162,26 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", nargs="+", default=list(HTML_SETS), choices=HTML_SETS, metavar="SET")
     parser.add_argument("--limit", type=int, default=None, help="at most this many pages per set")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the extractors (default 2)")
+    parser.add_argument(
+        "--layouts",
+        action="store_true",
+        help="also bpclass on other tools' lines of the page (resiliparse, BeautifulSoup, inscriptis)",
+    )
     args = parser.parse_args(argv)
     try:
         model = bpclass.load_model(args.model)
         peers = installed_peers()
         if not peers:
             print('no extractor is installed: pip install ".[bench]"', file=sys.stderr)
-        systems = ["bpclass", *peers]
+        layouts = installed_layouts() if args.layouts else []
+        systems = ["bpclass", *(f"bpclass on {layout}" for layout in layouts), *peers]
         print(f"bpclass: {'bundled model' if args.model is None else args.model}, from the text lines; ", end="")
         print("the others from the HTML. Mean bag F1 over pages against each set's gold text.\n")
         print("| set | pages | " + " | ".join(systems) + " |")
         print("|---|---|" + "---|" * len(systems))
         pooled: dict = {s: [] for s in systems}
         for name in args.sets:
-            scores = score_set(model, name, peers, args.data, args.prepared, args.jobs, args.limit)
+            scores = score_set(model, name, peers, args.data, args.prepared, args.jobs, args.limit, layouts)
             n = len(scores["bpclass"])
             means = [statistics.mean(scores[s]) if n else 0.0 for s in systems]
             print(f"| {name} | {n} | " + " | ".join(_cell(m, means) for m in means) + " |", flush=True)

@@ -296,8 +296,9 @@ def _clean_files(args, model) -> int:
             with open(partial, "w", encoding="utf-8") as out:
                 _write_lines(out, lines, page_labels, proba, args.labels)
             os.replace(partial, target)  # under its own name, an output is always whole
-            kept += int(page_labels.sum())
-            dropped += sum(1 for line in lines if line.strip()) - int(page_labels.sum())
+            page_kept = int(page_labels.sum())
+            kept += page_kept
+            dropped += sum(1 for line in lines if line.strip()) - page_kept
         bar.update(len(pairs[start : start + FILES_PER_BATCH]))
     bar.close()
     print(

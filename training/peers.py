@@ -26,7 +26,7 @@ from pathlib import Path
 import bpclass
 from training import script_parser
 from training.data import LINE_LABEL_SETS
-from training.evaluate import page_bag_f1s, trained_sets
+from training.evaluate import _kept_text, page_bag_f1s, trained_sets
 from training.htmltext import html_to_lines
 from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT
 from training.textmetrics import bag_f1
@@ -87,18 +87,20 @@ LAYOUTS = {
 }
 
 
-def installed_peers() -> list[str]:
-    """The extractors of PEERS that are installed (each is imported as it is named)."""
+def _installed(module: str) -> bool:
     import importlib.util
 
-    return [name for name in PEERS if importlib.util.find_spec(name) is not None]
+    return importlib.util.find_spec(module) is not None
+
+
+def installed_peers() -> list[str]:
+    """The extractors of PEERS that are installed (each is imported as it is named)."""
+    return [name for name in PEERS if _installed(name)]
 
 
 def installed_layouts() -> list[str]:
     """The layouts of LAYOUTS whose library is installed."""
-    import importlib.util
-
-    return [name for name, (module, _) in LAYOUTS.items() if importlib.util.find_spec(module) is not None]
+    return [name for name, (module, _) in LAYOUTS.items() if _installed(module)]
 
 
 def _peer_scores(job: tuple[list[str], str, str]) -> list[float]:
@@ -148,8 +150,7 @@ def score_set(
         lines = [LAYOUTS[layout][1](htmls[str(p["id"])]) for p in pages]
         kept = model.predict(lines)
         scores[f"bpclass on {layout}"] = [
-            bag_f1("\n".join(t for t, y in zip(page_lines, labels) if y), p["gold"])[2]
-            for p, page_lines, labels in zip(pages, lines, kept)
+            bag_f1(_kept_text(page_lines, labels), p["gold"])[2] for p, page_lines, labels in zip(pages, lines, kept)
         ]
     return scores
 

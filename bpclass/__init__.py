@@ -4,14 +4,16 @@
 >>> model = bpclass.load_model()                     # doctest: +SKIP
 >>> labels = model.predict([lines])[0]               # doctest: +SKIP
 >>> text = bpclass.clean(page_text)                  # doctest: +SKIP
+>>> text = bpclass.clean_html(page_html)             # doctest: +SKIP
 """
 
 import logging
 
 from bpclass.estimator import LineClassifier
 from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, batch_features, page_features
+from bpclass.html import html_lines
 from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
-from bpclass.model import BoilerplateClassifier, ModelFileError, clean, load_model
+from bpclass.model import BoilerplateClassifier, ModelFileError, clean, clean_html, load_model
 from bpclass.sites import template_lines
 
 __version__ = "0.1.0"
@@ -26,6 +28,8 @@ __all__ = [
     "__version__",
     "batch_features",
     "clean",
+    "clean_html",
+    "html_lines",
     "load_model",
     "page_features",
     "read_labeled_pages",

@@ -1,6 +1,7 @@
 """The ``bpclass`` command line.
 
     bpclass clean PAGE.txt                  # print the page's content lines
+    bpclass clean PAGE.html                 # ... of an HTML page (detected; --format forces it)
     bpclass clean - < PAGE.txt              # the page from standard input
     bpclass clean --labels PAGE.txt         # every line with its label and P(content)
     bpclass clean --jsonl pages.jsonl -o out.jsonl   # one page per JSON record
@@ -56,7 +57,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         "inputs",
         nargs="*",
         metavar="INPUT",
-        help="a text file, one block per line ('-' for standard input); several files need --output-dir",
+        help="a page file: text, one block per line, or HTML ('-' for standard input); several files need --output-dir",
+    )
+    clean.add_argument(
+        "--format",
+        choices=("auto", "text", "html"),
+        default="auto",
+        help="page files: text lines or HTML (default auto: HTML when the name ends in .html or .htm, or the "
+        "file starts like an HTML page)",
     )
     clean.add_argument(
         "--input-dir", type=Path, default=None, help="clean every file of this folder matching --pattern (recursive)"
@@ -98,6 +106,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument("--text-field", default="text", help="JSONL: the field holding the page text (default: text)")
     clean.add_argument(
+        "--html-field",
+        default=None,
+        metavar="FIELD",
+        help="JSONL: read each record's page as HTML from this field instead of text from --text-field",
+    )
+    clean.add_argument(
         "--output-field", default="clean_text", help="JSONL: the field the cleaned text goes to (default: clean_text)"
     )
     clean.add_argument(
@@ -133,7 +147,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="JSONL: show pages/s on standard error (default: when it is a terminal)",
     )
     clean.add_argument("-o", "--output", default="-", help="where to write (default: standard output; .gz compresses)")
-    clean.add_argument("--encoding", default="utf-8", help="input encoding (default: utf-8)")
+    clean.add_argument(
+        "--encoding",
+        default=None,
+        help="input encoding (default: utf-8; an HTML page's own charset, or a detected one, for HTML)",
+    )
     clean.add_argument(
         "--strict",
         action="store_true",
@@ -206,9 +224,28 @@ def _decode(data: bytes, source: str, encoding: str, strict: bool) -> str:
     return text
 
 
-def _read_page(source: str, args) -> str:
-    """The text of a page file, in the bounds and encoding the arguments give."""
-    return _decode(_read_bytes(source, args.max_record_bytes), source, args.encoding, args.strict)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+
+
+def _is_html(source: str, data: bytes, form: str) -> bool:
+    """Whether a page file is HTML: as --format says, else by its name or its start."""
+    if form != "auto":
+        return form == "html"
+    from bpclass.html import looks_like_html
+
+    return Path(source).suffix.lower() in HTML_SUFFIXES or looks_like_html(data[:4096].decode("latin-1"))
+
+
+def _page_lines(source: str, args) -> list[str]:
+    """The lines of a page file, in the bounds and encoding the arguments give: its
+    text's lines, or, for HTML, the page laid out as bpclass.html does."""
+    data = _read_bytes(source, args.max_record_bytes)
+    if _is_html(source, data, args.format):
+        from bpclass.html import decode_html, html_lines
+
+        text = decode_html(data) if args.encoding is None else _decode(data, source, args.encoding, args.strict)
+        return html_lines(text)
+    return _decode(data, source, args.encoding or "utf-8", args.strict).splitlines()
 
 
 def _open_output(target: str):
@@ -228,9 +265,7 @@ def _site_pages(args) -> list[list[str]]:
     for source in args.site_pages or ():
         if source == "-":
             raise InputError("--site-pages takes files; standard input can only be the page to clean.")
-        pages.append(
-            _decode(_read_bytes(source, args.max_record_bytes), source, args.encoding, args.strict).splitlines()
-        )
+        pages.append(_page_lines(source, args))
     return pages
 
 
@@ -242,8 +277,10 @@ def _page_files(args) -> list[tuple[Path, Path]]:
     """(page file, output file) of each page to clean in many-files mode."""
     if args.output_dir is None:
         raise InputError("several pages need --output-dir (one output file per page).")
-    if args.jsonl or args.site_pages or args.output != "-":
-        raise InputError("--input-dir, --output-dir and several pages go without --jsonl, --site-pages and -o.")
+    if args.jsonl or args.site_pages or args.output != "-" or args.html_field:
+        raise InputError(
+            "--input-dir, --output-dir and several pages go without --jsonl, --html-field, --site-pages and -o."
+        )
     if args.jobs != 1 or args.resume or args.errors is not None:
         raise InputError("--jobs, --resume and --errors go with --jsonl; many page files are cleaned in one process.")
     if args.input_dir is not None:
@@ -280,7 +317,7 @@ def _clean_files(args, model) -> int:
         batch, pages = [], []
         for source, target in pairs[start : start + FILES_PER_BATCH]:
             try:
-                lines = _read_page(str(source), args).splitlines()
+                lines = _page_lines(str(source), args)
                 if len(lines) > args.max_page_lines:
                     raise InputError(f"{source} has {len(lines):,} lines, more than --max-page-lines.")
             except InputError as exc:
@@ -324,7 +361,7 @@ def _clean_page(args, model) -> int:
         check_paths(args.input, args.output, None)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    lines = _read_page(args.input, args).splitlines()
+    lines = _page_lines(args.input, args)
     if len(lines) > args.max_page_lines:
         raise InputError(
             f"{args.input} has {len(lines):,} lines, more than --max-page-lines ({args.max_page_lines:,}); "
@@ -345,9 +382,10 @@ def _clean_page(args, model) -> int:
 def _clean_jsonl(args, model) -> int:
     options = CorpusOptions(
         text_field=args.text_field,
+        html_field=args.html_field,
         output_field=args.output_field,
         threshold=args.threshold,
-        encoding=args.encoding,
+        encoding=args.encoding or "utf-8",
         strict=args.strict,
         model_path=None if args.model is None else str(args.model),
         keep_comments=True if args.keep_comments else None,
@@ -359,7 +397,7 @@ def _clean_jsonl(args, model) -> int:
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
     try:
-        b"a".decode(args.encoding)
+        b"a".decode(options.encoding)
     except LookupError as exc:  # unknown, or not a text encoding (rot13, base64)
         raise InputError(f"--encoding {args.encoding!r}: {exc}.") from exc
     if args.scheduler and args.engine != "dask":
@@ -424,9 +462,13 @@ def run(args) -> int:
     if many:
         return _clean_files(args, model)
     if args.jsonl:
+        if args.format != "auto":
+            raise InputError("--format is for page files; a JSONL record's HTML is read with --html-field.")
         if args.site_pages:
             raise InputError("--site-pages works on one page, not with --jsonl (use --site-field).")
         return _clean_jsonl(args, model)
+    if args.html_field:
+        raise InputError("--html-field goes with --jsonl; a page file's HTML is detected (or give --format html).")
     if args.site_field:
         raise InputError("--site-field goes with --jsonl; for one page, give its site's other pages with --site-pages.")
     return _clean_page(args, model)

@@ -176,9 +176,9 @@ def _raw_site(raw, options: CorpusOptions):
 MISSING_FIELD_WARN_AFTER = 20
 
 
-def _warn_missing_field(summary: Summary, field_name: str) -> None:
-    """Say once, early, when every record so far lacks the text field: a wrong
-    --text-field would otherwise show only at the end of the run."""
+def _warn_missing_field(summary: Summary, field_name: str, option: str = "--text-field") -> None:
+    """Say once, early, when every record so far lacks the page's field: a wrong
+    --text-field (or --html-field) would otherwise show only at the end of the run."""
     missing = f"field {field_name!r} is missing"
     if summary.pages or summary.warned or summary.failed < MISSING_FIELD_WARN_AFTER:
         return
@@ -186,7 +186,7 @@ def _warn_missing_field(summary: Summary, field_name: str) -> None:
         summary.warned = True
         sys.stderr.write(
             f"warning: none of the first {summary.failed} records has a field {field_name!r}; "
-            "is --text-field right? (the run goes on)\n"
+            f"is {option} right? (the run goes on)\n"
         )
 
 
@@ -472,7 +472,9 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
             out.flush()
             if errors:
                 errors.flush()
-            _warn_missing_field(summary, options.text_field)
+            _warn_missing_field(
+                summary, options.page_field, "--text-field" if options.html_field is None else "--html-field"
+            )
             input_bytes, input_crc = source.position_after(last_line)
             if checkpoint and not output_path.endswith(".gz"):
                 state.update(input_lines=last_line, input_bytes=input_bytes, input_crc=input_crc)

@@ -378,3 +378,30 @@ def clean(
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
     labels = predict_page_of_site(model, lines, others, threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)
+
+
+def clean_html(
+    html,
+    model: BoilerplateClassifier | None = None,
+    threshold: float | None = None,
+    keep_comments: bool | None = None,
+) -> str:
+    """The content lines of one HTML page, joined by newlines.
+
+    The page is laid out as text lines the way a browser's ``innerText`` does
+    (:func:`bpclass.html.html_lines`; ``bytes`` are decoded with the charset the page
+    declares or a detected one), then cleaned as :func:`clean` cleans text.
+
+    Examples
+    --------
+    >>> clean_html("<html></html>")
+    ''
+    """
+    from bpclass.html import html_lines
+
+    lines = html_lines(html)
+    if not any(line.strip() for line in lines):
+        return ""
+    model = with_keep_comments(load_model() if model is None else model, keep_comments)
+    labels = model.predict([lines], threshold)[0]
+    return "\n".join(line for line, keep in zip(lines, labels) if keep)

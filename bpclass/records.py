@@ -46,6 +46,14 @@ class CorpusOptions:
     # Also add each line's label and P(content), as OUTPUT_FIELD_labels and
     # OUTPUT_FIELD_proba (one entry per line of the text, blank lines included).
     line_labels: bool = False
+    # A field holding each record's page as HTML: read instead of text_field, and laid
+    # out as lines as bpclass.html does.
+    html_field: str | None = None
+
+    @property
+    def page_field(self) -> str:
+        """The field a record's page is read from."""
+        return self.html_field if self.html_field is not None else self.text_field
 
 
 @dataclass(frozen=True)
@@ -107,11 +115,21 @@ def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
         raise ValueError("not read: JSON nested too deeply") from exc
     if not isinstance(record, dict):
         raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
-    text = record.get(options.text_field)
+    field = options.page_field
+    text = record.get(field)
     if not isinstance(text, str):
-        what = "missing" if options.text_field not in record else f"a {type(text).__name__}, not a string"
-        raise ValueError(f"field {options.text_field!r} is {what}")
+        what = "missing" if field not in record else f"a {type(text).__name__}, not a string"
+        raise ValueError(f"field {field!r} is {what}")
     return record, text
+
+
+def page_lines(text: str, options: CorpusOptions) -> list[str]:
+    """A record's page as lines: its text's lines, or its HTML laid out (html_field)."""
+    if options.html_field is None:
+        return text.splitlines()
+    from bpclass.html import html_lines
+
+    return html_lines(text)
 
 
 def output_line(record: dict) -> bytes:
@@ -174,7 +192,11 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
         except ValueError as exc:
             results[k] = ("error", number, str(exc), raw)
             continue
-        lines = text.splitlines()
+        try:
+            lines = page_lines(text, options)
+        except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
+            results[k] = ("error", number, f"page not laid out ({type(exc).__name__}: {exc})", raw)
+            continue
         if len(lines) > options.max_page_lines:
             reason = f"a page of {len(lines)} lines, over the cap of {options.max_page_lines} (--max-page-lines)"
             results[k] = ("error", number, reason, raw)

@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import DATA
 
+import bpclass
 import bpclass.features
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_MODEL, EXIT_OK, EXIT_USAGE, main, parse_args
 
@@ -216,3 +217,58 @@ def test_many_files_need_an_output_dir_that_is_not_the_input(tmp_path, capsys):
     assert main(["clean"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "--output-dir" in err and "input" in err and "--jobs" in err
+
+
+HTML_PAGE = DATA / "pages" / "en_news_library.html"
+
+
+def test_an_html_page_is_detected_and_laid_out(tmp_path, capsys):
+    from bpclass.html import html_lines
+
+    assert main(["clean", "--labels", str(HTML_PAGE)]) == EXIT_OK
+    rows = [row.split("\t", 2)[2] for row in capsys.readouterr().out.splitlines()]
+    assert rows == html_lines(HTML_PAGE.read_bytes())
+    # Detected by its start too, whatever its name; --format text reads it as text lines.
+    renamed = tmp_path / "page.dat"
+    renamed.write_bytes(HTML_PAGE.read_bytes())
+    assert main(["clean", "--threshold", "0", str(renamed)]) == EXIT_OK
+    assert "<html" not in capsys.readouterr().out
+    assert main(["clean", "--threshold", "0", "--format", "text", str(renamed)]) == EXIT_OK
+    assert '<html lang="en">' in capsys.readouterr().out.splitlines()
+
+
+def test_an_html_page_in_its_declared_charset_or_a_forced_one(tmp_path, capsys):
+    text = "Привет, мир! Это проверка кодировки страницы, и она должна пройти без ошибок."
+    page = tmp_path / "ru.html"
+    page.write_bytes(
+        f'<html><head><meta charset="windows-1251"></head><body><p>{text}</p></body></html>'.encode("cp1251")
+    )
+    assert main(["clean", "--threshold", "0", str(page)]) == EXIT_OK
+    assert capsys.readouterr().out.splitlines() == [text]
+    assert main(["clean", "--threshold", "0", "--encoding", "koi8-r", str(page)]) == EXIT_OK
+    assert capsys.readouterr().out.splitlines() != [text]  # told the wrong charset: read as told
+
+
+def test_jsonl_html_field(tmp_path, capsys):
+    html = HTML_PAGE.read_text(encoding="utf-8")
+    source = tmp_path / "pages.jsonl"
+    records = [{"id": 1, "html": html}, {"id": 2, "html": ["not", "a", "page"]}, {"id": 3, "html": ""}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    code = main(["clean", "--jsonl", str(source), "--html-field", "html", "-o", str(out), "--errors", str(errors)])
+    assert code == EXIT_BAD_RECORDS
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in written] == [1, 3]
+    assert written[0]["clean_text"] == bpclass.clean_html(html) and written[1]["clean_text"] == ""
+    failed = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [f["line"] for f in failed] == [2] and "'html' is a list" in failed[0]["error"]
+    assert "1 failed" in capsys.readouterr().err
+
+
+def test_html_options_in_the_wrong_mode(tmp_path, capsys):
+    assert main(["clean", "--html-field", "html", str(HTML_PAGE)]) == EXIT_USAGE
+    assert "--html-field goes with --jsonl" in capsys.readouterr().err
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"text": "x"}\n', encoding="utf-8")
+    assert main(["clean", "--jsonl", str(source), "--format", "html"]) == EXIT_USAGE
+    assert "--html-field" in capsys.readouterr().err

@@ -62,7 +62,7 @@ def test_same_features_on_real_pages(monkeypatch):
     import gzip
     import json
 
-    from training.htmltext import html_to_lines
+    from bpclass.html import html_lines as html_to_lines
 
     pages = []
     for name, count in (("trafilatura_eval", 60), ("wcxb_dev", 30), ("turku_wac12", 20)):

@@ -1,50 +1,14 @@
-"""The training pipeline's parts on tiny hand-made inputs: HTML to lines, labels, metrics, training."""
+"""The training pipeline's parts on tiny hand-made inputs: labels, metrics, layouts, training."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-pytest.importorskip("lxml", reason="training needs lxml: pip install '.[train]'")
-
-from training.align import label_lines  # noqa: E402
-from training.c4rules import c4_keep  # noqa: E402
-from training.htmltext import html_to_lines  # noqa: E402
-from training.prepare import prepare_record, site_of, split_of  # noqa: E402
-from training.textmetrics import bag_f1, tokenize  # noqa: E402
-
-
-def test_html_blocks_paragraphs_and_inline():
-    html = "<html><body><div>Hello <b>world</b>  and <i>more</i></div><p>Para one.</p><p>Two<br>lines</p></body></html>"
-    assert html_to_lines(html) == ["Hello world and more", "", "Para one.", "", "Two", "lines"]
-
-
-def test_html_skips_what_is_not_rendered():
-    html = (
-        "<html><head><title>T</title><style>p{}</style></head><body><script>var x=1;</script>"
-        "<div hidden>secret</div><div style='display: none'>also</div><p>seen</p><!-- note --></body></html>"
-    )
-    assert html_to_lines(html) == ["seen"]
-
-
-def test_html_lists_tables_and_pre():
-    html = (
-        "<ul><li>a</li><li>b <a href='#'>link</a></li></ul>"
-        "<table><tr><td>c1</td><td>c2</td></tr></table><pre>x  y\nz</pre>"
-    )
-    assert html_to_lines(html) == ["a", "b link", "c1\tc2", "x  y", "z"]
-
-
-def test_html_button_does_not_swallow_the_page():
-    # libxml2 nests an unclosed <button> around the rest of the page; a browser shows its text.
-    assert "Body text." in html_to_lines("<button>Menu<div><p>Body text.</p></div>")
-
-
-def test_html_empty_and_deep():
-    assert html_to_lines("") == []
-    assert html_to_lines("   ") == []
-    deep = "<div>" * 1500 + "deep" + "</div>" * 1500  # libxml2 stops at ~2048 levels
-    assert html_to_lines(deep) == ["deep"]
+from training.align import label_lines
+from training.c4rules import c4_keep
+from training.prepare import prepare_record, site_of, split_of
+from training.textmetrics import bag_f1, tokenize
 
 
 def test_tokenize_and_bag_f1():
@@ -108,6 +72,35 @@ def test_prepare_record():
     assert page["labeler_f1"] == pytest.approx(14 / 18, abs=1e-4)
     assert prepare_record({**record, "gold_token_recall_in_html": 0.3}) is None
     assert "page_type" not in page and prepare_record({**record, "page_type": "article"})["page_type"] == "article"
+    # Other tools' layouts of the page (those installed), each labeled on its own lines.
+    from training.layouts import installed_layouts
+
+    assert sorted(page.get("layouts", {})) == sorted(installed_layouts())
+    for other in page.get("layouts", {}).values():
+        kept = " ".join(line for line, y in zip(other["lines"], other["labels"]) if y == 1)
+        assert "The storm hit the coast at dawn." in kept and "©" not in kept
+        assert all(y is None for line, y in zip(other["lines"], other["labels"]) if not line.strip())
+
+
+def test_layout_copies_show_pages_as_other_tools_lay_them_out():
+    from training.data import in_layout
+    from training.train import LAYOUT_EVERY, layout_copies
+
+    soup = {"lines": ["Home", "", "The storm", "hit", "the coast at dawn.", ""], "labels": [0, None, 1, 1, 1, None]}
+    pages = [
+        {"id": k, "site": "a", "set": "demo", "lines": ["Home", "The storm hit the coast at dawn."], "labels": [0, 1]}
+        for k in range(4 * LAYOUT_EVERY)
+    ]
+    for page in pages:
+        page["layouts"] = {"soup": {**soup, "labeler_f1": 1.0}, "text browser": {**soup, "labeler_f1": 0.5}}
+    assert in_layout(pages[0], "none") is None
+    assert in_layout(pages[0], "soup")["lines"] == soup["lines"] and "layouts" not in in_layout(pages[0], "soup")
+    copies = layout_copies(pages, ("soup", "text browser"))
+    # The first layout's copies: pages 0, LAYOUT_EVERY, ...; the second's labels reproduce
+    # the gold text too poorly (labeler F1 0.5) to train on.
+    assert [c["id"] for c in copies] == list(range(0, len(pages), LAYOUT_EVERY))
+    assert copies[0]["lines"] == soup["lines"] and copies[1]["lines"] == [line for line in soup["lines"] if line]
+    assert copies[1]["labels"] == [0, 1, 1, 1]
 
 
 def test_train_on_your_own_pages(tmp_path, capsys):
@@ -539,8 +532,8 @@ def test_peers_score_extractors_on_the_same_pages_and_gold(tmp_path, monkeypatch
     kept = "\n".join(line for line, y in zip(page["lines"], model.predict([page["lines"]])[0]) if y)
     assert scores["bpclass"] == [pytest.approx(bag_f1(kept, gold)[2])]
     # Other tools' lines: bpclass reads them instead of its own layout.
-    monkeypatch.setattr(peers, "LAYOUTS", {"one line": ("json", lambda html: [gold])})
-    scores = peers.score_set(model, "cleaneval", [], data, prepared, jobs=1, layouts=["one line"])
+    monkeypatch.setattr(peers, "LAYOUTS", {"one": ("json", "one line", lambda html: [gold])})
+    scores = peers.score_set(model, "cleaneval", [], data, prepared, jobs=1, layouts=["one"])
     one_line = "\n".join(line for line, y in zip([gold], model.predict([[gold]])[0]) if y)
     assert scores["bpclass on one line"] == [pytest.approx(bag_f1(one_line, gold)[2])]
     assert peers.main(["--prepared", str(tmp_path / "none"), "--data", str(data), "--sets", "cleaneval"]) == 2

@@ -1,7 +1,9 @@
-"""Throughput: bpclass beside C4's line rules and trafilatura, on the same pages, in one run.
+"""Throughput: bpclass beside C4's line rules, trafilatura and resiliparse, on the same pages, in one run.
 
-Pages come from the shared data sets: their HTML for trafilatura (which reads HTML),
-the same pages laid out as text lines for bpclass and C4's rules. Each system runs on
+Pages come from the shared data sets: their HTML for trafilatura and resiliparse
+(which read HTML) and for bpclass's HTML mode (``bpclass.html`` lays the page out,
+then the model reads the lines), the same pages laid out as text lines beforehand for
+bpclass's text mode and C4's rules. Each system runs on
 one core (this process), after one warm-up pass, the systems taking turns in rotating
 order (the best of REPEATS rounds counts). Printed per system: pages/s,
 lines/s, peak Python-heap memory (tracemalloc; numpy's buffers included) and the
@@ -36,9 +38,9 @@ from pathlib import Path
 import bpclass
 import bpclass.features
 from bpclass.features import clear_line_cache
+from bpclass.html import html_lines as html_to_lines
 from training import script_parser
 from training.c4rules import c4_labels
-from training.htmltext import html_to_lines
 from training.prepare import DEFAULT_DATA, site_of
 
 SETS = ("newspaper4k_aed", "wcxb_dev", "dragnet", "cleaneval")
@@ -202,8 +204,13 @@ def main(argv=None) -> int:
         f"({n_text / len(pages):.0f} not blank); one core; compiled speedups: {bpclass.features.NATIVE}\n"
     )
 
+    htmls = [html for html, _, _ in pages]
     systems = {
         "bpclass (batch)": _batches(model, line_pages),
+        "bpclass (HTML: layout and batch)": lambda: [
+            model.predict([html_to_lines(html) for html in htmls[i : i + BATCH]]) for i in range(0, len(htmls), BATCH)
+        ],
+        "bpclass's HTML layout alone": lambda: [html_to_lines(html) for html in htmls],
         "bpclass (per page)": lambda: [model.predict([lines]) for lines in line_pages],
         **{name: _batches(other, line_pages) for name, other in others.items()},
         "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],
@@ -215,9 +222,17 @@ def main(argv=None) -> int:
         try:
             import trafilatura
 
-            systems["trafilatura (HTML)"] = lambda: [trafilatura.extract(html) for html, _, _ in pages]
+            systems["trafilatura (HTML)"] = lambda: [trafilatura.extract(html) for html in htmls]
         except ImportError:
             print("trafilatura is not installed (pip install trafilatura); skipped\n")
+        try:
+            from resiliparse.extract.html2text import extract_plain_text
+
+            systems["resiliparse (HTML, main content)"] = lambda: [
+                extract_plain_text(html, main_content=True) for html in htmls
+            ]
+        except ImportError:
+            print("resiliparse is not installed (pip install resiliparse); skipped\n")
 
     # One core: no library may start helper threads (numpy's BLAS would spin on the other core).
     from threadpoolctl import threadpool_limits

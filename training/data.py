@@ -176,3 +176,12 @@ def content_span(page: dict) -> dict:
         return page
     first, last = content[0], content[-1] + 1
     return {**page, "lines": page["lines"][first:last], "labels": page["labels"][first:last]}
+
+
+def in_layout(page: dict, key: str) -> dict | None:
+    """The page as another tool lays it out (``training.layouts``: its own lines,
+    labels and labeler F1), or None when ``training.prepare`` gave it no such layout."""
+    other = (page.get("layouts") or {}).get(key)
+    if other is None:
+        return None
+    return {**{k: v for k, v in page.items() if k != "layouts"}, **other}

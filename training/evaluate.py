@@ -19,6 +19,7 @@ the README's and docs/model-card.md's score tables).
 
     python -m training.evaluate                     # the bundled model
     python -m training.evaluate --model my.npz --sets wcxb_dev
+    python -m training.evaluate --layout soup       # lines as BeautifulSoup's get_text("\\n") gives
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ import numpy as np
 import bpclass
 from training import script_parser
 from training.c4rules import c4_labels
-from training.data import content_span, evaluation_pages, with_policy_labels, without_blank_lines
+from training.data import content_span, evaluation_pages, in_layout, with_policy_labels, without_blank_lines
+from training.layouts import LAYOUTS
 from training.prepare import ALL_SETS, DEFAULT_OUT
 from training.textmetrics import bag_f1
 
@@ -162,6 +164,7 @@ def evaluate(
     span=False,
     policy=False,
     sites=False,
+    layout=None,
 ) -> dict:
     """Scores per set (see :func:`score_pages`), plus ``all pages`` pooling every page with a gold text.
 
@@ -171,12 +174,16 @@ def evaluate(
     ``policy=True`` scores the lines against labels with our label policy applied
     (short datelines, bylines and credits are boilerplate; see ``training.data``);
     the bag F1 is still against each set's own gold text. ``sites=True`` gives the
-    model each page's site (see :func:`score_pages`).
+    model each page's site (see :func:`score_pages`). ``layout`` (a key of
+    ``training.layouts.LAYOUTS``) scores the pages as that tool lays them out, leaving
+    out those it has no lines of (the line-label sets, which come without HTML).
     """
     results = {}
     every = []
     for name in sets:
         pages = evaluation_pages(name, prepared, trained_on)
+        if layout is not None:
+            pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
         if not blank_lines:
             pages = [without_blank_lines(p) for p in pages]
         if span:
@@ -276,6 +283,13 @@ def parse_args(argv=None):
         action="store_true",
         help="give the model each page's site, so lines recurring across a site's pages are dropped",
     )
+    parser.add_argument(
+        "--layout",
+        choices=sorted(LAYOUTS),
+        default=None,
+        help="score the pages as this tool lays them out (training.prepare keeps those installed) "
+        "instead of bpclass's own layout",
+    )
     return parser.parse_args(argv)
 
 
@@ -297,13 +311,15 @@ def main(argv=None) -> int:
             span=args.content_span,
             policy=args.policy_labels,
             sites=args.sites,
+            layout=args.layout,
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"model: {args.model or 'bundled default'}; trained on {', '.join(trained_on) or 'unknown sets'}")
     print(f"held out: the test split (by site) of {', '.join(trained_on) or '-'}; every page of the other sets")
-    forms = ["blank lines removed"] * args.no_blank_lines + ["cut to the content span"] * args.content_span
+    forms = [f"as {LAYOUTS[args.layout][1]} lays them out"] if args.layout else []
+    forms += ["blank lines removed"] * args.no_blank_lines + ["cut to the content span"] * args.content_span
     notes = [f"pages {' and '.join(forms)}"] * bool(forms)
     notes += ["line scores against labels with our label policy applied"] * args.policy_labels
     notes += ["each page's site given to the model (lines recurring across a site's pages dropped)"] * args.sites

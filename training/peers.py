@@ -24,10 +24,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import bpclass
+from bpclass.html import html_lines as html_to_lines
 from training import script_parser
 from training.data import LINE_LABEL_SETS
 from training.evaluate import _kept_text, page_bag_f1s, trained_sets
-from training.htmltext import html_to_lines
+from training.layouts import LAYOUTS, installed, installed_layouts
 from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT
 from training.textmetrics import bag_f1
 
@@ -60,47 +61,9 @@ def _resiliparse(html: str) -> str:
 PEERS = {"trafilatura": _trafilatura, "readability": _readability, "resiliparse": _resiliparse}
 
 
-def _resiliparse_lines(html: str) -> list[str]:
-    from resiliparse.extract.html2text import extract_plain_text
-
-    return extract_plain_text(html).splitlines()
-
-
-def _soup_lines(html: str) -> list[str]:
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(html, "lxml").get_text("\n").splitlines()
-
-
-def _inscriptis_lines(html: str) -> list[str]:
-    from inscriptis import get_text
-
-    return get_text(html).splitlines()
-
-
-# Other tools' text lines of the whole page, which bpclass reads instead of its own
-# innerText-like layout (--layouts): what a user gets whose lines come from them.
-LAYOUTS = {
-    "resiliparse's extract_plain_text": ("resiliparse", _resiliparse_lines),
-    "BeautifulSoup's get_text('\\n')": ("bs4", _soup_lines),
-    "inscriptis": ("inscriptis", _inscriptis_lines),
-}
-
-
-def _installed(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
 def installed_peers() -> list[str]:
     """The extractors of PEERS that are installed (each is imported as it is named)."""
-    return [name for name in PEERS if _installed(name)]
-
-
-def installed_layouts() -> list[str]:
-    """The layouts of LAYOUTS whose library is installed."""
-    return [name for name, (module, _) in LAYOUTS.items() if _installed(module)]
+    return [name for name in PEERS if installed(name)]
 
 
 def _peer_scores(job: tuple[list[str], str, str]) -> list[float]:
@@ -147,9 +110,9 @@ def score_set(
     for k, peer in enumerate(peers):
         scores[peer] = [row[k] for row in per_page]
     for layout in layouts:
-        lines = [LAYOUTS[layout][1](htmls[str(p["id"])]) for p in pages]
+        lines = [LAYOUTS[layout][2](htmls[str(p["id"])]) for p in pages]
         kept = model.predict(lines)
-        scores[f"bpclass on {layout}"] = [
+        scores[f"bpclass on {LAYOUTS[layout][1]}"] = [
             bag_f1(_kept_text(page_lines, labels), p["gold"])[2] for p, page_lines, labels in zip(pages, lines, kept)
         ]
     return scores
@@ -175,7 +138,7 @@ def main(argv=None) -> int:
         if not peers:
             print('no extractor is installed: pip install ".[bench]"', file=sys.stderr)
         layouts = installed_layouts() if args.layouts else []
-        systems = ["bpclass", *(f"bpclass on {layout}" for layout in layouts), *peers]
+        systems = ["bpclass", *(f"bpclass on {LAYOUTS[layout][1]}" for layout in layouts), *peers]
         print(f"bpclass: {'bundled model' if args.model is None else args.model}, from the text lines; ", end="")
         print("the others from the HTML. Mean bag F1 over pages against each set's gold text.\n")
         print("| set | pages | " + " | ".join(systems) + " |")

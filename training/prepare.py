@@ -1,6 +1,6 @@
 """Turn the shared HTML + gold-text data sets into labeled text-line pages.
 
-For each page: lay the HTML out as text lines (``training.htmltext``), label each
+For each page: lay the HTML out as text lines (``bpclass.html``, the library's own layout), label each
 line by aligning it with the gold text (``training.align``), and measure the
 labeling: the token-bag F1 of the lines labeled content against the gold text. Sets
 that already come as text lines with line labels (``turku_*``) are taken as they are.
@@ -8,7 +8,9 @@ that already come as text lines with line labels (``turku_*``) are taken as they
 Output: one ``<set>.jsonl.gz`` per set in ``--out`` (default ``build/prepared``,
 which git ignores: the public sets' pages never enter the repository), in bpclass's
 JSON Lines format with extra fields ``dataset``, ``gold`` (the reference text),
-``labeler_f1`` and ``split`` (``train`` or ``test``, decided by site). Pages that
+``labeler_f1`` and ``split`` (``train`` or ``test``, decided by site), and ``layouts``:
+the same page as other tools lay it out (``training.layouts``, those installed), each
+with its own lines, labels and labeler F1. Pages that
 come with snippets only (``trafilatura_eval``) keep ``with_snippets`` and
 ``without_snippets`` instead of a gold text, and have no line labels.
 
@@ -28,8 +30,10 @@ from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bpclass.html import html_lines as html_to_lines
 from training import script_parser
 from training.align import label_lines
+from training.layouts import LAYOUTS, installed_layouts
 from training.textmetrics import bag_f1
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
@@ -95,8 +99,6 @@ def snippet_labels(lines: list[str], with_snippets: list[str], without_snippets:
 
 def prepare_record(record: dict) -> dict | None:
     """One shared-set record -> one labeled page (a JSON-ready dict), or None to skip."""
-    from training.htmltext import html_to_lines  # lxml: only laying out HTML needs it
-
     kind = record.get("gold_kind")
     site = site_of(record)
     base = {
@@ -134,10 +136,26 @@ def prepare_record(record: dict) -> dict | None:
     lines = html_to_lines(record["html"])
     if not lines:
         return None
-    labels = label_lines(lines, gold, record.get("title"))
+    page = {**base, **_labeled(lines, gold, record.get("title")), "gold": gold}
+    layouts = {}
+    for key in installed_layouts():
+        try:
+            other = LAYOUTS[key][2](record["html"])
+        except Exception:  # noqa: BLE001 - a tool that fails on a page gives no lines of it
+            continue
+        if any(line.strip() for line in other):
+            layouts[key] = _labeled(other, gold, record.get("title"))
+    if layouts:
+        page["layouts"] = layouts
+    return page
+
+
+def _labeled(lines: list[str], gold: str, title: str | None) -> dict:
+    """The lines, their labels aligned with the gold text, and how well those labels
+    reproduce it (the labeler's bag F1)."""
+    labels = label_lines(lines, gold, title)
     kept = "\n".join(line for line, y in zip(lines, labels) if y == 1)
-    f1 = bag_f1(kept, gold)[2]
-    return {**base, "lines": lines, "labels": labels, "gold": gold, "labeler_f1": round(f1, 4)}
+    return {"lines": lines, "labels": labels, "labeler_f1": round(bag_f1(kept, gold)[2], 4)}
 
 
 def _records(path: Path):

@@ -37,11 +37,14 @@ from training.data import (
     SET_LICENCES,
     TRAIN_SETS,
     content_span,
+    in_layout,
     laid_out,
     site_share,
     training_pages,
+    with_policy_labels,
     without_blank_lines,
 )
+from training.layouts import LAYOUTS
 from training.prepare import ALL_SETS, DEFAULT_OUT, TEST_SHARE_MOD
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "bpclass" / "models" / "default.npz"
@@ -62,6 +65,14 @@ BLANK_FREE_EVERY = 6
 # only): without such copies 0.839 / 0.836 / 0.903; with one in 6: 0.840 / 0.835 / 0.937;
 # with them instead of the cropped copies (one in 3): 0.832 / 0.836 / 0.941.
 SPAN_EVERY = 6
+# Users' lines come from many tools, not only an innerText-like layout: one text
+# node per line (BeautifulSoup's get_text("\n")) splits a paragraph at every link,
+# a text browser's rendering (inscriptis) indents and wraps tables. One in
+# LAYOUT_EVERY training pages is also shown as each of TRAIN_LAYOUTS lays it out
+# (every other such copy without its blank lines), when its labels reproduce the gold
+# text as well as MIN_LABELER_F1 asks. See docs/experiments.md, 2026-12-06.
+LAYOUT_EVERY = 3
+TRAIN_LAYOUTS = ("soup", "inscriptis")
 # Chosen with training/tune.py on a validation split (by site) of the training pages
 # and the dev sets (dragnet, cleaneval, krdwrd); never on scrapinghub_aeb or the seed
 # page. 150 trees of depth 5 scored as well as 300 of depth 6 (validation mean bag F1
@@ -147,10 +158,24 @@ def blank_free_copies(pages: list[dict], every: int = BLANK_FREE_EVERY) -> list[
     return [without_blank_lines(page) for page in pages[1::every]]
 
 
-def training_copies(pages: list[dict]) -> list[dict]:
-    """The cropped, blank-free and content-span copies of the pages laid out from HTML."""
+def layout_copies(pages: list[dict], layouts=TRAIN_LAYOUTS, every: int = LAYOUT_EVERY) -> list[dict]:
+    """Copies of every ``every``-th page as another tool lays it out: the k-th layout
+    takes the pages from the k-th on; every other copy also loses its blank lines."""
+    out = []
+    for k, key in enumerate(layouts):
+        for j, page in enumerate(pages[k::every]):
+            copy = in_layout(page, key)
+            if copy is None or copy["labeler_f1"] < MIN_LABELER_F1:
+                continue
+            out.append(without_blank_lines(copy) if j % 2 else copy)
+    return with_policy_labels(out)
+
+
+def training_copies(pages: list[dict], layouts=TRAIN_LAYOUTS) -> list[dict]:
+    """The cropped, blank-free, content-span and other-layout copies of the pages laid
+    out from HTML."""
     pages = laid_out(pages)
-    return cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages)
+    return cropped_copies(pages) + blank_free_copies(pages) + span_copies(pages) + layout_copies(pages, layouts)
 
 
 def train_default(
@@ -161,6 +186,7 @@ def train_default(
     share: float = 1.0,
     extra_sets=(),
     permissive: bool = False,
+    layouts=TRAIN_LAYOUTS,
 ) -> BoilerplateClassifier:
     sets = {k: v for k, v in TRAIN_SETS.items() if not permissive or v in PERMISSIVE_LICENCES}
     sets.update({name: SET_LICENCES.get(name, "unknown") for name in extra_sets})
@@ -170,11 +196,12 @@ def train_default(
         all_pages = len(pages)
         pages = site_share(pages, share)
         _say(f"a share of {share} of the training sites: {len(pages)} of {all_pages} pages")
-    copies = training_copies(pages)
+    copies = training_copies(pages, layouts)
     per_set = {name: sum(p["set"] == name for p in pages) for name in sets}
     n_lines = sum(sum(y is not None for y in p["labels"]) for p in pages)
     _say(
-        f"{len(pages)} pages (+{len(copies)} cropped, blank-free or content-span copies), {n_lines} labeled lines; "
+        f"{len(pages)} pages (+{len(copies)} cropped, blank-free, content-span or other-layout copies), "
+        f"{n_lines} labeled lines; "
         f"fitting {ESTIMATOR_PARAMS['max_iter']} + {SECOND_PASS_TREES} trees"
     )
     metadata = {
@@ -192,6 +219,8 @@ def train_default(
             "cropped_copies": f"every {CROP_EVERY}rd page also starts at its first content line",
             "blank_free_copies": f"every {BLANK_FREE_EVERY}th page also without its blank lines",
             "span_copies": f"every {SPAN_EVERY}th page also cut to run from its first to its last content line",
+            "layout_copies": f"every {LAYOUT_EVERY}rd page also as each of {', '.join(layouts) or 'no other tool'} "
+            "lays it out (training.layouts), every other such copy without blank lines",
             "line_weight": "words: each labeled line weighs as many words as it has",
             "second_pass": f"{SECOND_PASS_TREES} trees on out-of-fold first-pass probabilities, folds by site; "
             "rising with the line's own first-pass probability; log-odds blended with the first pass's",
@@ -326,6 +355,15 @@ def parse_args(argv=None):
         help="bundled recipe only: also train on these prepared sets' train splits (their licences are recorded)",
     )
     parser.add_argument(
+        "--layouts",
+        nargs="*",
+        default=list(TRAIN_LAYOUTS),
+        choices=sorted(LAYOUTS),
+        metavar="LAYOUT",
+        help=f"bundled recipe only: other tools' layouts shown as copies (default: {' '.join(TRAIN_LAYOUTS)}; "
+        "none: --layouts with no value)",
+    )
+    parser.add_argument(
         "--site-share",
         type=float,
         default=1.0,
@@ -338,8 +376,12 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
-        if args.pages and (args.extra_sets or args.site_share != 1 or args.permissive):
-            raise ValueError("--extra-sets, --permissive and --site-share go with the bundled recipe, not with --pages")
+        if args.pages and (
+            args.extra_sets or args.site_share != 1 or args.permissive or args.layouts != list(TRAIN_LAYOUTS)
+        ):
+            raise ValueError(
+                "--extra-sets, --permissive, --layouts and --site-share go with the bundled recipe, not with --pages"
+            )
         if args.pages:
             train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, bool(args.lexicon))
         elif args.keep_comments:
@@ -350,7 +392,14 @@ def main(argv=None) -> int:
                 raise ValueError("--site-share needs --out (it must not overwrite the bundled model)")
             out = args.out or DEFAULT_MODEL_PATH
             train_default(
-                args.prepared, out, not args.no_eval, lexicon, args.site_share, args.extra_sets, args.permissive
+                args.prepared,
+                out,
+                not args.no_eval,
+                lexicon,
+                args.site_share,
+                args.extra_sets,
+                args.permissive,
+                tuple(args.layouts),
             )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

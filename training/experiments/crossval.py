@@ -20,6 +20,7 @@ of the single validation split of ``training/tune.py``; a change smaller than th
     python -m training.experiments.crossval --only default --second-pass 30 --first-pass-weights 0 0.5 --content-span
     python -m training.experiments.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet
     python -m training.experiments.crossval --only default --second-pass 30 --lexicon on --extra-sets turku_text_quality
+    python -m training.experiments.crossval --only default --second-pass 30 --lexicon on --by-language
 """
 
 from __future__ import annotations
@@ -234,6 +235,11 @@ def main(argv=None) -> int:
         help="also fit every fold on the train split of these sets (never scored: see what more data buys)",
     )
     parser.add_argument(
+        "--by-language",
+        action="store_true",
+        help="also score the cross-validated pages of each language of the multilingual set (daniel) apart",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.experiments.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -266,6 +272,10 @@ def main(argv=None) -> int:
     }
     if args.content_span:
         held["content span"] = Rows([content_span(p) for p in pages], args.folds)
+    if args.by_language:
+        for lang in sorted({p.get("lang") for p in pages if p["set"] == "daniel"} - {None}):
+            mine = [p for p in pages if p["set"] == "daniel" and p.get("lang") == lang]
+            held[f"daniel {lang}"] = Rows(mine, args.folds)
     dev = {}
     for name in args.dev_sets:
         chosen = [p for p in dev_pages[name] if p.get("gold")][: args.dev_pages]

@@ -1,0 +1,276 @@
+"""Read HTML: lay a page out as text lines, the way a browser's ``innerText`` does.
+
+bpclass's model reads text lines, one block per line. A page's HTML becomes such
+lines here, with the rules the training pages were laid out by:
+
+* ``script``, ``style``, ``head``, ``template``, media and inputs are not text;
+  nor are elements hidden with the ``hidden`` attribute or an inline
+  ``display:none`` or ``visibility:hidden`` (style sheets are not read);
+* block elements (``div``, ``li``, ``h1`` ...) start and end a line, ``<p>`` adds a
+  blank line around itself, ``<br>`` breaks a line;
+* the cells of a table row are joined by a tab, each row is a line;
+* whitespace inside a line collapses to one space, except inside ``<pre>``.
+
+The parser is lexbor (through ``selectolax``), which builds the tree a browser
+builds, from any markup, and does not expand entities beyond HTML's own. Bytes are
+decoded as UTF-8 when they are valid UTF-8, else with the charset the page declares
+or, failing that, the one ``charset-normalizer`` detects.
+
+Limits, so that no page can hang or exhaust a run: a page of more than
+``MAX_HTML_CHARS`` characters is cut to its first ``MAX_HTML_CHARS`` (what follows is
+not read); elements nested deeper than ``MAX_DEPTH`` lose their tags, not their text;
+the walk is iterative. Lone surrogates in a ``str`` page are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Pages larger than this (in characters) are cut: the rest is not laid out. News and
+# web pages are 30-300 KB; 8 MB is a page of about 4 million words.
+MAX_HTML_CHARS = 8_000_000
+
+SKIP_TAGS = frozenset(
+    "script style noscript template head title meta link svg math iframe object "
+    "embed canvas audio video source track datalist input map area param img".split()
+)
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html "
+    "legend li main menu nav ol pre section summary table tbody thead tfoot tr ul "
+    "caption".split()
+)
+# Elements a tag-by-tag count of nesting leaves out: void elements, and those the
+# parser closes by itself when the next one opens.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd td th tr option".split()
+)
+# The HTML standard's tree building looks down the stack of open elements for many
+# tags, so its time grows with the square of the nesting depth (50,000 nested <div>
+# take seconds). A page with more than FLATTEN_ABOVE_TAGS tags is checked, and its
+# elements nested deeper than MAX_DEPTH lose their tags (their text stays), as
+# Chromium's parser flattens what lies deeper than 512 levels.
+MAX_DEPTH = 2_000
+FLATTEN_ABOVE_TAGS = 20_000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>")
+# innerText sets only <p> apart with a blank line; headings and <pre> are blocks.
+PARAGRAPH_TAGS = frozenset(("p",))
+CELL_TAGS = frozenset(("td", "th"))
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_CELL_GAP = re.compile(r"[ \t]*\t[ \t]*")
+_LINE = "line"  # a required line break
+_PARA = "para"  # a required blank line
+# What an HTML page starts with (after a byte-order mark, spaces and comments).
+_HTML_START = re.compile(
+    r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|script)\b",
+    re.I | re.S,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a page's text is HTML: it starts with a doctype or an HTML tag such as
+    ``<html>``, ``<head>``, ``<body>``, ``<meta>``, ``<div>`` or ``<p>`` (spaces and
+    comments before it are allowed). Text lines that merely hold a ``<`` are not."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def decode_html(data: bytes) -> str:
+    """The text of an HTML page's bytes: UTF-8 when they are valid UTF-8 (most of the
+    web), else the charset a byte-order mark or the page declares, else the one
+    ``charset-normalizer`` detects; bytes invalid in it become U+FFFD."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"decode_html() takes bytes; got {type(data).__name__}.")
+    data = bytes(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only pages that are not UTF-8 need it
+
+    best = from_bytes(data[: 4 * MAX_HTML_CHARS], preemptive_behaviour=True).best()
+    encoding = best.encoding if best is not None else "utf-8"
+    return data.decode(encoding, errors="replace")
+
+
+def _as_text(html) -> str:
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        return decode_html(html)
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str or bytes; got {type(html).__name__}.")
+    return html
+
+
+def _flattened(html: str) -> str:
+    """The page with the tags nested deeper than MAX_DEPTH removed (text kept)."""
+    if html.count("<") <= FLATTEN_ABOVE_TAGS:
+        return html  # too few tags to nest deep enough to matter
+    depth = 0
+
+    def keep_or_drop(match: re.Match) -> str:
+        nonlocal depth
+        if match.group(2).lower() in _NOT_NESTING or match.group(0).endswith("/>"):
+            return match.group(0)
+        if match.group(1):  # a closing tag
+            depth = max(depth - 1, 0)
+            return match.group(0) if depth < MAX_DEPTH else ""
+        depth += 1
+        return match.group(0) if depth <= MAX_DEPTH else ""
+
+    return _TAG.sub(keep_or_drop, html)
+
+
+def _parse(html: str):
+    """The document's root element, or None for an empty page; the page is cut to
+    MAX_HTML_CHARS and nested at most MAX_DEPTH deep."""
+    from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
+
+    html = html[:MAX_HTML_CHARS]
+    if not html.strip():
+        return None
+    html = _flattened(html)
+    # Without DOM mutation events: with them, a <select> of many <option>s takes
+    # time in the square of their number (30,000: 4 s), and what they mirror is
+    # text the page already holds.
+    tree = LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
+    root = tree.root
+    if root is None:
+        return None
+    tree.strip_tags(list(SKIP_TAGS))
+    for node in root.css("[hidden], [style]"):
+        attrs = node.attributes
+        if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+            node.decompose()
+    return root
+
+
+def _close(tag: str, depth: list[int]):
+    """The break an element asks for where it ends (None for inline elements)."""
+    if tag == "pre":
+        depth[0] -= 1
+    if tag in PARAGRAPH_TAGS:
+        return _PARA
+    if tag in BLOCK_TAGS:
+        return _LINE
+    if tag in CELL_TAGS:
+        return "\t"
+    return None
+
+
+def _pieces(root):
+    """Text pieces ``(text, inside <pre>)`` and break markers, in document order."""
+    pre = [0]
+    open_elements: list[tuple[int, str]] = []  # (node id, tag), outermost first
+    for node in root.traverse(include_text=True):
+        parent = node.parent.mem_id if node.parent is not None else None
+        while open_elements and open_elements[-1][0] != parent:
+            mark = _close(open_elements.pop()[1], pre)
+            if mark is not None:
+                yield mark
+        tag = node.tag
+        if tag == "-text":
+            yield (node.text_content, pre[0] > 0)
+            continue
+        if not tag or tag[0] == "-":  # comments, doctype, processing instructions
+            continue
+        if tag == "br":
+            yield "\n"
+            continue
+        if tag in PARAGRAPH_TAGS:
+            yield _PARA
+        elif tag in BLOCK_TAGS:
+            yield _LINE
+        if tag == "pre":
+            pre[0] += 1
+        open_elements.append((node.mem_id, tag))
+    while open_elements:
+        mark = _close(open_elements.pop()[1], pre)
+        if mark is not None:
+            yield mark
+
+
+def html_lines(html) -> list[str]:
+    """A page's visible text as lines, as a browser's ``innerText`` lays it out.
+
+    Parameters
+    ----------
+    html : str or bytes
+        The page's HTML; bytes are decoded as :func:`decode_html` says.
+
+    Returns
+    -------
+    list of str
+        One block per line, a blank line around paragraphs, no leading or trailing
+        blank line and never two in a row. An empty page gives ``[]``; a page of more
+        than ``MAX_HTML_CHARS`` characters is read up to there.
+
+    Examples
+    --------
+    >>> html_lines("<nav>Home</nav><h1>Storm</h1><p>It rained.<br>A lot.</p>")
+    ['Home', 'Storm', '', 'It rained.', 'A lot.']
+    """
+    root = _parse(_as_text(html))
+    if root is None:
+        return []
+    lines: list[str] = []
+    current: list[str] = []
+    pending = None  # the strongest break asked for since the last text
+
+    def flush() -> str:
+        text = "".join(current).strip(" ")
+        current.clear()
+        return text
+
+    for piece in _pieces(root):
+        if piece in (_LINE, _PARA):
+            if pending != _PARA:
+                pending = piece
+            continue
+        if piece == "\n":
+            lines.append(flush())
+            continue
+        if piece == "\t":
+            current.append("\t")
+            continue
+        text, in_pre = piece
+        if in_pre:
+            parts = text.split("\n")
+        else:
+            parts = [_SPACES.sub(" ", text)]
+            # Spaces between blocks (the markup's indentation) are not text.
+            if parts[0] == " " and (pending is not None or not current or current[-1].endswith((" ", "\t"))):
+                continue
+        if pending is not None:
+            line = flush()
+            if line or lines:
+                lines.append(line)
+                if pending == _PARA:
+                    lines.append("")
+            pending = None
+        if in_pre:
+            current.append(parts[0])
+            for part in parts[1:]:
+                lines.append(flush())
+                current.append(part)
+        else:
+            if current and current[-1].endswith((" ", "\t")):
+                parts[0] = parts[0].lstrip(" ")
+            current.append(parts[0])
+    lines.append(flush())
+    return _tidy(lines)
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    """Strip each line, drop leading and trailing blanks and repeated blank lines."""
+    out: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if "\t" in line:
+            line = _CELL_GAP.sub("\t", line).strip("\t ")
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out

@@ -5,6 +5,7 @@
     bpclass clean - < PAGE.txt              # the page from standard input
     bpclass clean --labels PAGE.txt         # every line with its label and P(content)
     bpclass clean --jsonl pages.jsonl -o out.jsonl   # one page per JSON record
+    bpclass clean --warc CC-MAIN-*.warc.wet.gz -o out.jsonl   # the pages of crawl files
     bpclass info                            # what the model is, what trained it, its scores
 
 Exit codes: 0 success; 1 some JSONL records could not be cleaned (each is reported,
@@ -104,6 +105,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         "dropped as the site's template",
     )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
+    clean.add_argument(
+        "--warc",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="read the pages of WARC or WET files (.warc.gz, .warc.wet.gz, uncompressed, several, or a quoted "
+        "glob): WET conversion records as text, WARC HTML responses as HTML; writes one JSON row per page "
+        "(url, warc_record_id, warc_date, language, text, lines_kept, lines_total). Needs the crawl extra",
+    )
     clean.add_argument("--text-field", default="text", help="JSONL: the field holding the page text (default: text)")
     clean.add_argument(
         "--html-field",
@@ -379,11 +389,32 @@ def _clean_page(args, model) -> int:
     return EXIT_OK
 
 
+def _crawl_paths(patterns: list[str]) -> list[str]:
+    """The crawl files: each argument a file, or a glob that names some."""
+    import glob
+
+    paths = []
+    for pattern in patterns:
+        if os.path.exists(pattern) or not glob.has_magic(pattern):
+            paths.append(pattern)
+            continue
+        found = sorted(glob.glob(pattern))
+        if not found:
+            raise InputError(f"--warc {pattern}: no file matches.")
+        paths += found
+    for path in paths:
+        if not Path(path).is_file():
+            raise InputError(f"cannot read {path}: no such file.")
+    return paths
+
+
 def _clean_jsonl(args, model) -> int:
+    crawl = args.warc is not None
     options = CorpusOptions(
         text_field=args.text_field,
         html_field=args.html_field,
-        output_field=args.output_field,
+        crawl=crawl,
+        output_field="text" if crawl else args.output_field,
         threshold=args.threshold,
         encoding=args.encoding or "utf-8",
         strict=args.strict,
@@ -402,7 +433,17 @@ def _clean_jsonl(args, model) -> int:
         raise InputError(f"--encoding {args.encoding!r}: {exc}.") from exc
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler goes with --engine dask.")
-    if args.input != "-" and not Path(args.input).is_file():
+    crawl_paths = _crawl_paths(args.warc) if crawl else None
+    if crawl:
+        from bpclass.crawl import CrawlFileError, check_crawl_file
+
+        try:
+            for path in crawl_paths:
+                check_crawl_file(path)
+        except CrawlFileError as exc:
+            raise InputError(str(exc)) from exc
+        args.input = crawl_paths[0] if len(crawl_paths) == 1 else f"{crawl_paths[0]} (and {len(crawl_paths) - 1} more)"
+    elif args.input != "-" and not Path(args.input).is_file():
         raise InputError(f"cannot read {args.input}: no such file.")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     try:
@@ -418,6 +459,7 @@ def _clean_jsonl(args, model) -> int:
             model=model,
             engine=args.engine,
             scheduler=args.scheduler,
+            crawl_paths=crawl_paths,
         )
     except BrokenPipeError:
         raise  # the reader went away: main() ends quietly
@@ -454,11 +496,20 @@ def run(args) -> int:
         raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)
     many = args.input_dir is not None or args.output_dir is not None or len(args.inputs) > 1
-    if not many and len(args.inputs) != 1:
+    if args.warc is not None and (many or args.inputs):
+        raise InputError("--warc takes the crawl files itself: no page files, --input-dir or --output-dir.")
+    if not many and len(args.inputs) != 1 and args.warc is None:
         raise InputError("give a page file ('-' for standard input), or --input-dir with --output-dir.")
     args.input = args.inputs[0] if args.inputs else None
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     model = with_keep_comments(model, True if args.keep_comments else None)
+    if args.warc is not None:
+        if args.jsonl or args.html_field or args.site_field or args.site_pages or args.format != "auto":
+            raise InputError(
+                "--warc reads crawl files on its own: without --jsonl, --html-field, --site-field, --site-pages "
+                "and --format."
+            )
+        return _clean_jsonl(args, model)
     if many:
         return _clean_files(args, model)
     if args.jsonl:

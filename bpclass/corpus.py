@@ -22,6 +22,7 @@ done, so no record is duplicated or lost. A run that completes removes its check
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from bpclass.dask_engine import run_dask
 from bpclass.local_engine import run_parallel
 from bpclass.model import load_model
-from bpclass.records import CorpusOptions, Oversize, clean_batch, error_line, parse_record, record_site
+from bpclass.records import CorpusOptions, Oversize, Positions, clean_batch, error_line, parse_record, record_site
 
 DEFAULT_BATCH = 64
 # With --site-field, a batch may grow to this many times --batch-size to keep a run of
@@ -61,13 +62,19 @@ class Summary:
     seconds: float = 0.0
     warned: bool = False
     failures: list = field(default_factory=list)
+    # Crawl files: the records that are not pages, by type.
+    skipped_records: dict = field(default_factory=dict)
 
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
         resumed = f" (resumed after input line {self.skipped_input_lines})" if self.skipped_input_lines else ""
+        skipped = ""
+        if self.skipped_records:
+            counts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped_records.items()))
+            skipped = f"; records skipped (not pages): {counts}"
         return (
             f"bpclass: {self.pages} pages cleaned, {self.failed} failed; "
-            f"{self.kept} lines kept, {self.dropped} dropped ({rate:.0f} pages/s){resumed}"
+            f"{self.kept} lines kept, {self.dropped} dropped ({rate:.0f} pages/s){resumed}{skipped}"
         )
 
 
@@ -77,7 +84,7 @@ def _open_input(path: str):
     return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
 
 
-class _Input:
+class _Input(Positions):
     """The input's lines, numbered from 1, each read at most ``max_bytes`` + 1 bytes
     at a time: a longer line is never held whole (it is read on in pieces and
     yielded as an :class:`~bpclass.records.Oversize`, its offset and length), so a
@@ -90,13 +97,6 @@ class _Input:
         self.number = self.offset = self.crc = 0
         # (line number, offset, crc) after each line read and not yet written out.
         self.positions: deque = deque()
-
-    def position_after(self, number: int) -> tuple[int, int]:
-        """(offset, crc) after line ``number``, forgetting the lines up to it."""
-        while True:
-            line, offset, crc = self.positions.popleft()
-            if line == number:
-                return offset, crc
 
     def _read(self, limit: int) -> bytes:
         raw = self.stream.readline(limit)
@@ -402,26 +402,54 @@ def run_corpus(
     model=None,
     engine: str = "local",
     scheduler: str | None = None,
+    crawl_paths: list[str] | None = None,
 ) -> Summary:
-    """Clean every record of ``input_path`` into ``output_path``; see the module docstring."""
+    """Clean every record of ``input_path`` into ``output_path``; see the module docstring.
+    With ``crawl_paths`` (and ``options.crawl``), the pages of those WARC or WET files
+    are the records instead (``bpclass.crawl``; ``input_path`` names them in messages)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
     if output_path == "-" and resume:
         raise ValueError("--resume needs an output file, not standard output.")
     if resume and (output_path.endswith(".gz") or (errors_path or "").endswith(".gz")):
         raise ValueError("--resume needs an uncompressed output and errors file (not .gz).")
-    check_paths(input_path, output_path, errors_path)
+    for path in crawl_paths or [input_path]:
+        check_paths(path, output_path, errors_path)
+    run = functools.partial(
+        _run, input_path, output_path, errors_path, options, jobs, batch_size, progress=progress, model=model
+    )
     if output_path == "-":
-        return _run(
-            input_path, output_path, errors_path, options, jobs, batch_size, False, progress, model, engine, scheduler
-        )
+        return run(resume=False, engine=engine, scheduler=scheduler, crawl_paths=crawl_paths)
     with _Lock(output_path):
-        return _run(
-            input_path, output_path, errors_path, options, jobs, batch_size, resume, progress, model, engine, scheduler
-        )
+        return run(resume=resume, engine=engine, scheduler=scheduler, crawl_paths=crawl_paths)
 
 
-def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume, progress, model, engine, scheduler):
+def _open_source(input_path: str, options: CorpusOptions, crawl_paths):
+    """(the stream to close or None, the numbered records, (size, position function))."""
+    if crawl_paths:
+        from bpclass.crawl import CrawlInput
+
+        source = CrawlInput(crawl_paths, options.max_record_bytes)
+        return None, source, lambda: (source.total_bytes, source.read_position)
+    stream = _open_input(input_path)
+    source = _Input(stream, options.max_record_bytes)
+    return stream, source, lambda: _input_position(stream, source)
+
+
+def _run(
+    input_path,
+    output_path,
+    errors_path,
+    options,
+    jobs,
+    batch_size,
+    resume,
+    progress,
+    model,
+    engine,
+    scheduler,
+    crawl_paths=None,
+):
     checkpoint = output_path + CHECKPOINT_SUFFIX if output_path != "-" else None
     # Where the run writes until it ends (then renamed to the final names).
     work = output_path if output_path == "-" else output_path + PARTIAL_SUFFIX
@@ -431,10 +459,9 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         state = _read_checkpoint(checkpoint) or state
         _check_resume(state, work, errors_work, checkpoint)
 
-    stream = _open_input(input_path)
+    stream, source, sizes = _open_source(input_path, options, crawl_paths)
     out = errors = None
     try:
-        source = _Input(stream, options.max_record_bytes)
         if state["input_lines"]:
             source.skip(state["input_lines"])
             if (source.number, source.offset, source.crc) != (
@@ -444,12 +471,12 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
             ):
                 raise ValueError(
                     f"cannot resume: {input_path} is not the input {checkpoint} was written for (its first "
-                    f"{state['input_lines']} lines differ); run again without --resume to start over."
+                    f"{state['input_lines']} records differ); run again without --resume to start over."
                 )
         out = _Output.open(work, resume, state["output_bytes"])
         errors = _Output.open(errors_work, resume, state["errors_bytes"]) if errors_work else None
         summary = Summary(skipped_input_lines=state["input_lines"])
-        total, position = _input_position(stream, source)
+        total, position = sizes()
         bar = _Progress(progress, total, position())
         start = time.monotonic()
         batches = _batches(source, batch_size, options)
@@ -492,9 +519,10 @@ def _run(input_path, output_path, errors_path, options, jobs, batch_size, resume
         else:
             run_parallel(batches, options, jobs, write)
         bar.update(summary.pages, position(), final=True)
+        summary.skipped_records = dict(getattr(source, "skipped", {}))
     finally:
         failing = sys.exc_info()[1]
-        if stream is not sys.stdin.buffer:
+        if stream is not None and stream is not sys.stdin.buffer:
             stream.close()
         for handle in (out, errors):
             try:

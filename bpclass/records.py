@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,11 +50,24 @@ class CorpusOptions:
     # A field holding each record's page as HTML: read instead of text_field, and laid
     # out as lines as bpclass.html does.
     html_field: str | None = None
+    # Records made from crawl files (bpclass.crawl): the page is in "html" or "text",
+    # and the output is a dataset row: the page's field gives way to the cleaned text
+    # (in output_field) and lines_kept, lines_total.
+    crawl: bool = False
 
     @property
     def page_field(self) -> str:
         """The field a record's page is read from."""
         return self.html_field if self.html_field is not None else self.text_field
+
+    def page_field_of(self, record: dict) -> str:
+        """The field this record's page is read from (crawl records: html or text)."""
+        if self.crawl:
+            return "html" if "html" in record else "text"
+        return self.page_field
+
+    def is_html(self, record: dict) -> bool:
+        return self.page_field_of(record) == "html" if self.crawl else self.html_field is not None
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,20 @@ class Oversize:
 
     offset: int
     length: int
+
+
+class Positions:
+    """Where an input stood after each record handed out and not yet written:
+    ``positions`` holds (record number, offset, crc) triples, oldest first."""
+
+    positions: deque
+
+    def position_after(self, number: int) -> tuple[int, int]:
+        """(offset, crc) after record ``number``, forgetting the records up to it."""
+        while True:
+            line, offset, crc = self.positions.popleft()
+            if line == number:
+                return offset, crc
 
 
 _WORKER_MODELS: dict = {}
@@ -115,7 +143,7 @@ def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
         raise ValueError("not read: JSON nested too deeply") from exc
     if not isinstance(record, dict):
         raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
-    field = options.page_field
+    field = options.page_field_of(record)
     text = record.get(field)
     if not isinstance(text, str):
         what = "missing" if field not in record else f"a {type(text).__name__}, not a string"
@@ -123,9 +151,10 @@ def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
     return record, text
 
 
-def page_lines(text: str, options: CorpusOptions) -> list[str]:
-    """A record's page as lines: its text's lines, or its HTML laid out (html_field)."""
-    if options.html_field is None:
+def page_lines(text: str, options: CorpusOptions, record: dict | None = None) -> list[str]:
+    """A record's page as lines: its text's lines, or its HTML laid out (html_field,
+    or a crawl record's html)."""
+    if not options.is_html(record or {}):
         return text.splitlines()
     from bpclass.html import html_lines
 
@@ -193,7 +222,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, str(exc), raw)
             continue
         try:
-            lines = page_lines(text, options)
+            lines = page_lines(text, options, record)
         except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
             results[k] = ("error", number, f"page not laid out ({type(exc).__name__}: {exc})", raw)
             continue
@@ -217,12 +246,16 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                     page_labels, page_proba = (out[0] for out in _predicted(model, [lines], options))
                 else:
                     page_labels, page_proba = labels[idx], probas[idx]
+                if options.crawl:
+                    record.pop(options.page_field_of(record), None)
                 record[options.output_field] = "\n".join(line for line, y in zip(lines, page_labels) if y)
                 if options.line_labels:
                     record[options.output_field + "_labels"] = page_labels.tolist()
                     record[options.output_field + "_proba"] = [round(float(p), 3) for p in page_proba]
                 kept = int(np.sum(page_labels))
                 dropped = sum(1 for line in lines if line.strip()) - kept
+                if options.crawl:
+                    record["lines_kept"], record["lines_total"] = kept, kept + dropped
                 results[k] = ("ok", number, output_line(record), kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
                 results[k] = ("error", number, f"{type(exc).__name__}: {exc}", raw)

@@ -29,6 +29,8 @@ import re
 # Pages larger than this (in characters) are cut: the rest is not laid out. News and
 # web pages are 30-300 KB; 8 MB is a page of about 4 million words.
 MAX_HTML_CHARS = 8_000_000
+# A page that is not UTF-8 has its charset detected from its first this many bytes.
+DETECT_BYTES = 1 << 20
 
 SKIP_TAGS = frozenset(
     "script style noscript template head title meta link svg math iframe object "
@@ -89,7 +91,7 @@ def decode_html(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes  # only pages that are not UTF-8 need it
 
-    best = from_bytes(data[: 4 * MAX_HTML_CHARS], preemptive_behaviour=True).best()
+    best = from_bytes(data[:DETECT_BYTES], preemptive_behaviour=True).best()
     encoding = best.encoding if best is not None else "utf-8"
     return data.decode(encoding, errors="replace")
 

@@ -566,3 +566,26 @@ def test_training_on_your_own_text_pages_needs_no_lxml(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "mine.npz").exists()
+
+
+def test_evaluate_in_another_layout(tmp_path):
+    import gzip
+    import json
+
+    from training.evaluate import evaluate
+
+    # The same page in two layouts: as prepared, one line; as a tool splits it, the
+    # first line alone holds half the gold. A page without that layout is left out.
+    gold = "The river rose by a metre overnight and the town opened two shelters."
+    split = ["The river rose by a metre overnight", "and the town opened two shelters."]
+    pages = [
+        {"split": "test", "lines": [gold], "labels": [1], "gold": gold, "labeler_f1": 1.0},
+        {"split": "test", "lines": [gold], "labels": [1], "gold": gold, "labeler_f1": 1.0},
+    ]
+    pages[0]["layouts"] = {"tool": {"lines": split, "labels": [1, 1], "labeler_f1": 1.0}}
+    with gzip.open(tmp_path / "someset.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p) + "\n" for p in pages)
+    own = evaluate(_FixedModel(), ["someset"], tmp_path)["someset"]
+    other = evaluate(_FixedModel(), ["someset"], tmp_path, layout="tool")["someset"]
+    assert own["pages"] == 2 and own["bpclass"]["bag_f1"] == 1.0
+    assert other["pages"] == 1 and other["bpclass"]["bag_f1"] == pytest.approx(bag_f1(split[0], gold)[2])

@@ -50,6 +50,7 @@ from training.train import (
     ESTIMATOR_PARAMS,
     FIRST_PASS_WEIGHT,
     THRESHOLD,
+    TRAIN_LAYOUTS,
     training_copies,
 )
 
@@ -235,6 +236,13 @@ def main(argv=None) -> int:
         help="also fit every fold on the train split of these sets (never scored: see what more data buys)",
     )
     parser.add_argument(
+        "--layouts",
+        nargs="*",
+        default=list(TRAIN_LAYOUTS),
+        metavar="LAYOUT",
+        help=f"other tools' layouts shown as training copies (default: {' '.join(TRAIN_LAYOUTS)}; none: no value)",
+    )
+    parser.add_argument(
         "--by-language",
         action="store_true",
         help="also score the cross-validated pages of each language of the multilingual set (daniel) apart",
@@ -264,8 +272,8 @@ def main(argv=None) -> int:
     except FileNotFoundError as exc:  # a set not prepared
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    extra = [{**p, "cv_fold": -1} for p in extra + training_copies(extra)]
-    fit = Rows(pages + training_copies(pages) + extra, args.folds)
+    extra = [{**p, "cv_fold": -1} for p in extra + training_copies(extra, args.layouts)]
+    fit = Rows(pages + training_copies(pages, args.layouts) + extra, args.folds)
     held = {
         "cross-validated": Rows(pages, args.folds),
         "without blank lines": Rows([without_blank_lines(p) for p in pages], args.folds),

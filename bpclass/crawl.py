@@ -112,6 +112,7 @@ class CrawlInput(Positions):
 
     def __init__(self, paths: list[str], max_bytes: int):
         self.paths, self.max_bytes = list(paths), max_bytes
+        _fastwarc()  # without the crawl extra, say so before any output is opened
         for path in self.paths:
             check_crawl_file(path)
         self.number = self.offset = self.crc = 0

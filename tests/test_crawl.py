@@ -175,3 +175,19 @@ def test_the_shipped_common_crawl_files():
     assert pages[0]["url"] == pages[1]["url"] == "https://an.wikipedia.org/wiki/Escopete"
     assert pages[1]["language"] == "spa" and "Escopete" in pages[1]["text"]
     assert dict(source.skipped) == {"warcinfo": 2, "request": 1, "metadata": 1}
+
+
+def test_without_fastwarc_the_run_says_what_to_install(tmp_path, monkeypatch, capsys):
+    from bpclass import crawl
+
+    warc = tmp_path / "crawl.warc.gz"
+    _write_warc(warc, _mixed(1))
+
+    def missing():
+        raise crawl.CrawlFileError('reading WARC and WET files needs FastWARC: pip install "bpclass[crawl]"')
+
+    monkeypatch.setattr(crawl, "_fastwarc", missing)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "--warc", str(warc), "-o", str(out)]) == EXIT_USAGE
+    assert 'pip install "bpclass[crawl]"' in capsys.readouterr().err
+    assert not list(tmp_path.glob("out.jsonl*"))  # nothing opened, nothing left behind

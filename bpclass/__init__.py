@@ -13,7 +13,7 @@ from bpclass.estimator import LineClassifier
 from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, batch_features, page_features
 from bpclass.html import html_lines
 from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
-from bpclass.model import BoilerplateClassifier, ModelFileError, clean, clean_html, load_model
+from bpclass.model import BoilerplateClassifier, ModelFileError, clean, clean_html, clean_pages, load_model
 from bpclass.sites import template_lines
 
 __version__ = "0.1.0"
@@ -29,6 +29,7 @@ __all__ = [
     "batch_features",
     "clean",
     "clean_html",
+    "clean_pages",
     "html_lines",
     "load_model",
     "page_features",

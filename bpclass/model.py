@@ -405,3 +405,42 @@ def clean_html(
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
     labels = model.predict([lines], threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)
+
+
+def clean_pages(
+    pages,
+    model: BoilerplateClassifier | None = None,
+    threshold: float | None = None,
+    keep_comments: bool | None = None,
+    html: bool = False,
+) -> list[str]:
+    """The content lines of many pages at once, one str per page: what :func:`clean`
+    (or, with ``html=True``, :func:`clean_html`) gives each, scored in one batch.
+
+    Made for batch pipelines, e.g. Hugging Face datasets::
+
+        ds = ds.map(lambda batch: {"clean": bpclass.clean_pages(batch["text"])}, batched=True)
+
+    Examples
+    --------
+    >>> clean_pages(["", "  "])
+    ['', '']
+    """
+    if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
+        raise TypeError(f"clean_pages() takes a list of pages; got {type(pages).__name__}.")
+    if html:
+        from bpclass.html import html_lines
+
+        lines = [html_lines(page) for page in pages]
+    else:
+        for k, page in enumerate(pages):
+            if not isinstance(page, str):
+                raise TypeError(f"pages[{k}] must be a str (a page's text); got {type(page).__name__}.")
+        lines = [page.splitlines() for page in pages]
+    if not any(line.strip() for page in lines for line in page):
+        return [""] * len(lines)
+    model = with_keep_comments(load_model() if model is None else model, keep_comments)
+    labels = model.predict(lines, threshold)
+    return [
+        "\n".join(line for line, keep in zip(page, page_labels) if keep) for page, page_labels in zip(lines, labels)
+    ]

@@ -144,3 +144,17 @@ def test_clean_html_keeps_the_article_of_the_shipped_page():
     assert bpclass.clean_html("<html><body></body></html>") == ""
     with pytest.raises(TypeError):
         bpclass.clean_html(["<p>x</p>"])
+
+
+def test_clean_pages_cleans_a_batch_as_clean_and_clean_html_do_one_page():
+    text = (DATA / "pages" / "en_news_library.txt").read_text(encoding="utf-8")
+    html = (DATA / "pages" / "en_news_library.html").read_text(encoding="utf-8")
+    other = "Home\n\nA sentence of the article, as it was written, with enough words to read as prose.\nShare"
+    assert bpclass.clean_pages([text, "", other]) == [bpclass.clean(text), "", bpclass.clean(other)]
+    assert bpclass.clean_pages([html, html.encode()], html=True) == [bpclass.clean_html(html)] * 2
+    assert bpclass.clean_pages([]) == []
+    assert bpclass.clean_pages([text], threshold=0) == ["\n".join(line for line in text.splitlines() if line.strip())]
+    with pytest.raises(TypeError, match="list of pages"):
+        bpclass.clean_pages(text)
+    with pytest.raises(TypeError, match=r"pages\[1\]"):
+        bpclass.clean_pages([text, None])

@@ -434,14 +434,7 @@ def _clean_jsonl(args, model) -> int:
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler goes with --engine dask.")
     crawl_paths = _crawl_paths(args.warc) if crawl else None
-    if crawl:
-        from bpclass.crawl import CrawlFileError, check_crawl_file
-
-        try:
-            for path in crawl_paths:
-                check_crawl_file(path)
-        except CrawlFileError as exc:
-            raise InputError(str(exc)) from exc
+    if crawl:  # each file is checked as run_corpus opens them, before any output
         args.input = crawl_paths[0] if len(crawl_paths) == 1 else f"{crawl_paths[0]} (and {len(crawl_paths) - 1} more)"
     elif args.input != "-" and not Path(args.input).is_file():
         raise InputError(f"cannot read {args.input}: no such file.")

@@ -30,12 +30,10 @@ import os
 import zlib
 from collections import Counter, deque
 
-from bpclass.records import Oversize, Positions
+from bpclass.records import CRAWL_HTML_FIELD, CRAWL_TEXT_FIELD, Oversize, Positions
 
 # Content types of responses read as HTML pages.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-# The page field of each kind of record.
-TEXT_FIELD, HTML_FIELD = "text", "html"
 # How far a crawl file's format is sniffed: a WARC file starts with "WARC/1." (after
 # gzip's own header when compressed).
 _WARC_MAGIC = b"WARC/"
@@ -187,7 +185,7 @@ class CrawlInput(Positions):
             "language": _header(headers, "WARC-Identified-Content-Language"),
         }
         if is_text:
-            row[TEXT_FIELD] = payload.decode("utf-8", errors="replace")
+            row[CRAWL_TEXT_FIELD] = payload.decode("utf-8", errors="replace")
         else:
-            row[HTML_FIELD] = _html_text(payload, content_type)
+            row[CRAWL_HTML_FIELD] = _html_text(payload, content_type)
         return json.dumps(row, ensure_ascii=False).encode("utf-8")

@@ -397,14 +397,7 @@ def clean_html(
     >>> clean_html("<html></html>")
     ''
     """
-    from bpclass.html import html_lines
-
-    lines = html_lines(html)
-    if not any(line.strip() for line in lines):
-        return ""
-    model = with_keep_comments(load_model() if model is None else model, keep_comments)
-    labels = model.predict([lines], threshold)[0]
-    return "\n".join(line for line, keep in zip(lines, labels) if keep)
+    return clean_pages([html], model, threshold, keep_comments, html=True)[0]
 
 
 def clean_pages(

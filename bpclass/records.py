@@ -23,6 +23,9 @@ from bpclass.model import load_model, with_keep_comments
 # per line while it is scored, so the default cap is about 200 MB a page.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_PAGE_LINES = 100_000
+# The field of a crawl record (bpclass.crawl) that holds its page: HTML from a WARC
+# response, text from a WET conversion.
+CRAWL_HTML_FIELD, CRAWL_TEXT_FIELD = "html", "text"
 # prctl's option for a signal on the parent's death (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
 
@@ -63,11 +66,12 @@ class CorpusOptions:
     def page_field_of(self, record: dict) -> str:
         """The field this record's page is read from (crawl records: html or text)."""
         if self.crawl:
-            return "html" if "html" in record else "text"
+            return CRAWL_HTML_FIELD if CRAWL_HTML_FIELD in record else CRAWL_TEXT_FIELD
         return self.page_field
 
     def is_html(self, record: dict) -> bool:
-        return self.page_field_of(record) == "html" if self.crawl else self.html_field is not None
+        """Whether this record's page is HTML (to be laid out as lines)."""
+        return self.page_field_of(record) == CRAWL_HTML_FIELD if self.crawl else self.html_field is not None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """LineClassifier: gradient-boosted trees on the numeric feature matrix.
 
-Training is done by scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
+Training is done by scikit-learn's :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
+(imported on ``fit``: predicting does not need scikit-learn).
 Once fitted, the trees are copied out into a handful of flat numpy arrays
 (:attr:`LineClassifier.trees_`) and prediction walks those arrays. The arrays are
 all a model file needs to hold: loading one never unpickles anything, and it
@@ -10,18 +11,15 @@ predicts exactly what the fitted estimator predicted.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
 
+from bpclass.base import Estimator, check_fitted
 from bpclass.features import _speedups
 
 # The arrays that describe a fitted forest, in the order a model file stores them.
 TREE_ARRAYS = ("feature", "threshold", "left", "right", "value", "roots", "tree_class", "baseline")
 
 
-def _export_trees(booster: HistGradientBoostingClassifier) -> dict:
+def _export_trees(booster) -> dict:
     """Copy a fitted HistGradientBoostingClassifier's trees into flat arrays.
 
     Node ``i`` of the forest splits on ``feature[i]`` (``-1`` for a leaf): rows with
@@ -183,7 +181,7 @@ def raw_scores(trees: dict, X: np.ndarray, layouts: list | None = None, rows: np
     return scores
 
 
-class LineClassifier(ClassifierMixin, BaseEstimator):
+class LineClassifier(Estimator):
     """Gradient-boosted trees that classify feature rows (lines) as content or not.
 
     A scikit-learn estimator on a numeric matrix, so it works with ``clone``,
@@ -240,6 +238,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     [0, 1]
     """
 
+    _estimator_kind = "classifier"
+
     def __init__(
         self,
         max_iter=200,
@@ -268,6 +268,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the trees on feature rows ``X`` and labels ``y``; returns ``self``."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import validate_data
+
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
@@ -307,7 +311,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Raw scores: log-odds of the last class (binary) or one column per class."""
-        check_is_fitted(self)
+        from sklearn.utils.validation import validate_data
+
+        check_fitted(self, "trees_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
         scores = raw_scores(self.trees_, X, getattr(self, "_layouts", None))
         return scores[:, 0] if scores.shape[1] == 1 else scores
@@ -335,5 +341,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The most probable class of each row."""
-        check_is_fitted(self)
+        check_fitted(self, "trees_")
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of :meth:`predict` on ``X`` against ``y``."""
+        from sklearn.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)

@@ -23,9 +23,8 @@ import logging
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted
 
+from bpclass.base import Estimator, check_fitted
 from bpclass.checks import (
     DEFAULT_THRESHOLD,
     check_first_pass_weight,
@@ -57,7 +56,7 @@ __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
 LOGGER = logging.getLogger(__name__)
 
 
-class BoilerplateClassifier(BaseEstimator):
+class BoilerplateClassifier(Estimator):
     """Classify each line of a page as content (1) or boilerplate (0).
 
     Parameters
@@ -218,7 +217,7 @@ class BoilerplateClassifier(BaseEstimator):
     # -- prediction -------------------------------------------------------------
     def _proba(self, pages, sites=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """P(content) per line and the non-blank mask of each page."""
-        check_is_fitted(self, "estimator_")
+        check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
         pages = check_pages(pages)
@@ -285,7 +284,7 @@ class BoilerplateClassifier(BaseEstimator):
     def save(self, path) -> None:
         """Write the fitted model to ``path`` (an ``.npz`` file of plain arrays + JSON,
         see :mod:`bpclass.modelfile`)."""
-        check_is_fitted(self, "estimator_")
+        check_fitted(self, "estimator_")
         write_model(self, path)
 
 

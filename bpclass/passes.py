@@ -14,7 +14,6 @@ import logging
 import zlib
 
 import numpy as np
-from sklearn.base import clone
 
 from bpclass import features as _features
 from bpclass.checks import check_line_weight, group_names
@@ -30,6 +29,14 @@ CHUNK_LINES = 8192
 # pass learns from: each group's come from a forest fitted on the other groups.
 CONTEXT_FOLDS = 2
 DEFAULT_FIRST_PASS_WEIGHT = 0.25
+
+
+def clone(estimator):
+    """scikit-learn's ``clone`` (imported here: only fitting clones, and predicting
+    must not import scikit-learn)."""
+    from sklearn.base import clone as sklearn_clone
+
+    return sklearn_clone(estimator)
 
 
 def chunks(pages: list[list[str]]):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
+import warnings
 
 import joblib
 import numpy as np
@@ -14,10 +17,40 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from bpclass import LineClassifier
 
+# LineClassifier keeps the estimator contract without inheriting scikit-learn's
+# BaseEstimator (so that predicting never imports scikit-learn); the checks below are
+# what say it keeps it, so the warning that it does not inherit is expected.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "Estimator LineClassifier does not inherit", UserWarning)
+    sklearn_checks = parametrize_with_checks([LineClassifier(max_iter=10)])
 
-@parametrize_with_checks([LineClassifier(max_iter=10)])
+
+@sklearn_checks
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_loading_and_predicting_do_not_import_sklearn():
+    # Importing scikit-learn takes over a second (SciPy); a loaded model's trees are
+    # plain arrays, so `bpclass clean` and `bpclass.clean` must not pay for it.
+    code = (
+        "import sys, bpclass\n"
+        "model = bpclass.load_model()\n"
+        "labels = model.predict([['A headline about the council vote', 'Share this', "
+        "'The council voted on Tuesday to close the old library, which opened in 1911.']])\n"
+        "assert len(labels[0]) == 3\n"
+        "bpclass.clean_html('<h1>Title</h1><p>Some body text of a page.</p>')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_score_and_repr_as_sklearn_gives_them():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=4)
+    clf = LineClassifier(max_iter=3).fit(X, y)
+    assert clf.score(X, y) > 0.8
+    assert "LineClassifier(max_iter=3)" == repr(clf)
 
 
 def test_exported_trees_predict_like_the_booster():

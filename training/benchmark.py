@@ -7,7 +7,8 @@ bpclass's text mode and C4's rules. Each system runs on
 one core (this process), after one warm-up pass, the systems taking turns in rotating
 order (the best of REPEATS rounds counts). Printed per system: pages/s,
 lines/s, peak Python-heap memory (tracemalloc; numpy's buffers included) and the
-ratio of bpclass's speed to each peer's. Run it on an otherwise idle machine.
+ratio of bpclass's speed to each peer's; then the start-up time: ``bpclass clean`` on a
+shipped example page, start to finish, in a fresh process. Run it on an otherwise idle machine.
 
 bpclass caches the features of short lines it has seen (menus and footers repeat
 across a site's pages); each timed run starts with an empty cache, so only repeats
@@ -166,6 +167,33 @@ def memory_table(largest: list[str], records: int = MEMORY_RECORDS) -> list[tupl
         ]
 
 
+STARTUP_RUNS = 5
+
+
+def startup_table(runs: int = STARTUP_RUNS) -> list[tuple[str, float]]:
+    """(case, seconds, best of ``runs``): a fresh Python process that does nothing, one
+    that imports bpclass, and the ``bpclass clean`` command on a shipped example page,
+    each start to finish as a user waits for it."""
+    import subprocess
+
+    example = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_library.txt"
+    clean = [sys.executable, "-c", "import sys; from bpclass.cli import main; sys.exit(main())", "clean", str(example)]
+    cases = [
+        ("python, nothing imported", [sys.executable, "-c", "pass"]),
+        ("import bpclass", [sys.executable, "-c", "import bpclass"]),
+        (f"bpclass clean {example.parent.name}/{example.name}", clean),
+    ]
+    out = []
+    for case, command in cases:
+        best = float("inf")
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            best = min(best, time.perf_counter() - start)
+        out.append((case, best))
+    return out
+
+
 def main(argv=None) -> int:
     parser = script_parser(__doc__, "training.benchmark")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -250,6 +278,9 @@ def main(argv=None) -> int:
         f"\nbpclass (batch) at {GOAL_LINES_PER_PAGE} lines per page: {lines_per_s / GOAL_LINES_PER_PAGE:,.0f} pages/s "
         f"(its lines/s over {GOAL_LINES_PER_PAGE}; these pages have {n_lines / len(pages):.0f} lines)"
     )
+    print(f"\n| start-up (a fresh process, best of {STARTUP_RUNS}) | seconds |\n|---|---|")
+    for case, seconds in startup_table():
+        print(f"| {case} | {seconds:.2f} |")
     if args.memory:
         print("\n| case (each in a fresh process) | peak resident memory |\n|---|---|")
         for case, peak in memory_table(max(line_pages, key=len)):

@@ -1,4 +1,5 @@
-"""Tokens and the token-bag F1 used to score kept text against gold text."""
+"""Tokens and the token-bag F1 used to score kept text against gold text (by the
+evaluation scripts in training/, and by ``bpclass train``'s held-out score)."""
 
 from __future__ import annotations
 

@@ -23,4 +23,7 @@ def test_notebook_runs():
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # feature distributions and the precision-recall curve
     text = "".join(o.get("text", "") for o in outputs)
-    assert "bpclass" in text and "C4 line rules" in text
+    assert "bpclass, trained here" in text and "bpclass, bundled" in text and "C4 line rules" in text
+    # The bundled model on the shipped pages, line by line, and what the plotted features mean.
+    assert "en_news_library.txt" in text and "KEEP" in text and "drop" in text
+    assert "log(1 + words in the line)" in text

@@ -13,6 +13,10 @@ only when asked (``--lexicon``), since the weights want pages of many sites.
     python -m training.train --permissive --out permissive.npz     # only the sets of permissive licences
     python -m training.train --pages data/labeled --out my.npz     # your own pages
     python -m training.train --pages data/labeled --out my.npz --lexicon   # ... also learning word weights
+    python -m training.train --pages my_pages/ --with-bundled-data --out my.npz   # the bundled data plus yours
+
+Your own pages alone: ``bpclass train`` does the same from anywhere (it scores the
+recipe on held-out pages of yours, beside the bundled model, before it fits).
 
 ``--pages`` takes labeled pages in bpclass's formats (``.txt`` with ``+``/``-``
 lines, ``.json``, ``.jsonl``, ``.jsonl.gz``, or a folder of them; see data/FORMAT.md).
@@ -26,8 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-import bpclass
-from bpclass import BoilerplateClassifier, LineClassifier
+from bpclass import BoilerplateClassifier, LineClassifier, trainer
 from bpclass.lexicon import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
 from training import script_parser
 from training.data import (
@@ -82,19 +85,8 @@ TRAIN_LAYOUTS = ("soup",)
 # first needs fewer: 5-fold cross-validation by site, mean of two seeds, one pass of
 # 110 / 130 / 150 trees 0.8503 / 0.8501 / 0.8500; with a second pass of 30 trees
 # 0.8520 / 0.8519 / 0.8517 (the second pass's own sizes below).
-ESTIMATOR_PARAMS = {
-    "max_iter": 110,
-    "learning_rate": 0.15,
-    "max_leaf_nodes": 31,
-    "max_depth": 5,
-    "min_samples_leaf": 40,
-    "l2_regularization": 1.0,
-    "random_state": SEED,
-    # Bounds the fit's time on big training sets (10,000 pages hold about 2.5 million
-    # lines; the out-of-fold fits of the second pass draw half as many each); the
-    # bundled model's 466,000 lines (pages and copies) are all used.
-    "max_samples": 1_000_000,
-}
+# (bpclass.trainer holds these settings, which `bpclass train` uses too.)
+ESTIMATOR_PARAMS = {**trainer.ESTIMATOR_PARAMS, "random_state": SEED}
 
 # The second pass (bpclass.context): a forest of this many trees, same settings, over
 # the features plus the first pass's out-of-fold probabilities around each line.
@@ -105,7 +97,7 @@ ESTIMATOR_PARAMS = {
 # (python -m training.experiments.crossval --only default --second-pass 0 30 --seeds 0 1): mean
 # 0.8505 -> 0.8505 and 0.8500 -> 0.8504; without blank lines +0.004, dragnet -0.007,
 # cleaneval +0.003 in both seeds. Held out, paired: all pages +0.003 (docs/experiments.md).
-SECOND_PASS_TREES = 30
+SECOND_PASS_TREES = trainer.SECOND_PASS_TREES
 
 
 # A line's final log-odds: this share of the first pass's plus the rest of the second
@@ -116,17 +108,13 @@ SECOND_PASS_TREES = 30
 # in the mean as well (--content-span; 0 / 0.25 / 0.5): 0.8640 / 0.8649 / 0.8649 and
 # 0.8637 / 0.8643 / 0.8639 -- the span alone prefers the second pass (0.928 / 0.927 /
 # 0.926), so 0.25, tied best as laid out and best with spans.
-FIRST_PASS_WEIGHT = 0.25
+FIRST_PASS_WEIGHT = trainer.FIRST_PASS_WEIGHT
 
 
 def second_pass_estimator(params: dict, **extra) -> LineClassifier:
     """The second pass's forest: the first pass's settings with SECOND_PASS_TREES trees."""
     return LineClassifier(**{**params, "max_iter": SECOND_PASS_TREES, **extra})
 
-
-# Training on your own pages: with fewer pages than this, no second pass (its
-# out-of-fold probabilities need pages on both sides).
-MIN_PAGES_SECOND_PASS = 4
 
 # P(content) at which a line is kept, chosen on the validation data with the settings
 # above (mean bag F1 of the validation split and dev sets, as laid out / without blank
@@ -189,7 +177,10 @@ def train_default(
     extra_sets=(),
     permissive: bool = False,
     layouts=TRAIN_LAYOUTS,
+    own_pages=(),
 ) -> BoilerplateClassifier:
+    """The bundled recipe; ``own_pages`` (LabeledPages, --with-bundled-data) are added
+    to its training pages as they are, without copies."""
     sets = {k: v for k, v in TRAIN_SETS.items() if not permissive or v in PERMISSIVE_LICENCES}
     sets.update({name: SET_LICENCES.get(name, "unknown") for name in extra_sets})
     _say(f"reading the train split of {', '.join(sets)} from {prepared}")
@@ -233,6 +224,7 @@ def train_default(
             else "none",
             "seed": SEED,
             **({"site_share": share} if share < 1 else {}),
+            **({"own_pages": len(own_pages)} if own_pages else {}),
         },
     }
     start = time.time()
@@ -244,7 +236,12 @@ def train_default(
         first_pass_weight=FIRST_PASS_WEIGHT,
         lexicon=lexicon,
     )
-    train = pages + copies
+    own_sites = trainer.page_groups(own_pages)[0] if own_pages else []
+    train = (
+        pages
+        + copies
+        + [{"lines": p.lines, "labels": p.labels, "site": f"yours:{site}"} for p, site in zip(own_pages, own_sites)]
+    )
     # A site's pages (and their copies) stay on one side when the second pass's
     # first-pass probabilities are computed out of fold.
     model.fit(
@@ -271,59 +268,13 @@ def train_default(
     return model
 
 
-# Below this many labeled pages, training on your own pages warns (see train_on_files).
-FEW_PAGES = 50
-
-
-def lines_right(model, pages) -> tuple[int, int]:
-    """(labeled lines the model gets right, labeled lines) of LabeledPages."""
-    right = total = 0
-    for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
-        for y, label in zip(page.labels, predicted):
-            if y is not None:
-                total += 1
-                right += int(y == label)
-    return right, total
-
-
 def train_on_files(
-    paths: list[Path], out: Path, keep_comments: bool = False, lexicon: bool = False
+    paths: list[Path], out: Path, keep_comments: bool = False, lexicon: bool = False, folds: int = trainer.DEFAULT_FOLDS
 ) -> BoilerplateClassifier:
-    pages = []
-    for path in paths:
-        pages += bpclass.read_labeled_pages(path)
-    if not pages:
-        raise ValueError("no labeled pages found in " + ", ".join(map(str, paths)))
-    n_lines = sum(sum(y is not None for y in p.labels) for p in pages)
-    _say(f"{len(pages)} pages, {n_lines} labeled lines")
-    if len(pages) < FEW_PAGES:
-        right, total = lines_right(bpclass.load_model(), pages)
-        print(
-            f"warning: {len(pages)} labeled pages are few. A model learns one site's layout from dozens of pages "
-            f"and other sites' from hundreds; the bundled model already labels {right / max(total, 1):.0%} of "
-            "these pages' lines right. Compare the two on pages neither trained on before you use yours "
-            "(bpclass clean --labels --model MODEL PAGE).",
-            file=sys.stderr,
-        )
-    # Few pages: smaller leaves, so that a handful of pages can still shape the trees.
-    params = {**ESTIMATOR_PARAMS, "min_samples_leaf": 20 if n_lines > 5000 else 3}
-    metadata = {"name": out.stem, "training_data": {"files": [str(p) for p in paths], "pages": len(pages)}}
-    second_pass = len(pages) >= MIN_PAGES_SECOND_PASS
-    if not second_pass:
-        _say(f"fewer than {MIN_PAGES_SECOND_PASS} pages: no second pass")
-    # verbose=1: one line per tree, as progress.
-    model = BoilerplateClassifier(
-        estimator=LineClassifier(**params, verbose=1),
-        second_pass=second_pass,
-        second_estimator=second_pass_estimator(params, verbose=1),
-        first_pass_weight=FIRST_PASS_WEIGHT,
-        keep_comments=keep_comments,
-        lexicon=lexicon,
-    )
-    model.fit([p.lines for p in pages], [p.labels for p in pages], metadata=metadata)
-    model.save(out)
-    _say(f"saved {out}")
-    return model
+    """``bpclass train``: your pages alone (bpclass.trainer)."""
+    pages = trainer.read_pages(paths)
+    metadata = {"files": [str(p) for p in paths]}
+    return trainer.train_pages(pages, out, keep_comments, lexicon, folds, metadata)
 
 
 def parse_args(argv=None):
@@ -332,6 +283,11 @@ def parse_args(argv=None):
     parser.add_argument("--prepared", type=Path, default=DEFAULT_OUT, help="prepared shared sets")
     parser.add_argument("--out", type=Path, default=None, help="model file to write")
     parser.add_argument("--no-eval", action="store_true", help="skip scoring held-out pages")
+    parser.add_argument(
+        "--with-bundled-data",
+        action="store_true",
+        help="with --pages: train the bundled recipe on its data (--prepared) plus your pages",
+    )
     parser.add_argument(
         "--keep-comments",
         action="store_true",
@@ -378,13 +334,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
-        if args.pages and (
-            args.extra_sets or args.site_share != 1 or args.permissive or args.layouts != list(TRAIN_LAYOUTS)
+        if args.with_bundled_data and not args.pages:
+            raise ValueError("--with-bundled-data adds your --pages to the bundled data: give --pages")
+        if (
+            args.pages
+            and not args.with_bundled_data
+            and (args.extra_sets or args.site_share != 1 or args.permissive or args.layouts != list(TRAIN_LAYOUTS))
         ):
             raise ValueError(
                 "--extra-sets, --permissive, --layouts and --site-share go with the bundled recipe, not with --pages"
             )
-        if args.pages:
+        if args.pages and not args.with_bundled_data:
             train_on_files(args.pages, args.out or Path("model.npz"), args.keep_comments, bool(args.lexicon))
         elif args.keep_comments:
             raise ValueError("--keep-comments goes with --pages (the bundled model follows the comment policy)")
@@ -392,6 +352,8 @@ def main(argv=None) -> int:
             lexicon = True if args.lexicon is None else args.lexicon
             if args.site_share != 1 and args.out is None:
                 raise ValueError("--site-share needs --out (it must not overwrite the bundled model)")
+            if args.with_bundled_data and args.out is None:
+                raise ValueError("--with-bundled-data needs --out (it must not overwrite the bundled model)")
             out = args.out or DEFAULT_MODEL_PATH
             train_default(
                 args.prepared,
@@ -402,6 +364,7 @@ def main(argv=None) -> int:
                 args.extra_sets,
                 args.permissive,
                 tuple(args.layouts),
+                trainer.read_pages(args.pages) if args.with_bundled_data else (),
             )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@
     bpclass clean --jsonl pages.jsonl -o out.jsonl   # one page per JSON record
     bpclass clean --warc CC-MAIN-*.warc.wet.gz -o out.jsonl   # the pages of crawl files
     bpclass info                            # what the model is, what trained it, its scores
+    bpclass train my_pages/ -o my.npz       # a model of your labeled pages (held-out score first)
 
 Exit codes: 0 success; 1 some JSONL records could not be cleaned (each is reported,
 the others are written); 2 bad usage or unreadable input; 3 the model file is
@@ -106,6 +107,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument(
+        "--parquet",
+        action="store_true",
+        help="input is a Parquet file, one page per row (--text-field or --html-field names the column); "
+        "needs the parquet extra. An output named *.parquet is written as Parquet, whatever the input",
+    )
+    clean.add_argument(
         "--warc",
         nargs="+",
         default=None,
@@ -182,6 +189,23 @@ def parse_args(argv=None) -> argparse.Namespace:
         "such a JSONL line is reported by its offset and length, never read whole",
     )
 
+    train = sub.add_parser(
+        "train",
+        help="train a model on your labeled pages, after scoring it on held-out pages beside the bundled one",
+        description="Train a model on your labeled pages (data/FORMAT.md). It first cross-validates the recipe "
+        "by site (by page when the pages name no site) and prints the held-out scores of your model and of the "
+        "bundled one on the same pages, then fits on every page. To add your pages to the bundled model's data, "
+        "run `python -m training.train --pages PAGES --with-bundled-data --out OUT` in a clone of the repository.",
+    )
+    train.add_argument("pages", nargs="+", type=Path, metavar="PAGES", help="labeled page files or folders")
+    train.add_argument("-o", "--output", type=Path, required=True, help="the model file to write (.npz)")
+    train.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds for the held-out score (0: skip it; default 5)"
+    )
+    train.add_argument(
+        "--keep-comments", action="store_true", help="your labels keep comment sections: so does the model"
+    )
+    train.add_argument("--lexicon", action="store_true", help="also learn word weights (wants pages of many sites)")
     info = sub.add_parser("info", help="describe a model: versions, training data, scores")
     info.add_argument("--model", type=Path, default=None, help="a model file (default: the bundled model)")
     return parser.parse_args(argv)
@@ -287,7 +311,7 @@ def _page_files(args) -> list[tuple[Path, Path]]:
     """(page file, output file) of each page to clean in many-files mode."""
     if args.output_dir is None:
         raise InputError("several pages need --output-dir (one output file per page).")
-    if args.jsonl or args.site_pages or args.output != "-" or args.html_field:
+    if args.jsonl or args.parquet or args.site_pages or args.output != "-" or args.html_field:
         raise InputError(
             "--input-dir, --output-dir and several pages go without --jsonl, --html-field, --site-pages and -o."
         )
@@ -368,6 +392,8 @@ def _write_lines(out, lines, labels, proba, with_labels: bool) -> None:
 
 def _clean_page(args, model) -> int:
     try:
+        if args.output.endswith(".parquet"):
+            raise InputError("a .parquet output holds corpus rows: give --jsonl, --parquet or --warc input.")
         check_paths(args.input, args.output, None)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
@@ -424,7 +450,10 @@ def _clean_jsonl(args, model) -> int:
         max_record_bytes=args.max_record_bytes,
         max_page_lines=args.max_page_lines,
         line_labels=args.labels,
+        parquet=args.parquet,
     )
+    if args.parquet and args.input == "-":
+        raise InputError("--parquet reads a file, not standard input.")
     if args.jobs < 1 or args.batch_size < 1:
         raise InputError("--jobs and --batch-size must be at least 1.")
     try:
@@ -482,9 +511,33 @@ def _info(args) -> int:
     return EXIT_OK
 
 
+def _train(args) -> int:
+    from bpclass import trainer
+
+    if args.folds < 0 or args.folds == 1:
+        raise InputError("--folds must be 0 (no held-out score) or at least 2.")
+    if args.output.suffix != ".npz":
+        raise InputError(f"--output {args.output}: a model file's name ends in .npz.")
+    if not args.output.parent.is_dir():
+        raise InputError(f"--output {args.output}: folder {args.output.parent} does not exist.")
+    try:
+        pages = trainer.read_pages(args.pages)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(str(exc)) from exc
+    try:
+        trainer.train_pages(pages, args.output, args.keep_comments, args.lexicon, args.folds)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    return EXIT_OK
+
+
 def run(args) -> int:
     if args.command == "info":
         return _info(args)
+    if args.command == "train":
+        return _train(args)
     if args.max_page_lines < 1 or args.max_record_bytes < 1:
         raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)
@@ -497,7 +550,7 @@ def run(args) -> int:
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
     model = with_keep_comments(model, True if args.keep_comments else None)
     if args.warc is not None:
-        if args.jsonl or args.html_field or args.site_field or args.site_pages or args.format != "auto":
+        if args.jsonl or args.parquet or args.html_field or args.site_field or args.site_pages or args.format != "auto":
             raise InputError(
                 "--warc reads crawl files on its own: without --jsonl, --html-field, --site-field, --site-pages "
                 "and --format."
@@ -505,7 +558,9 @@ def run(args) -> int:
         return _clean_jsonl(args, model)
     if many:
         return _clean_files(args, model)
-    if args.jsonl:
+    if args.jsonl and args.parquet:
+        raise InputError("--jsonl and --parquet: the input is one or the other.")
+    if args.jsonl or args.parquet:
         if args.format != "auto":
             raise InputError("--format is for page files; a JSONL record's HTML is read with --html-field.")
         if args.site_pages:

@@ -195,7 +195,7 @@ class _Progress:
     (a file), how far through it the run is: bytes, a percentage and the time left
     (a tqdm bar over the input's bytes, compressed ones for a .gz file)."""
 
-    def __init__(self, enabled: bool, total: int | None = None, done: int = 0):
+    def __init__(self, enabled: bool, total: int | None = None, done: int = 0, unit: str = "B"):
         self.bar = None
         self.start = time.monotonic()
         self.position = done
@@ -205,9 +205,9 @@ class _Progress:
             self.bar = tqdm(
                 total=total,
                 initial=done,
-                unit="B",
+                unit=unit,
                 unit_scale=True,
-                unit_divisor=1024,
+                unit_divisor=1024 if unit == "B" else 1000,
                 desc="bpclass",
                 file=sys.stderr,
                 mininterval=0.5,
@@ -388,6 +388,8 @@ def _check_resume(state: dict, output_path: str, errors_path: str | None, checkp
 
 
 ENGINES = ("local", "dask")
+# An output file of this name is written as Parquet (bpclass.parquet) when the run ends.
+PARQUET_SUFFIX = ".parquet"
 
 
 def run_corpus(
@@ -411,6 +413,10 @@ def run_corpus(
         raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
     if output_path == "-" and resume:
         raise ValueError("--resume needs an output file, not standard output.")
+    if output_path.endswith(PARQUET_SUFFIX) or options.parquet:
+        from bpclass.parquet import check_pyarrow
+
+        check_pyarrow()  # without the parquet extra, say so before any output is opened
     if resume and (output_path.endswith(".gz") or (errors_path or "").endswith(".gz")):
         raise ValueError("--resume needs an uncompressed output and errors file (not .gz).")
     for path in crawl_paths or [input_path]:
@@ -425,15 +431,20 @@ def run_corpus(
 
 
 def _open_source(input_path: str, options: CorpusOptions, crawl_paths):
-    """(the stream to close or None, the numbered records, (size, position function))."""
+    """(the stream to close or None, the numbered records, (size, position function, unit))."""
     if crawl_paths:
         from bpclass.crawl import CrawlInput
 
         source = CrawlInput(crawl_paths, options.max_record_bytes)
-        return None, source, lambda: (source.total_bytes, source.read_position)
+        return None, source, lambda: (source.total_bytes, source.read_position, "B")
+    if options.parquet:
+        from bpclass.parquet import ParquetInput
+
+        source = ParquetInput(input_path, options.page_field, options.html_field is not None)
+        return source.file, source, lambda: (source.total_rows, source.read_position, " rows")
     stream = _open_input(input_path)
     source = _Input(stream, options.max_record_bytes)
-    return stream, source, lambda: _input_position(stream, source)
+    return stream, source, lambda: (*_input_position(stream, source), "B")
 
 
 def _run(
@@ -476,8 +487,8 @@ def _run(
         out = _Output.open(work, resume, state["output_bytes"])
         errors = _Output.open(errors_work, resume, state["errors_bytes"]) if errors_work else None
         summary = Summary(skipped_input_lines=state["input_lines"])
-        total, position = sizes()
-        bar = _Progress(progress, total, position())
+        total, position, unit = sizes()
+        bar = _Progress(progress, total, position(), unit)
         start = time.monotonic()
         batches = _batches(source, batch_size, options)
 
@@ -532,7 +543,12 @@ def _run(
                 if failing is None:  # else the error already on its way says what went wrong
                     raise
     if output_path != "-":  # the run is complete: the outputs take their names, nothing is left to resume
-        os.replace(work, output_path)
+        if output_path.endswith(PARQUET_SUFFIX):
+            from bpclass.parquet import finish_parquet
+
+            finish_parquet(work, output_path)
+        else:
+            os.replace(work, output_path)
         if errors_work:
             os.replace(errors_work, errors_path)
         if os.path.exists(checkpoint):

@@ -57,6 +57,8 @@ class CorpusOptions:
     # and the output is a dataset row: the page's field gives way to the cleaned text
     # (in output_field) and lines_kept, lines_total.
     crawl: bool = False
+    # The input is a Parquet file (bpclass.parquet): its rows are the records.
+    parquet: bool = False
 
     @property
     def page_field(self) -> str:

@@ -50,9 +50,13 @@ def small_model(example_pages):
 
 def line_accuracy(model, pages) -> tuple[int, int]:
     """(lines labeled right, labeled lines) of a model on LabeledPages."""
-    from training.train import lines_right
-
-    return lines_right(model, pages)
+    right = total = 0
+    for page, predicted in zip(pages, model.predict([p.lines for p in pages])):
+        for y, label in zip(page.labels, predicted):
+            if y is not None:
+                total += 1
+                right += int(y == label)
+    return right, total
 
 
 def rewrite_model_file(src, dst, change_meta=None, change_arrays=None):
@@ -70,3 +74,25 @@ def rewrite_model_file(src, dst, change_meta=None, change_arrays=None):
         change_arrays(arrays)
     arrays["metadata"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     np.savez(dst, **arrays)
+
+
+def interrupted_run(argv: list[str], monkeypatch, at_batch: int = 3) -> int:
+    """The exit code of the CLI run ``argv``, interrupted (as by Ctrl-C) when corpus
+    mode cleans its ``at_batch``-th batch."""
+    from bpclass import corpus
+    from bpclass.cli import main
+
+    real = corpus.clean_batch
+    calls = []
+
+    def interrupted(batch, options, model=None):
+        calls.append(1)
+        if len(calls) == at_batch:
+            raise KeyboardInterrupt
+        return real(batch, options, model)
+
+    monkeypatch.setattr(corpus, "clean_batch", interrupted)
+    try:
+        return main(argv)
+    finally:
+        monkeypatch.setattr(corpus, "clean_batch", real)

@@ -272,3 +272,41 @@ def test_html_options_in_the_wrong_mode(tmp_path, capsys):
     source.write_text('{"text": "x"}\n', encoding="utf-8")
     assert main(["clean", "--jsonl", str(source), "--format", "html"]) == EXIT_USAGE
     assert "--html-field" in capsys.readouterr().err
+
+
+def test_train_command_scores_held_out_pages_then_saves_a_model(tmp_path, capsys, monkeypatch):
+    # From any folder: the command needs neither the repository nor an HTML library.
+    monkeypatch.chdir(tmp_path)
+    pages_dir = tmp_path / "mine"
+    pages_dir.mkdir()
+    for path in (DATA / "labeled").iterdir():
+        (pages_dir / path.name).write_bytes(path.read_bytes())
+    assert main(["train", "mine", "-o", "my.npz", "--folds", "2"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "2-fold cross-validation by page" in err and "your model:" in err and "4 labeled pages are few" in err
+    model = bpclass.load_model(tmp_path / "my.npz")
+    assert model.metadata_["training_data"]["held_out"]["folds"] == 2
+    page = (DATA / "pages" / "en_blog_bread.txt").read_text(encoding="utf-8").splitlines()
+    assert len(model.predict([page])[0]) == len(page)
+    assert main(["train", "mine", "-o", "quick.npz", "--folds", "0"]) == EXIT_OK
+    assert "cross-validation" not in capsys.readouterr().err
+    assert "held_out" not in bpclass.load_model(tmp_path / "quick.npz").metadata_["training_data"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "missing", "-o", "m.npz"], "missing: no such file or folder"),
+        (["train", "mine", "-o", "m.txt"], "ends in .npz"),
+        (["train", "mine", "-o", "nowhere/m.npz"], "does not exist"),
+        (["train", "mine", "-o", "m.npz", "--folds", "1"], "--folds"),
+        (["train", "empty.txt", "-o", "m.npz"], "no labeled lines"),
+    ],
+)
+def test_train_command_refuses_bad_input(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "a.txt").write_bytes((DATA / "labeled" / "en_blog_bread.txt").read_bytes())
+    (tmp_path / "empty.txt").write_text("")
+    assert main(argv) == EXIT_USAGE
+    assert message in capsys.readouterr().err

@@ -7,10 +7,9 @@ import json
 import uuid
 
 import pytest
-from conftest import DATA, SHARED
+from conftest import DATA, SHARED, interrupted_run
 
 import bpclass
-from bpclass import corpus
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, main
 
 pytest.importorskip("fastwarc", reason='crawl files need FastWARC: pip install ".[crawl]"')
@@ -115,18 +114,7 @@ def test_an_oversized_record_is_reported_not_lost(tmp_path, capsys):
 
 def _interrupted_at_the_third_batch(warc, out, monkeypatch) -> None:
     """A run of batches of 2 pages, interrupted (as by Ctrl-C) at its third batch."""
-    real = corpus.clean_batch
-    calls = []
-
-    def interrupted(batch, options, model=None):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(batch, options, model)
-
-    monkeypatch.setattr(corpus, "clean_batch", interrupted)
-    assert main(["clean", "--warc", str(warc), "-o", str(out), "--batch-size", "2"]) == 130
-    monkeypatch.setattr(corpus, "clean_batch", real)
+    assert interrupted_run(["clean", "--warc", str(warc), "-o", str(out), "--batch-size", "2"], monkeypatch) == 130
 
 
 def test_an_interrupted_run_resumes_to_the_same_rows(tmp_path, monkeypatch, capsys):

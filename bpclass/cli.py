@@ -27,6 +27,7 @@ from pathlib import Path
 
 import bpclass
 from bpclass.checks import check_threshold
+from bpclass.confidence import expected_bag_f1
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, check_paths, run_corpus
 from bpclass.model import ModelFileError, predict_page_of_site, with_keep_comments
 from bpclass.records import MAX_PAGE_LINES, MAX_RECORD_BYTES
@@ -104,6 +105,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="PAGE",
         help="other pages (text files) of the input's site: lines of the input that recur on them are "
         "dropped as the site's template",
+    )
+    clean.add_argument(
+        "--report",
+        action="store_true",
+        help="one page: also say on standard error how many lines were kept and the model's confidence (the bag "
+        "F1 it expects of its output; corpus outputs always carry it)",
     )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument(
@@ -412,6 +419,15 @@ def _clean_page(args, model) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+    if args.report:
+        kept = int(labels.sum())
+        total = sum(1 for line in lines if line.strip())
+        confidence = expected_bag_f1(lines, proba, labels)
+        print(
+            f"bpclass: kept {kept} of {total} non-blank lines; confidence {confidence:.3f} "
+            "(the bag F1 the model expects of the kept text)",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -19,7 +19,8 @@ Needs the ``datatrove`` extra (``pip install "bpclass[datatrove]"``)::
 The step cleans documents in batches with the code corpus mode runs
 (:func:`bpclass.records.clean_batch`), so a document gets the very text
 ``bpclass clean --warc`` gives its page. It replaces ``doc.text`` with the kept lines,
-adds ``lines_kept`` and ``lines_total`` (non-blank lines) to ``doc.metadata``, and drops
+adds ``lines_kept``, ``lines_total`` (non-blank lines) and ``confidence`` (the bag F1
+the model expects of the kept text, :mod:`bpclass.confidence`) to ``doc.metadata``, and drops
 documents left empty (datatrove's ``dropped`` stat). A document that cannot be
 cleaned (a page over ``max_page_lines``, or HTML that cannot be laid out) is dropped
 too, counted as ``clean_error``, and the first such reason is logged.
@@ -127,6 +128,7 @@ class BoilerplateCleaner(PipelineStep):
             doc.text = row["text"]
             doc.metadata["lines_kept"] = row["lines_kept"]
             doc.metadata["lines_total"] = row["lines_total"]
+            doc.metadata["confidence"] = row["confidence"]
             if doc.text:
                 self.stat_update("forwarded")
                 self.update_doc_stats(doc)

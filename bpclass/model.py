@@ -34,6 +34,7 @@ from bpclass.checks import (
     check_pages,
     check_threshold,
 )
+from bpclass.confidence import expected_bag_f1
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import LineClassifier
 from bpclass.features import FEATURE_NAMES, batch_features, features_and_comment_rows
@@ -279,6 +280,15 @@ class BoilerplateClassifier(Estimator):
         check_threshold(threshold)
         probas, masks = self._proba(pages, sites)
         return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
+
+    def page_confidence(self, pages, threshold=None, sites=None) -> np.ndarray:
+        """For each page, the bag F1 the model expects its kept text to score against
+        the page's real content (0 to 1; see :mod:`bpclass.confidence`): route pages
+        with a low one to a slower extractor or a person. ``threshold`` and ``sites``
+        as in :meth:`predict`."""
+        pages = check_pages(pages)
+        labels, probas = self.predict_with_proba(pages, threshold, sites)
+        return np.array([expected_bag_f1(page, p, y) for page, p, y in zip(pages, probas, labels)], dtype=np.float64)
 
     # -- files ------------------------------------------------------------------
     def save(self, path) -> None:

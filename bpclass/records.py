@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bpclass.confidence import expected_bag_f1
 from bpclass.model import load_model, with_keep_comments
 
 # A JSONL line longer than this is not read whole (--max-record-bytes); a page of more
@@ -200,11 +201,13 @@ def record_site(record: dict, field: str):
 
 
 def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None) -> tuple:
-    """(labels, P(content)) of each page; the probabilities only with ``line_labels``
-    (else None each), so that a model needs no more than ``predict`` otherwise."""
+    """(labels, P(content)) of each page; the probabilities None each for a model
+    that has only ``predict`` (then a record gets no confidence)."""
     told = {"sites": sites} if sites is not None else {}
-    if options.line_labels:
+    if hasattr(model, "predict_with_proba"):
         return model.predict_with_proba(pages, options.threshold, **told)
+    if options.line_labels:
+        raise TypeError(f"{type(model).__name__} gives no probabilities (predict_with_proba) for --labels")
     return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
 
 
@@ -262,6 +265,9 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                 dropped = sum(1 for line in lines if line.strip()) - kept
                 if options.crawl:
                     record["lines_kept"], record["lines_total"] = kept, kept + dropped
+                if page_proba is not None:  # the bag F1 the model expects (bpclass.confidence)
+                    confidence = round(expected_bag_f1(lines, page_proba, page_labels), 3)
+                    record["confidence" if options.crawl else options.output_field + "_confidence"] = confidence
                 results[k] = ("ok", number, output_line(record), kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
                 results[k] = ("error", number, f"{type(exc).__name__}: {exc}", raw)

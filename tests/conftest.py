@@ -16,6 +16,8 @@ DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_0fe282cf5dec94e8.labeled.json"
 DATASETS = SHARED / "datasets"
+# The columns of a row made from a crawl file's page, in order.
+CRAWL_COLUMNS = ("url", "warc_record_id", "warc_date", "language", "text", "lines_kept", "lines_total", "confidence")
 
 needs_shared = pytest.mark.skipif(
     not SEED.exists() or not DATASETS.is_dir(),

@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from conftest import DATA, SHARED, interrupted_run
+from conftest import CRAWL_COLUMNS, DATA, SHARED, interrupted_run
 
 import bpclass
 from bpclass.cli import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, main
@@ -70,7 +70,7 @@ def test_wet_and_warc_records_become_dataset_rows(tmp_path, capsys):
     rows = _rows(out)
     assert [r["url"] for r in rows] == [f"https://news.example/{k}" for k in range(3)] + ["https://news.example/wet"]
     for row in rows:
-        assert list(row) == ["url", "warc_record_id", "warc_date", "language", "text", "lines_kept", "lines_total"]
+        assert list(row) == [*CRAWL_COLUMNS]
         assert row["warc_record_id"].startswith("<urn:uuid:") and row["warc_date"] == "2024-05-18T01:58:10Z"
     assert rows[0]["text"] == bpclass.clean_html(PAGE_HTML) and rows[0]["language"] is None
     assert rows[-1]["text"] == bpclass.clean(PAGE_TEXT) and rows[-1]["language"] == "eng"
@@ -179,3 +179,30 @@ def test_without_fastwarc_the_run_says_what_to_install(tmp_path, monkeypatch, ca
     assert main(["clean", "--warc", str(warc), "-o", str(out)]) == EXIT_USAGE
     assert 'pip install "bpclass[crawl]"' in capsys.readouterr().err
     assert not list(tmp_path.glob("out.jsonl*"))  # nothing opened, nothing left behind
+
+
+def test_files_of_ten_thousand_records(tmp_path):
+    """A WET file of 10,000 pages to Parquet, and a WARC file of 10,000 HTML responses
+    to JSONL: every page a row, in the files' order, with two jobs."""
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    n = 10_000
+    wet_records, warc_records = [], []
+    for k in range(n):
+        body = f"Page {k}\nHome\nA sentence of page {k}, as the article wrote it, with words enough.\nShare"
+        url = f"https://site{k % 97}.example/{k}"
+        wet_records.append(_record("conversion", body.encode(), url, {"Content-Type": "text/plain"}))
+        html = f"<html><body><nav>Home</nav><h1>Page {k}</h1><p>{body.splitlines()[2]}</p></body></html>"
+        warc_records.append(_record("response", _response(html.encode()), url, {"Content-Type": "application/http"}))
+    wet, warc = tmp_path / "big.warc.wet.gz", tmp_path / "big.warc.gz"
+    _write_warc(wet, wet_records)
+    _write_warc(warc, warc_records)
+    assert main(["clean", "--warc", str(wet), "-o", str(tmp_path / "wet.parquet"), "--jobs", "2"]) == EXIT_OK
+    table = pq.read_table(tmp_path / "wet.parquet")
+    assert table.num_rows == n and table.column_names == [*CRAWL_COLUMNS]
+    assert table.column("url").to_pylist() == [f"https://site{k % 97}.example/{k}" for k in range(n)]
+    assert main(["clean", "--warc", str(warc), "-o", str(tmp_path / "warc.jsonl"), "--jobs", "2"]) == EXIT_OK
+    rows = _rows(tmp_path / "warc.jsonl")
+    assert [r["url"] for r in rows] == table.column("url").to_pylist()
+    assert all(f"A sentence of page {k}," in r["text"] for k, r in enumerate(rows))

@@ -92,6 +92,7 @@ def test_datatrove_pipeline_gives_the_clis_texts(tmp_path):
         assert doc["text"] == cli[record_id]["text"]
         assert doc["metadata"]["lines_kept"] == cli[record_id]["lines_kept"] > 0
         assert doc["metadata"]["lines_total"] == cli[record_id]["lines_total"]
+        assert doc["metadata"]["confidence"] == cli[record_id]["confidence"]
     stats = json.loads((tmp_path / "logs" / "stats.json").read_text())
     cleaner = next(step for step in stats if "bpclass" in step["name"])
     assert cleaner["stats"]["dropped"] == 1 and cleaner["stats"]["forwarded"] == 30

@@ -149,9 +149,11 @@ def test_every_record_is_written_whole_or_reported_with_its_raw_line(lines):
         if status == "ok":
             written = json.loads(rest[1].decode("utf-8"), parse_constant=_strict)  # strict JSON, UTF-8
             given_record = json.loads(raw.decode("utf-8", "replace"))  # invalid UTF-8: U+FFFD, as documented
-            assert set(written) == set(given_record) | {"clean_text"}
-            assert json.dumps({k: v for k, v in written.items() if k != "clean_text"}, sort_keys=True) == json.dumps(
-                {k: v for k, v in given_record.items() if k != "clean_text"}, sort_keys=True
+            added = {"clean_text", "clean_text_confidence"}
+            assert set(written) == set(given_record) | added
+            assert 0 <= written["clean_text_confidence"] <= 1
+            assert json.dumps({k: v for k, v in written.items() if k not in added}, sort_keys=True) == json.dumps(
+                {k: v for k, v in given_record.items() if k not in added}, sort_keys=True
             )
         else:
             assert status == "error" and rest[2] == raw  # nothing lost

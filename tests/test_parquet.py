@@ -8,7 +8,7 @@ import math
 import sys
 
 import pytest
-from conftest import DATA, SHARED, interrupted_run
+from conftest import CRAWL_COLUMNS, DATA, SHARED, interrupted_run
 
 from bpclass import parquet
 from bpclass.cli import EXIT_OK, EXIT_USAGE, main
@@ -131,5 +131,5 @@ def test_common_crawl_wet_to_parquet(tmp_path):
     assert main(["clean", "--warc", wet, "-o", str(tmp_path / "wet.jsonl")]) == EXIT_OK
     assert main(["clean", "--warc", wet, "-o", str(tmp_path / "wet.parquet")]) == EXIT_OK
     table = pq.read_table(tmp_path / "wet.parquet")
-    assert table.column_names == ["url", "warc_record_id", "warc_date", "language", "text", "lines_kept", "lines_total"]
+    assert table.column_names == [*CRAWL_COLUMNS]
     assert table.to_pylist() == _jsonl(tmp_path / "wet.jsonl")

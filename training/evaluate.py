@@ -8,7 +8,8 @@ keep-everything and C4's line rules on the same lines:
   (blank lines are not scored);
 * mean over pages of the token-bag F1 of the kept text against the set's gold text;
 
-then the bag F1 by language and, for sets that give one (wcxb_dev), by page type,
+then how well the page confidence (bpclass.confidence) ranks each set's pages by
+their bag F1, the bag F1 by language and, for sets that give one (wcxb_dev), by page type,
 and for ``trafilatura_eval`` (snippets only) the share of ``with_snippets`` kept and
 of ``without_snippets`` dropped, per language.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 import bpclass
+from bpclass.confidence import expected_bag_f1
 from training import script_parser
 from training.c4rules import c4_labels
 from training.data import content_span, evaluation_pages, in_layout, with_policy_labels, without_blank_lines
@@ -108,8 +110,15 @@ def score_pages(model, pages: list[dict], threshold=None, sites: bool = False) -
     are dropped (see ``bpclass.sites``).
     """
     pages = [p for p in pages if p.get("gold") is not None]
-    predicted = _predicted(model, pages, threshold, sites) if pages else []
+    confidence = None
+    if pages and hasattr(model, "predict_with_proba"):
+        told = {"sites": site_keys(pages)} if sites else {}
+        predicted, probas = model.predict_with_proba([p["lines"] for p in pages], threshold, **told)
+        confidence = [expected_bag_f1(p["lines"], q, y) for p, q, y in zip(pages, probas, predicted)]
+    else:
+        predicted = _predicted(model, pages, threshold, sites) if pages else []
     out = {"per_page": [(p.get("lang") or "?", {}) for p in pages], "page_types": [p.get("page_type") for p in pages]}
+    out["confidence"] = confidence
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
         bags = []
@@ -231,6 +240,32 @@ def format_page_types(results: dict) -> str:
     return "\n".join(rows) if len(rows) > 2 else ""
 
 
+def confidence_scores(confidence: list[float], bags: list[float]) -> tuple[float, float]:
+    """(Spearman correlation of the pages' confidence with their bag F1, the share of
+    the loss (1 - bag F1, summed) that the tenth of pages with the lowest confidence
+    carries)."""
+    from scipy.stats import spearmanr
+
+    order = np.argsort(np.asarray(confidence), kind="stable")
+    loss = 1.0 - np.asarray(bags)
+    lowest = order[: max(1, len(order) // 10)]
+    share = float(loss[lowest].sum() / loss.sum()) if loss.sum() > 0 else 0.0
+    rho = float(spearmanr(confidence, bags).statistic) if len(set(confidence)) > 1 else 0.0
+    return rho, share
+
+
+def format_confidence(results: dict) -> str:
+    """Per set: how well the model's page confidence ranks its pages (bpclass.confidence)."""
+    rows = ["| set | pages | Spearman (confidence, bag F1) | loss in the lowest-confidence tenth |"]
+    rows.append("|---|---|---|---|")
+    for name, r in results.items():
+        if not r.get("confidence") or r["pages"] < 10:
+            continue
+        rho, share = confidence_scores(r["confidence"], [scores["bpclass"] for _, scores in r["per_page"]])
+        rows.append(f"| {name} | {r['pages']} | {rho:.3f} | {share:.1%} |")
+    return "\n".join(rows) if len(rows) > 2 else ""
+
+
 def format_snippets(tallies: dict) -> str:
     rows = [
         "| language | pages | bpclass: with kept / without dropped | keep-all | C4 rules |",
@@ -325,6 +360,10 @@ def main(argv=None) -> int:
     notes += ["each page's site given to the model (lines recurring across a site's pages dropped)"] * args.sites
     print("\n".join(notes) + "\n" if notes else "")
     print(format_table(results))
+    confidence = format_confidence(results)
+    if confidence:
+        print("\nPage confidence (the bag F1 the model expects of each page, bpclass.confidence):\n")
+        print(confidence)
     print("\nBy language (every page above with a gold text; languages as the sets give or detect them):\n")
     print(format_languages(results))
     by_type = format_page_types(results)

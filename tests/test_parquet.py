@@ -133,3 +133,17 @@ def test_common_crawl_wet_to_parquet(tmp_path):
     table = pq.read_table(tmp_path / "wet.parquet")
     assert table.column_names == [*CRAWL_COLUMNS]
     assert table.to_pylist() == _jsonl(tmp_path / "wet.jsonl")
+
+
+def test_an_interrupted_crawl_run_to_parquet_resumes_to_the_same_file(tmp_path, monkeypatch):
+    pytest.importorskip("fastwarc")
+    from test_crawl import _mixed, _write_warc
+
+    warc, whole, out = tmp_path / "crawl.warc.gz", tmp_path / "whole.parquet", tmp_path / "out.parquet"
+    _write_warc(warc, _mixed(12))
+    argv = ["clean", "--warc", str(warc), "--batch-size", "2", "-o"]
+    assert main([*argv, str(whole)]) == EXIT_OK
+    assert interrupted_run([*argv, str(out)], monkeypatch) == 130
+    assert not out.exists() and (tmp_path / "out.parquet.partial").exists()
+    assert main([*argv, str(out), "--resume"]) == EXIT_OK
+    assert _rows(out) == _rows(whole) and len(_rows(out)) == 13

@@ -21,12 +21,21 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def expected_bag_f1(lines: Sequence[str], proba: np.ndarray, labels: np.ndarray) -> float:
+def line_weights(lines: Sequence[str]) -> np.ndarray:
+    """Each line's characters, without the spaces around it (0 for a blank line)."""
+    return np.fromiter(map(len, map(str.strip, lines)), dtype=np.float64, count=len(lines))
+
+
+def expected_bag_f1(
+    lines: Sequence[str], proba: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None
+) -> float:
     """The bag F1 that the model expects the kept lines (``labels`` 1) to score, given
     each line's P(content) ``proba``. When nothing is kept, the score is 1 if the page
     really has no content (two empty texts agree) and 0 otherwise: the confidence is
-    then the chance that every non-blank line is boilerplate."""
-    weights = np.fromiter((len(line.strip()) for line in lines), dtype=np.float64, count=len(lines))
+    then the chance that every non-blank line is boilerplate. ``weights``: the lines'
+    :func:`line_weights`, when the caller has them."""
+    if weights is None:
+        weights = line_weights(lines)
     kept = np.asarray(labels, dtype=bool)
     expected_content = proba * weights
     overlap = float(expected_content[kept].sum())

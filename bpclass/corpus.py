@@ -130,7 +130,7 @@ def _batches(lines, batch_size: int, options: CorpusOptions | None = None):
     ``options.site_field``, a batch that is full still takes the records that follow
     while they are of its last record's site, up to SITE_RUN_BATCHES times
     ``batch_size``: a run of one site's records is not cut where it need not be."""
-    lines = ((number, raw) for number, raw in lines if isinstance(raw, Oversize) or raw.strip())
+    lines = ((number, raw) for number, raw in lines if isinstance(raw, (Oversize, dict)) or raw.strip())
     if options is None or options.site_field is None:
         yield from _plain_batches(lines, batch_size)
         return

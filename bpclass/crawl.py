@@ -12,7 +12,7 @@ Every other record (``warcinfo``, ``request``, ``metadata``, ``revisit``, respon
 that are not HTML) is skipped and counted. Records are read with FastWARC (the
 ``crawl`` extra), gzipped or not, one file after another.
 
-Each page becomes one JSON record for :func:`bpclass.records.clean_batch`, with the
+Each page becomes one record (a dict) for :func:`bpclass.records.clean_batch`, with the
 fields of a dataset row: ``url``, ``warc_record_id``, ``warc_date``, ``language``
 (WET's ``WARC-Identified-Content-Language``, else null) and the page (``text`` or
 ``html``). A record whose payload is larger than the record cap is not read whole:
@@ -25,7 +25,6 @@ ids: a resumed run skips that many pages and checks that they are the same ones.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from collections import Counter, deque
@@ -163,8 +162,8 @@ class CrawlInput(Positions):
             self.stream = None
 
     def _page(self, record, is_text: bool):
-        """A page's raw JSON record (bytes), an Oversize, or None for a response that
-        is not HTML (counted as skipped)."""
+        """A page's record (a dict: nothing to parse again), an Oversize, or None for a
+        response that is not HTML (counted as skipped)."""
         content_type = None
         if not is_text:
             content_type = _header(record.http_headers, "Content-Type")
@@ -188,4 +187,4 @@ class CrawlInput(Positions):
             row[CRAWL_TEXT_FIELD] = payload.decode("utf-8", errors="replace")
         else:
             row[CRAWL_HTML_FIELD] = _html_text(payload, content_type)
-        return json.dumps(row, ensure_ascii=False).encode("utf-8")
+        return row

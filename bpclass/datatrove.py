@@ -113,7 +113,7 @@ class BoilerplateCleaner(PipelineStep):
 
     def _clean(self, docs: list, model):
         field = CRAWL_HTML_FIELD if self.input == "html" else CRAWL_TEXT_FIELD
-        raw = [(k, json.dumps({field: doc.text}).encode("utf-8")) for k, doc in enumerate(docs)]
+        raw = [(k, {field: doc.text}) for k, doc in enumerate(docs)]
         with self.track_time(unit="batch"):
             results = clean_batch(raw, self.options, model)
         for doc, result in zip(docs, results):

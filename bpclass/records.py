@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import itertools
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bpclass.confidence import expected_bag_f1
+from bpclass.confidence import expected_bag_f1, line_weights
 from bpclass.model import load_model, with_keep_comments
 
 # A JSONL line longer than this is not read whole (--max-record-bytes); a page of more
@@ -135,7 +136,10 @@ def _no_constant(name: str):
 
 def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
     """The record of a raw JSON line and its page's text; ValueError says why a line
-    is not one (any failure to decode or parse it is such a ValueError)."""
+    is not one (any failure to decode or parse it is such a ValueError). ``raw`` may
+    also be a record already parsed (a dict, as bpclass.crawl hands them out)."""
+    if isinstance(raw, dict):
+        return _page_text(dict(raw), options)
     try:
         line = raw.decode(options.encoding, errors="strict" if options.strict else "replace")
     except UnicodeDecodeError as exc:
@@ -150,6 +154,10 @@ def parse_record(raw: bytes, options: CorpusOptions) -> tuple[dict, str]:
         raise ValueError("not read: JSON nested too deeply") from exc
     if not isinstance(record, dict):
         raise ValueError(f"a record must be a JSON object, got {type(record).__name__}")
+    return _page_text(record, options)
+
+
+def _page_text(record: dict, options: CorpusOptions) -> tuple[dict, str]:
     field = options.page_field_of(record)
     text = record.get(field)
     if not isinstance(text, str):
@@ -185,6 +193,8 @@ def error_line(number: int, reason: str, raw) -> bytes:
     entry: dict = {"line": number, "error": reason}
     if isinstance(raw, Oversize):
         entry["offset"], entry["length"] = raw.offset, raw.length
+    elif isinstance(raw, dict):
+        entry["raw"] = json.dumps(raw, ensure_ascii=False)
     else:
         try:
             entry["raw"] = raw.decode("utf-8")
@@ -257,16 +267,17 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                     page_labels, page_proba = labels[idx], probas[idx]
                 if options.crawl:
                     record.pop(options.page_field_of(record), None)
-                record[options.output_field] = "\n".join(line for line, y in zip(lines, page_labels) if y)
+                record[options.output_field] = "\n".join(itertools.compress(lines, page_labels.tolist()))
                 if options.line_labels:
                     record[options.output_field + "_labels"] = page_labels.tolist()
                     record[options.output_field + "_proba"] = [round(float(p), 3) for p in page_proba]
+                weights = line_weights(lines)
                 kept = int(np.sum(page_labels))
-                dropped = sum(1 for line in lines if line.strip()) - kept
+                dropped = int(np.count_nonzero(weights)) - kept
                 if options.crawl:
                     record["lines_kept"], record["lines_total"] = kept, kept + dropped
                 if page_proba is not None:  # the bag F1 the model expects (bpclass.confidence)
-                    confidence = round(expected_bag_f1(lines, page_proba, page_labels), 3)
+                    confidence = round(expected_bag_f1(lines, page_proba, page_labels, weights), 3)
                     record["confidence" if options.crawl else options.output_field + "_confidence"] = confidence
                 results[k] = ("ok", number, output_line(record), kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on

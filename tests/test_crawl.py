@@ -158,7 +158,7 @@ def test_the_shipped_common_crawl_files():
     from bpclass.crawl import CrawlInput
 
     source = CrawlInput([str(folder / "whirlwind.warc.gz"), str(folder / "whirlwind.warc.wet.gz")], 1 << 25)
-    pages = [json.loads(raw) for _, raw in source]
+    pages = [raw for _, raw in source]  # records, as dicts
     assert [("html" in p, "text" in p) for p in pages] == [(True, False), (False, True)]
     assert pages[0]["url"] == pages[1]["url"] == "https://an.wikipedia.org/wiki/Escopete"
     assert pages[1]["language"] == "spa" and "Escopete" in pages[1]["text"]
@@ -206,3 +206,15 @@ def test_files_of_ten_thousand_records(tmp_path):
     rows = _rows(tmp_path / "warc.jsonl")
     assert [r["url"] for r in rows] == table.column("url").to_pylist()
     assert all(f"A sentence of page {k}," in r["text"] for k, r in enumerate(rows))
+
+
+def test_a_page_that_fails_is_reported_with_its_record(tmp_path):
+    warc, out, errors = tmp_path / "crawl.warc.gz", tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    _write_warc(warc, _mixed(2))
+    args = ["clean", "--warc", str(warc), "-o", str(out), "--errors", str(errors), "--max-page-lines", "30"]
+    assert main(args) == EXIT_BAD_RECORDS
+    failed = _rows(errors)
+    assert failed and all("over the cap of 30" in f["error"] for f in failed)
+    records = [json.loads(f["raw"]) for f in failed]  # the page's whole record: nothing lost
+    assert all(r["url"].startswith("https://news.example/") and ("html" in r or "text" in r) for r in records)
+    assert len(_rows(out)) + len(failed) == 3

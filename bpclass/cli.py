@@ -2,6 +2,7 @@
 
     bpclass clean PAGE.txt                  # print the page's content lines
     bpclass clean PAGE.html                 # ... of an HTML page (detected; --format forces it)
+    bpclass clean --markdown PAGE.html      # ... as Markdown: headings, lists, quotes, tables
     bpclass clean - < PAGE.txt              # the page from standard input
     bpclass clean --labels PAGE.txt         # every line with its label and P(content)
     bpclass clean --jsonl pages.jsonl -o out.jsonl   # one page per JSON record
@@ -105,6 +106,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         metavar="PAGE",
         help="other pages (text files) of the input's site: lines of the input that recur on them are "
         "dropped as the site's template",
+    )
+    clean.add_argument(
+        "--markdown",
+        action="store_true",
+        help="page files: write the kept lines as Markdown (an HTML page's headings, lists, quotes, code and "
+        "tables as its markup has them; a text page's lines as paragraphs)",
     )
     clean.add_argument(
         "--report",
@@ -277,16 +284,26 @@ def _is_html(source: str, data: bytes, form: str) -> bool:
     return Path(source).suffix.lower() in HTML_SUFFIXES or looks_like_html(data[:4096].decode("latin-1"))
 
 
-def _page_lines(source: str, args) -> list[str]:
+class PageLines(list):
+    """A page's lines, and for an HTML page each line's kind (bpclass.html.html_blocks;
+    None for a text page), for --markdown."""
+
+    kinds: list[str] | None = None
+
+
+def _page_lines(source: str, args) -> PageLines:
     """The lines of a page file, in the bounds and encoding the arguments give: its
     text's lines, or, for HTML, the page laid out as bpclass.html does."""
     data = _read_bytes(source, args.max_record_bytes)
     if _is_html(source, data, args.format):
-        from bpclass.html import decode_html, html_lines
+        from bpclass.html import decode_html, html_blocks
 
         text = decode_html(data) if args.encoding is None else _decode(data, source, args.encoding, args.strict)
-        return html_lines(text)
-    return _decode(data, source, args.encoding or "utf-8", args.strict).splitlines()
+        blocks = html_blocks(text)
+        lines = PageLines(line for line, _ in blocks)
+        lines.kinds = [kind for _, kind in blocks]
+        return lines
+    return PageLines(_decode(data, source, args.encoding or "utf-8", args.strict).splitlines())
 
 
 def _open_output(target: str):
@@ -372,7 +389,7 @@ def _clean_files(args, model) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
             with open(partial, "w", encoding="utf-8") as out:
-                _write_lines(out, lines, page_labels, proba, args.labels)
+                _write_lines(out, lines, page_labels, proba, args.labels, args.markdown)
             os.replace(partial, target)  # under its own name, an output is always whole
             page_kept = int(page_labels.sum())
             kept += page_kept
@@ -386,8 +403,17 @@ def _clean_files(args, model) -> int:
     return EXIT_BAD_RECORDS if failed else EXIT_OK
 
 
-def _write_lines(out, lines, labels, proba, with_labels: bool) -> None:
-    """A page's content lines, or (``with_labels``) every line as LABEL, P(content), line."""
+def _write_lines(out, lines, labels, proba, with_labels: bool, as_markdown: bool = False) -> None:
+    """A page's content lines, or (``with_labels``) every line as LABEL, P(content), line,
+    or (``as_markdown``) the content lines as Markdown (bpclass.html.markdown)."""
+    if as_markdown:
+        from bpclass.html import markdown
+
+        kinds = getattr(lines, "kinds", None) or [""] * len(lines)
+        text = markdown([(line, kind) for line, kind, label in zip(lines, kinds, labels) if label])
+        if text:
+            out.write(text + "\n")
+        return
     if with_labels:
         for line, label, p in zip(lines, labels, proba):
             out.write(f"{label}\t{p:.3f}\t{line}\n")
@@ -415,7 +441,7 @@ def _clean_page(args, model) -> int:
     try:
         # With --site-pages, the other pages are read with the input as one site.
         labels, proba = predict_page_of_site(model, lines, others, args.threshold)
-        _write_lines(out, lines, labels, proba, args.labels)
+        _write_lines(out, lines, labels, proba, args.labels, args.markdown)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -554,6 +580,8 @@ def run(args) -> int:
         return _info(args)
     if args.command == "train":
         return _train(args)
+    if args.markdown and (args.labels or args.jsonl or args.parquet or args.warc is not None):
+        raise InputError("--markdown writes page files' kept lines: not with --labels, --jsonl, --parquet or --warc.")
     if args.max_page_lines < 1 or args.max_record_bytes < 1:
         raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)

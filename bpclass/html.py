@@ -160,19 +160,34 @@ def _close(tag: str, depth: list[int]):
     return None
 
 
+# Elements that give their lines a kind for Markdown output (html_blocks): headings,
+# list items (in an ordered list or not), quotes and preformatted text.
+KIND_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"))
+LIST_TAGS = frozenset(("ul", "ol", "menu", "dir"))
+_KIND_OR_LIST = KIND_TAGS | LIST_TAGS
+
+
 def _pieces(root):
-    """Text pieces ``(text, inside <pre>)`` and break markers, in document order."""
+    """Text pieces ``(text, inside <pre>, kind)`` and break markers, in document order;
+    a piece's kind is that of its innermost element of KIND_TAGS (``"ol"`` for an item
+    of an ordered list, ``"quote"`` for a blockquote, ``""`` for none)."""
     pre = [0]
     open_elements: list[tuple[int, str]] = []  # (node id, tag), outermost first
+    kinds: list[str] = [""]  # innermost last
+    lists: list[str] = [""]
+
     for node in root.traverse(include_text=True):
         parent = node.parent.mem_id if node.parent is not None else None
         while open_elements and open_elements[-1][0] != parent:
-            mark = _close(open_elements.pop()[1], pre)
+            closed = open_elements.pop()[1]
+            if closed in _KIND_OR_LIST:
+                (kinds if closed in KIND_TAGS else lists).pop()
+            mark = _close(closed, pre)
             if mark is not None:
                 yield mark
         tag = node.tag
         if tag == "-text":
-            yield (node.text_content, pre[0] > 0)
+            yield (node.text_content, pre[0] > 0, kinds[-1])
             continue
         if not tag or tag[0] == "-":  # comments, doctype, processing instructions
             continue
@@ -185,6 +200,13 @@ def _pieces(root):
             yield _LINE
         if tag == "pre":
             pre[0] += 1
+        if tag in _KIND_OR_LIST:
+            if tag == "li":
+                kinds.append("ol" if lists[-1] == "ol" else "li")
+            elif tag in KIND_TAGS:
+                kinds.append("quote" if tag == "blockquote" else tag)
+            else:
+                lists.append(tag)
         open_elements.append((node.mem_id, tag))
     while open_elements:
         mark = _close(open_elements.pop()[1], pre)
@@ -212,17 +234,32 @@ def html_lines(html) -> list[str]:
     >>> html_lines("<nav>Home</nav><h1>Storm</h1><p>It rained.<br>A lot.</p>")
     ['Home', 'Storm', '', 'It rained.', 'A lot.']
     """
+    return [line for line, _ in html_blocks(html)]
+
+
+def html_blocks(html) -> list[tuple[str, str]]:
+    """:func:`html_lines`, each line with its kind: ``"h1"`` to ``"h6"`` (a heading),
+    ``"li"`` (a list item), ``"ol"`` (an item of an ordered list), ``"quote"`` (in a
+    blockquote), ``"pre"`` (preformatted) or ``""``; a table row is a line with tabs
+    between its cells. What :func:`markdown` needs to write the lines as Markdown.
+
+    Examples
+    --------
+    >>> html_blocks("<h2>Storm</h2><ul><li>Rain</li></ul>")
+    [('Storm', 'h2'), ('Rain', 'li')]
+    """
     root = _parse(_as_text(html))
     if root is None:
         return []
-    lines: list[str] = []
+    lines: list[tuple[str, str]] = []
     current: list[str] = []
+    kind = [""]  # the kind of the line being built: that of its first text
     pending = None  # the strongest break asked for since the last text
 
-    def flush() -> str:
+    def flush() -> tuple[str, str]:
         text = "".join(current).strip(" ")
         current.clear()
-        return text
+        return text, kind[0]
 
     for piece in _pieces(root):
         if piece in (_LINE, _PARA):
@@ -235,7 +272,7 @@ def html_lines(html) -> list[str]:
         if piece == "\t":
             current.append("\t")
             continue
-        text, in_pre = piece
+        text, in_pre, piece_kind = piece
         if in_pre:
             parts = text.split("\n")
         else:
@@ -245,15 +282,18 @@ def html_lines(html) -> list[str]:
                 continue
         if pending is not None:
             line = flush()
-            if line or lines:
+            if line[0] or lines:
                 lines.append(line)
                 if pending == _PARA:
-                    lines.append("")
+                    lines.append(("", ""))
             pending = None
+        if not current:
+            kind[0] = piece_kind
         if in_pre:
             current.append(parts[0])
             for part in parts[1:]:
                 lines.append(flush())
+                kind[0] = piece_kind
                 current.append(part)
         else:
             if current and current[-1].endswith((" ", "\t")):
@@ -263,16 +303,58 @@ def html_lines(html) -> list[str]:
     return _tidy(lines)
 
 
-def _tidy(lines: list[str]) -> list[str]:
+def _tidy(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Strip each line, drop leading and trailing blanks and repeated blank lines."""
-    out: list[str] = []
-    for line in lines:
+    out: list[tuple[str, str]] = []
+    for line, kind in lines:
         line = line.strip()
         if "\t" in line:
             line = _CELL_GAP.sub("\t", line).strip("\t ")
-        if not line and (not out or not out[-1]):
+        if not line and (not out or not out[-1][0]):
             continue
-        out.append(line)
-    while out and not out[-1]:
+        out.append((line, kind if line else ""))
+    while out and not out[-1][0]:
         out.pop()
     return out
+
+
+def markdown(blocks: list[tuple[str, str]]) -> str:
+    """Lines with their kinds (:func:`html_blocks`, or the kept ones of a page) as
+    Markdown: headings with ``#``, list items with ``-`` or ``1.``, quotes with ``>``,
+    preformatted lines in a fenced block, table rows as ``| a | b |`` (a rule after a
+    table's first row); every other line a paragraph of its own."""
+    out: list[str] = []
+    previous = None  # the kind of the last block written ("table" for a row)
+    for line, kind in blocks:
+        if not line:
+            continue
+        if "\t" in line and kind != "pre":
+            kind = "table"
+        if previous == "pre" and kind != "pre":
+            out.append("```")
+        joins = kind == previous and kind in ("li", "ol", "pre", "table", "quote")
+        if out and not joins:
+            out.append("")
+        if kind == "pre":
+            if previous != "pre":
+                out.append("```")
+            out.append(line)
+        elif kind == "table":
+            cells = [cell.replace("|", "\\|") for cell in line.split("\t")]
+            out.append("| " + " | ".join(cells) + " |")
+            if previous != "table":
+                out.append("|" + "---|" * len(cells))
+        elif kind.startswith("h") and kind[1:].isdigit():
+            out.append("#" * int(kind[1:]) + " " + line)
+        elif kind == "li":
+            out.append("- " + line)
+        elif kind == "ol":
+            out.append("1. " + line)
+        elif kind == "quote":
+            out.append("> " + line)
+        else:
+            out.append(line)
+        previous = kind
+    if previous == "pre":
+        out.append("```")
+    return "\n".join(out)

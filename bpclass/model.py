@@ -389,24 +389,36 @@ def clean(
     return "\n".join(line for line, keep in zip(lines, labels) if keep)
 
 
+# What clean_html and clean_pages can write: the kept lines, or them as Markdown.
+OUTPUTS = ("text", "markdown")
+
+
 def clean_html(
     html,
     model: BoilerplateClassifier | None = None,
     threshold: float | None = None,
     keep_comments: bool | None = None,
+    output: str = "text",
 ) -> str:
     """The content lines of one HTML page, joined by newlines.
 
     The page is laid out as text lines the way a browser's ``innerText`` does
     (:func:`bpclass.html.html_lines`; ``bytes`` are decoded with the charset the page
     declares or a detected one), then cleaned as :func:`clean` cleans text.
+    ``output="markdown"`` writes the kept lines as Markdown instead: headings, list
+    items, quotes, preformatted text and tables as the markup had them
+    (:func:`bpclass.html.markdown`).
 
     Examples
     --------
     >>> clean_html("<html></html>")
     ''
+    >>> print(clean_html("<h1>Storm</h1><ul><li>It rained all night.</li></ul>", output="markdown"))
+    # Storm
+    <BLANKLINE>
+    - It rained all night.
     """
-    return clean_pages([html], model, threshold, keep_comments, html=True)[0]
+    return clean_pages([html], model, threshold, keep_comments, html=True, output=output)[0]
 
 
 def clean_pages(
@@ -415,9 +427,12 @@ def clean_pages(
     threshold: float | None = None,
     keep_comments: bool | None = None,
     html: bool = False,
+    output: str = "text",
 ) -> list[str]:
     """The content lines of many pages at once, one str per page: what :func:`clean`
     (or, with ``html=True``, :func:`clean_html`) gives each, scored in one batch.
+    ``output="markdown"``: as :func:`clean_html` says (text pages: each kept line a
+    paragraph).
 
     Made for batch pipelines, e.g. Hugging Face datasets::
 
@@ -430,10 +445,15 @@ def clean_pages(
     """
     if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
         raise TypeError(f"clean_pages() takes a list of pages; got {type(pages).__name__}.")
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}.")
+    kinds = None
     if html:
-        from bpclass.html import html_lines
+        from bpclass.html import html_blocks
 
-        lines = [html_lines(page) for page in pages]
+        blocks = [html_blocks(page) for page in pages]
+        lines = [[line for line, _ in page] for page in blocks]
+        kinds = [[kind for _, kind in page] for page in blocks]
     else:
         for k, page in enumerate(pages):
             if not isinstance(page, str):
@@ -443,6 +463,14 @@ def clean_pages(
         return [""] * len(lines)
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
     labels = model.predict(lines, threshold)
+    if output == "markdown":
+        from bpclass.html import markdown
+
+        kinds = kinds or [[""] * len(page) for page in lines]
+        return [
+            markdown([(line, kind) for line, kind, keep in zip(page, page_kinds, page_labels) if keep])
+            for page, page_kinds, page_labels in zip(lines, kinds, labels)
+        ]
     return [
         "\n".join(line for line, keep in zip(page, page_labels) if keep) for page, page_labels in zip(lines, labels)
     ]

@@ -3,6 +3,8 @@ hostile markup that must neither hang nor crash."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import DATA
 from hypothesis import HealthCheck, given, settings
@@ -158,3 +160,87 @@ def test_clean_pages_cleans_a_batch_as_clean_and_clean_html_do_one_page():
         bpclass.clean_pages(text)
     with pytest.raises(TypeError, match=r"pages\[1\]"):
         bpclass.clean_pages([text, None])
+
+
+# -- Markdown output -------------------------------------------------------------------
+MARKED_UP = (
+    "<nav><a href='/'>Home</a></nav><article><h1>Storm floods the valley</h1>"
+    "<p>Rain fell all night on the <b>valley</b>.</p><h3>What to do</h3>"
+    "<ul><li>Stay home</li><li>Call <a href='#'>the line</a></li></ul>"
+    "<ol><li>First</li><li>Second<ul><li>inner</li></ul></li></ol>"
+    "<blockquote><p>It was the worst in years.</p></blockquote>"
+    "<pre>level = 4.2\n  rising</pre>"
+    "<table><tr><th>Town</th><th>Level</th></tr><tr><td>Ash|ford</td><td>4.2</td></tr></table></article>"
+)
+
+
+def test_html_blocks_give_each_line_its_kind():
+    from bpclass.html import html_blocks
+
+    blocks = html_blocks(MARKED_UP)
+    assert [line for line, _ in blocks] == html_lines(MARKED_UP)
+    kinds = dict(blocks)
+    assert kinds["Home"] == "" and kinds["Storm floods the valley"] == "h1" and kinds["What to do"] == "h3"
+    assert kinds["Stay home"] == kinds["Call the line"] == "li"
+    assert kinds["First"] == kinds["Second"] == "ol" and kinds["inner"] == "li"  # the innermost list decides
+    assert kinds["It was the worst in years."] == "quote"
+    assert kinds["level = 4.2"] == kinds["rising"] == "pre"  # lines are stripped, in <pre> too
+    assert kinds["Town\tLevel"] == "" and kinds["Rain fell all night on the valley."] == ""
+
+
+def test_markdown_writes_the_kinds():
+    from bpclass.html import html_blocks, markdown
+
+    assert markdown(html_blocks(MARKED_UP)) == "\n".join(
+        [
+            "Home",
+            "",
+            "# Storm floods the valley",
+            "",
+            "Rain fell all night on the valley.",
+            "",
+            "### What to do",
+            "",
+            "- Stay home",
+            "- Call the line",
+            "",
+            "1. First",
+            "1. Second",
+            "",
+            "- inner",
+            "",
+            "> It was the worst in years.",
+            "",
+            "```",
+            "level = 4.2",
+            "rising",
+            "```",
+            "",
+            "| Town | Level |",
+            "|---|---|",
+            "| Ash\\|ford | 4.2 |",
+        ]
+    )
+    assert markdown([]) == "" and markdown([("", ""), ("Only", "")]) == "Only"
+
+
+def test_clean_html_as_markdown_keeps_the_same_lines():
+    page = (DATA / "pages" / "en_news_library.html").read_text(encoding="utf-8")
+    text = bpclass.clean_html(page)
+    md = bpclass.clean_html(page, output="markdown")
+    assert md.startswith("# ") and md.splitlines()[0][2:] == text.splitlines()[0]  # the headline, as a heading
+    unmarked = [re.sub(r"^(#+ |- |1\. |> )", "", line) for line in md.splitlines() if line]
+    assert unmarked == text.splitlines()  # the same kept lines, in order
+    assert "- a children's wing with a story-time theatre;" in md.splitlines()  # a list item
+    assert bpclass.clean_pages(["Share\n\nA sentence of the article, as it was written here."], output="markdown")
+    with pytest.raises(ValueError, match="output must be one of"):
+        bpclass.clean_html(page, output="html")
+
+
+def test_cli_markdown(capsys):
+    from bpclass.cli import EXIT_OK, EXIT_USAGE, main
+
+    assert main(["clean", "--markdown", str(DATA / "pages" / "en_news_library.html")]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("# ")
+    assert main(["clean", "--markdown", "--jsonl", str(DATA / "pages.jsonl")]) == EXIT_USAGE
+    assert "--markdown" in capsys.readouterr().err

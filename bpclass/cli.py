@@ -110,8 +110,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     clean.add_argument(
         "--markdown",
         action="store_true",
-        help="page files: write the kept lines as Markdown (an HTML page's headings, lists, quotes, code and "
-        "tables as its markup has them; a text page's lines as paragraphs)",
+        help="write the kept lines as Markdown (an HTML page's headings, lists, quotes, code and tables as its "
+        "markup has them; a text page's lines as paragraphs), in page files and corpus records alike",
     )
     clean.add_argument(
         "--report",
@@ -493,6 +493,7 @@ def _clean_jsonl(args, model) -> int:
         max_page_lines=args.max_page_lines,
         line_labels=args.labels,
         parquet=args.parquet,
+        markdown=args.markdown,
     )
     if args.parquet and args.input == "-":
         raise InputError("--parquet reads a file, not standard input.")
@@ -580,8 +581,8 @@ def run(args) -> int:
         return _info(args)
     if args.command == "train":
         return _train(args)
-    if args.markdown and (args.labels or args.jsonl or args.parquet or args.warc is not None):
-        raise InputError("--markdown writes page files' kept lines: not with --labels, --jsonl, --parquet or --warc.")
+    if args.markdown and args.labels:
+        raise InputError("--markdown writes the kept lines as Markdown; --labels writes every line: choose one.")
     if args.max_page_lines < 1 or args.max_record_bytes < 1:
         raise InputError("--max-page-lines and --max-record-bytes must be at least 1.")
     _check_threshold(args.threshold)

@@ -61,6 +61,9 @@ class BoilerplateCleaner(PipelineStep):
         (``False``); ``None``: as the model says (the bundled model drops them).
     max_page_lines : int, default=100,000
         A page of more lines is not cleaned (a ``clean_error``): it bounds memory.
+    markdown : bool, default=False
+        Write the kept lines as Markdown (:func:`bpclass.html.markdown`): an HTML
+        page's headings, lists, quotes, code and tables as its markup has them.
     """
 
     name = "✂ bpclass"
@@ -74,6 +77,7 @@ class BoilerplateCleaner(PipelineStep):
         model_path: str | None = None,
         keep_comments: bool | None = None,
         max_page_lines: int = MAX_PAGE_LINES,
+        markdown: bool = False,
     ):
         super().__init__()
         if input not in INPUTS:
@@ -93,6 +97,7 @@ class BoilerplateCleaner(PipelineStep):
             model_path=model_path,
             keep_comments=keep_comments,
             max_page_lines=max_page_lines,
+            markdown=markdown,
         )
         self._warned = False
 

@@ -61,6 +61,9 @@ class CorpusOptions:
     crawl: bool = False
     # The input is a Parquet file (bpclass.parquet): its rows are the records.
     parquet: bool = False
+    # Write the kept lines as Markdown (bpclass.html.markdown): an HTML page's
+    # headings, lists, quotes, code and tables as its markup has them.
+    markdown: bool = False
 
     @property
     def page_field(self) -> str:
@@ -169,11 +172,20 @@ def _page_text(record: dict, options: CorpusOptions) -> tuple[dict, str]:
 def page_lines(text: str, options: CorpusOptions, record: dict | None = None) -> list[str]:
     """A record's page as lines: its text's lines, or its HTML laid out (html_field,
     or a crawl record's html)."""
-    if not options.is_html(record or {}):
-        return text.splitlines()
-    from bpclass.html import html_lines
+    return page_blocks(text, options, record)[0]
 
-    return html_lines(text)
+
+def page_blocks(text: str, options: CorpusOptions, record: dict | None = None) -> tuple[list[str], list[str] | None]:
+    """:func:`page_lines`, and each line's kind for Markdown output (None for a text
+    page, or when ``options.markdown`` is off: the kinds cost a little of the layout)."""
+    if not options.is_html(record or {}):
+        return text.splitlines(), None
+    from bpclass.html import html_blocks, html_lines
+
+    if not options.markdown:
+        return html_lines(text), None
+    blocks = html_blocks(text)
+    return [line for line, _ in blocks], [kind for _, kind in blocks]
 
 
 def output_line(record: dict) -> bytes:
@@ -241,7 +253,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, str(exc), raw)
             continue
         try:
-            lines = page_lines(text, options, record)
+            lines, kinds = page_blocks(text, options, record)
         except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
             results[k] = ("error", number, f"page not laid out ({type(exc).__name__}: {exc})", raw)
             continue
@@ -249,16 +261,16 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             reason = f"a page of {len(lines)} lines, over the cap of {options.max_page_lines} (--max-page-lines)"
             results[k] = ("error", number, reason, raw)
             continue
-        parsed.append((k, number, record, lines))
+        parsed.append((k, number, record, lines, kinds))
     if parsed:
         sites = None
         if options.site_field is not None:
-            sites = [record_site(record, options.site_field) for _, _, record, _ in parsed]
+            sites = [record_site(record, options.site_field) for _, _, record, _, _ in parsed]
         try:
-            labels, probas = _predicted(model, [lines for _, _, _, lines in parsed], options, sites)
+            labels, probas = _predicted(model, [lines for _, _, _, lines, _ in parsed], options, sites)
         except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
             labels = probas = None
-        for idx, (k, number, record, lines) in enumerate(parsed):
+        for idx, (k, number, record, lines, kinds) in enumerate(parsed):
             raw = batch[k][1]
             try:
                 if labels is None:
@@ -267,7 +279,13 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                     page_labels, page_proba = labels[idx], probas[idx]
                 if options.crawl:
                     record.pop(options.page_field_of(record), None)
-                record[options.output_field] = "\n".join(itertools.compress(lines, page_labels.tolist()))
+                if options.markdown:
+                    from bpclass.html import markdown
+
+                    kept = itertools.compress(zip(lines, kinds or itertools.repeat("")), page_labels.tolist())
+                    record[options.output_field] = markdown(list(kept))
+                else:
+                    record[options.output_field] = "\n".join(itertools.compress(lines, page_labels.tolist()))
                 if options.line_labels:
                     record[options.output_field + "_labels"] = page_labels.tolist()
                     record[options.output_field + "_proba"] = [round(float(p), 3) for p in page_proba]

@@ -109,6 +109,8 @@ def test_datatrove_step_on_text_documents_and_bad_settings():
     assert [d.id for d in out] == ["a"]  # the blank page dropped, the page over the cap reported
     assert out[0].text == bpclass.clean(PAGE_TEXT)
     assert out[0].metadata["lines_total"] == sum(1 for line in PAGE_TEXT.splitlines() if line.strip())
+    (md,) = BoilerplateCleaner(input="html", markdown=True)([Document(text=PAGE_HTML.decode(), id="h")])
+    assert md.text == bpclass.clean_html(PAGE_HTML, output="markdown") and md.text.startswith("# ")
     with pytest.raises(ValueError, match="input must be one of"):
         BoilerplateCleaner(input="markdown")
     with pytest.raises(ValueError, match="batch_size"):

@@ -237,10 +237,21 @@ def test_clean_html_as_markdown_keeps_the_same_lines():
         bpclass.clean_html(page, output="html")
 
 
-def test_cli_markdown(capsys):
+def test_cli_markdown(tmp_path, capsys):
+    import json
+
     from bpclass.cli import EXIT_OK, EXIT_USAGE, main
 
-    assert main(["clean", "--markdown", str(DATA / "pages" / "en_news_library.html")]) == EXIT_OK
+    page = DATA / "pages" / "en_news_library.html"
+    assert main(["clean", "--markdown", str(page)]) == EXIT_OK
     assert capsys.readouterr().out.startswith("# ")
-    assert main(["clean", "--markdown", "--jsonl", str(DATA / "pages.jsonl")]) == EXIT_USAGE
-    assert "--markdown" in capsys.readouterr().err
+    assert main(["clean", "--markdown", "--labels", str(page)]) == EXIT_USAGE
+    assert "choose one" in capsys.readouterr().err
+    # Corpus mode: each record's HTML page cleaned into Markdown, as clean_html gives it.
+    html = page.read_text(encoding="utf-8")
+    source, out = tmp_path / "pages.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"html": html}) + "\n" + json.dumps({"html": MARKED_UP}) + "\n", encoding="utf-8")
+    assert main(["clean", "--jsonl", str(source), "--html-field", "html", "--markdown", "-o", str(out)]) == EXIT_OK
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["clean_text"] for r in rows] == [bpclass.clean_html(h, output="markdown") for h in (html, MARKED_UP)]
+    assert rows[0]["clean_text"].startswith("# ")

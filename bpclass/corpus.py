@@ -440,7 +440,7 @@ def _open_source(input_path: str, options: CorpusOptions, crawl_paths):
     if options.parquet:
         from bpclass.parquet import ParquetInput
 
-        source = ParquetInput(input_path, options.page_field, options.html_field is not None)
+        source = ParquetInput(input_path, options.page_field, options.html_field is not None, options.max_record_bytes)
         return source.file, source, lambda: (source.total_rows, source.read_position, " rows")
     stream = _open_input(input_path)
     source = _Input(stream, options.max_record_bytes)

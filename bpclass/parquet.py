@@ -15,7 +15,9 @@ text, so no value is lost. A record without a field has a null there.
 time, as corpus mode's numbered raw JSON records: dates and times become ISO 8601
 text, decimals text, binary values text (UTF-8, else ``base64:`` and the bytes in
 base64; the page field's HTML is decoded as an HTML file is, by its declared or
-detected charset), and NaN or infinite floats, which JSON cannot hold, null.
+detected charset), and NaN or infinite floats, which JSON cannot hold, null. A row
+whose JSON is longer than the record cap (``--max-record-bytes``) is not cleaned: it
+is reported by its row number (0-based, as ``offset``) and its length.
 """
 
 from __future__ import annotations
@@ -29,12 +31,12 @@ import os
 import zlib
 from collections import deque
 
-from bpclass.records import Positions
+from bpclass.records import Oversize, Positions
 
 ROWS_PER_GROUP = 5_000
 BYTES_PER_GROUP = 64 << 20
-# Rows read from a Parquet input at a time.
-READ_BATCH_ROWS = 1_000
+# Rows read from a Parquet input at a time (a record batch is held whole in memory).
+READ_BATCH_ROWS = 64
 
 
 class ParquetError(ValueError):
@@ -192,9 +194,9 @@ class ParquetInput(Positions):
     the number of rows, with a CRC-32 of their JSON, so a resumed run checks it reads
     the same rows."""
 
-    def __init__(self, path: str, page_field: str | None = None, html: bool = False):
+    def __init__(self, path: str, page_field: str | None = None, html: bool = False, max_bytes: int | None = None):
         _, pq = _pyarrow()
-        self.path, self.page_field, self.html = path, page_field, html
+        self.path, self.page_field, self.html, self.max_bytes = path, page_field, html, max_bytes
         try:
             self.file = pq.ParquetFile(path)
         except OSError as exc:
@@ -245,4 +247,8 @@ class ParquetInput(Positions):
                 self.offset = self.number
                 self.crc = zlib.crc32(raw, self.crc)
                 self.positions.append((self.number, self.offset, self.crc))
-                yield self.number, raw
+                if self.max_bytes is not None and len(raw) > self.max_bytes:
+                    # Reported by its row (0-based) and its JSON's length, as an oversized line is.
+                    yield self.number, Oversize(self.number - 1, len(raw))
+                else:
+                    yield self.number, raw

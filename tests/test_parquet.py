@@ -147,3 +147,13 @@ def test_an_interrupted_crawl_run_to_parquet_resumes_to_the_same_file(tmp_path, 
     assert not out.exists() and (tmp_path / "out.parquet.partial").exists()
     assert main([*argv, str(out), "--resume"]) == EXIT_OK
     assert _rows(out) == _rows(whole) and len(_rows(out)) == 13
+
+
+def test_a_parquet_row_over_the_record_cap_is_reported_not_cleaned(tmp_path):
+    source, out, errors = tmp_path / "in.parquet", tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    pq.write_table(pa.table({"text": ["A short page.", "x" * 5000, "Another page."]}), source)
+    argv = ["clean", "--parquet", str(source), "-o", str(out), "--errors", str(errors), "--max-record-bytes", "1000"]
+    assert main(argv) == 1
+    assert [r["text"] for r in _jsonl(out)] == ["A short page.", "Another page."]
+    (failed,) = _jsonl(errors)
+    assert failed["line"] == 2 and failed["offset"] == 1 and failed["length"] > 5000

@@ -60,6 +60,7 @@ PARAGRAPH_TAGS = frozenset(("p",))
 CELL_TAGS = frozenset(("td", "th"))
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACE_CHARS = " \t\n\r\f\v"
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _CELL_GAP = re.compile(r"[ \t]*\t[ \t]*")
 _LINE = "line"  # a required line break
@@ -276,7 +277,8 @@ def html_blocks(html) -> list[tuple[str, str]]:
         if in_pre:
             parts = text.split("\n")
         else:
-            parts = [_SPACES.sub(" ", text)]
+            # Most text nodes between tags are the markup's indentation: no regex for them.
+            parts = [" " if text and not text.strip(_SPACE_CHARS) else _SPACES.sub(" ", text)]
             # Spaces between blocks (the markup's indentation) are not text.
             if parts[0] == " " and (pending is not None or not current or current[-1].endswith((" ", "\t"))):
                 continue

@@ -157,3 +157,37 @@ def test_a_parquet_row_over_the_record_cap_is_reported_not_cleaned(tmp_path):
     assert [r["text"] for r in _jsonl(out)] == ["A short page.", "Another page."]
     (failed,) = _jsonl(errors)
     assert failed["line"] == 2 and failed["offset"] == 1 and failed["length"] > 5000
+
+
+def test_arrow_and_record_by_record_passes_write_the_same_file(tmp_path, monkeypatch):
+    arrow_rows = []
+    real = parquet._arrow_pass
+    monkeypatch.setattr(parquet, "_arrow_pass", lambda *args: arrow_rows.append(real(*args)) or arrow_rows[-1])
+    rows = [
+        {
+            "url": f"https://x.example/{k}",
+            "language": None if k % 3 else "eng",
+            "text": f"Page {k}\nA line.",
+            "n": k,
+            "score": k / 7,
+            "meta": {"a": k} if k % 2 else {"b": "x"},
+            "tags": ["a", "b"][: k % 3],
+        }
+        for k in range(50)
+    ]
+    spool = tmp_path / "spool.jsonl"
+    spool.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert parquet.jsonl_to_parquet(str(spool), str(tmp_path / "fast.parquet")) == 50
+    assert parquet.jsonl_to_parquet(str(spool), str(tmp_path / "slow.parquet"), fast=False) == 50
+    fast, slow = pq.read_table(tmp_path / "fast.parquet"), pq.read_table(tmp_path / "slow.parquet")
+    assert arrow_rows == [50]  # the first file was written by Arrow's reader, the second record by record
+    assert fast.equals(slow) and fast.to_pylist()[1]["meta"] == {"a": 1, "b": None}
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_character(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.parquet"
+    source.write_text('{"id": "\\ud800x", "text": "A page \\udc00 with a lone surrogate."}\n', encoding="ascii")
+    assert main(["clean", "--jsonl", str(source), "-o", str(out)]) == EXIT_OK
+    (row,) = _rows(out)
+    assert row["id"] == "\ufffdx" and row["text"] == "A page \ufffd with a lone surrogate."
+    assert row["clean_text"] == "A page \ufffd with a lone surrogate."

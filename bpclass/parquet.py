@@ -17,7 +17,8 @@ U+FFFD.
 time, as corpus mode's numbered raw JSON records: dates and times become ISO 8601
 text, decimals text, binary values text (UTF-8, else ``base64:`` and the bytes in
 base64; the page field's HTML is decoded as an HTML file is, by its declared or
-detected charset), and NaN or infinite floats, which JSON cannot hold, null. A row
+detected charset), NaN or infinite floats, which JSON cannot hold, null, and any
+other value JSON has no form for its text. A row
 whose JSON is longer than the record cap (``--max-record-bytes``) is not cleaned: it
 is reported by its row number (0-based, as ``offset``) and its length.
 """
@@ -226,7 +227,7 @@ def _json_value(value):
             return data.decode("utf-8")
         except UnicodeDecodeError:
             return "base64:" + base64.b64encode(data).decode("ascii")
-    raise TypeError(f"a value of type {type(value).__name__} has no JSON form")
+    return str(value)  # anything else (a UUID, an extension type's value): its text
 
 
 def _finite(value):

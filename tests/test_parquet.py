@@ -191,3 +191,23 @@ def test_a_lone_surrogate_is_written_as_a_replacement_character(tmp_path):
     (row,) = _rows(out)
     assert row["id"] == "\ufffdx" and row["text"] == "A page \ufffd with a lone surrogate."
     assert row["clean_text"] == "A page \ufffd with a lone surrogate."
+
+
+def test_values_json_has_no_form_for_become_text(tmp_path):
+    import decimal
+    import uuid
+
+    assert parquet._json_value(uuid.UUID(int=1)) == "00000000-0000-0000-0000-000000000001"
+    assert parquet._json_value(decimal.Decimal("1.50")) == "1.50"
+    table = pa.table(
+        {
+            "text": ["A page of text."],
+            "when": pa.array([datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.timezone.utc)]),
+            "kv": pa.array([[("a", 1)]], type=pa.map_(pa.string(), pa.int64())),
+            "price": pa.array([decimal.Decimal("9.99")], type=pa.decimal128(5, 2)),
+        }
+    )
+    pq.write_table(table, tmp_path / "in.parquet")
+    assert main(["clean", "--parquet", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl")]) == EXIT_OK
+    (row,) = _jsonl(tmp_path / "out.jsonl")
+    assert row["when"] == "2024-05-01T12:00:00+00:00" and row["kv"] == [["a", 1]] and row["price"] == "9.99"

@@ -131,6 +131,7 @@ def held_out_scores(
     keep_comments: bool = False,
     lexicon: bool = False,
     bundled: BoilerplateClassifier | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> HeldOut | None:
     """Cross-validate the recipe by site (or by page): every page is predicted by a
     model that never saw its site. ``None`` when there are fewer than 2 groups."""
@@ -143,7 +144,10 @@ def held_out_scores(
     bundled = bundled or load_model()
     ours: list = [None] * len(pages)
     theirs: list = [None] * len(pages)
-    for train, test in GroupKFold(n_splits=n_folds).split(np.zeros(len(pages)), groups=groups):
+    splits = GroupKFold(n_splits=n_folds).split(np.zeros(len(pages)), groups=groups)
+    for fold, (train, test) in enumerate(splits, start=1):
+        if say is not None:
+            say(f"  fold {fold} of {n_folds}: fitting on {len(train)} pages, scoring {len(test)}")
         fold_train = [pages[k] for k in train]
         model = new_model(fold_train, keep_comments, lexicon)
         model.fit([p.lines for p in fold_train], [p.labels for p in fold_train], groups=[groups[k] for k in train])
@@ -185,7 +189,7 @@ def train_pages(
     held_out = None
     if folds:
         say(f"scoring on held-out pages: {min(folds, len(set(groups)))}-fold cross-validation by {grouped_by}")
-        held_out = held_out_scores(pages, folds, keep_comments, lexicon, bundled)
+        held_out = held_out_scores(pages, folds, keep_comments, lexicon, bundled, say)
         if held_out is None:
             say(f"no held-out score: the pages come from one {grouped_by} (2 are needed)")
         else:

@@ -25,5 +25,5 @@ def test_notebook_runs():
     text = "".join(o.get("text", "") for o in outputs)
     assert "bpclass, trained here" in text and "bpclass, bundled" in text and "C4 line rules" in text
     # The bundled model on the shipped pages, line by line, and what the plotted features mean.
-    assert "en_news_library.txt" in text and "KEEP" in text and "drop" in text
+    assert "en_news_library.txt" in text and "KEEP" in text and "drop" in text and "confidence 0." in text
     assert "log(1 + words in the line)" in text

@@ -218,3 +218,17 @@ def test_a_page_that_fails_is_reported_with_its_record(tmp_path):
     records = [json.loads(f["raw"]) for f in failed]  # the page's whole record: nothing lost
     assert all(r["url"].startswith("https://news.example/") and ("html" in r or "text" in r) for r in records)
     assert len(_rows(out)) + len(failed) == 3
+
+
+def test_the_dask_engine_gives_the_same_rows_to_parquet(tmp_path):
+    distributed = pytest.importorskip("dask.distributed", reason='the dask engine needs: pip install "bpclass[dask]"')
+    pytest.importorskip("pyarrow")
+    warc = tmp_path / "crawl.warc.gz"
+    _write_warc(warc, _mixed(10))
+    local, on_dask = tmp_path / "local.parquet", tmp_path / "dask.parquet"
+    assert main(["clean", "--warc", str(warc), "-o", str(local), "--batch-size", "3"]) == EXIT_OK
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster:
+        command = ["clean", "--warc", str(warc), "-o", str(on_dask), "--batch-size", "3"]
+        assert main([*command, "--engine", "dask", "--scheduler", cluster.scheduler_address]) == EXIT_OK
+    assert on_dask.read_bytes() == local.read_bytes()  # the same rows, in the same order, written alike

@@ -26,9 +26,11 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
+
 import bpclass
 from bpclass.checks import check_threshold
-from bpclass.confidence import expected_bag_f1
+from bpclass.confidence import expected_bag_f1, line_weights
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, check_paths, run_corpus
 from bpclass.model import ModelFileError, predict_page_of_site, with_keep_comments
 from bpclass.records import MAX_PAGE_LINES, MAX_RECORD_BYTES
@@ -393,7 +395,7 @@ def _clean_files(args, model) -> int:
             os.replace(partial, target)  # under its own name, an output is always whole
             page_kept = int(page_labels.sum())
             kept += page_kept
-            dropped += sum(1 for line in lines if line.strip()) - page_kept
+            dropped += int(np.count_nonzero(line_weights(lines))) - page_kept
         bar.update(len(pairs[start : start + FILES_PER_BATCH]))
     bar.close()
     print(
@@ -446,9 +448,9 @@ def _clean_page(args, model) -> int:
         if out is not sys.stdout:
             out.close()
     if args.report:
-        kept = int(labels.sum())
-        total = sum(1 for line in lines if line.strip())
-        confidence = expected_bag_f1(lines, proba, labels)
+        weights = line_weights(lines)  # as corpus mode counts and weighs a page's lines
+        kept, total = int(labels.sum()), int(np.count_nonzero(weights))
+        confidence = expected_bag_f1(lines, proba, labels, weights)
         print(
             f"bpclass: kept {kept} of {total} non-blank lines; confidence {confidence:.3f} "
             "(the bag F1 the model expects of the kept text)",

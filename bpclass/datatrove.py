@@ -28,7 +28,6 @@ too, counted as ``clean_error``, and the first such reason is logged.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from bpclass.records import CRAWL_HTML_FIELD, CRAWL_TEXT_FIELD, MAX_PAGE_LINES, CorpusOptions, clean_batch
@@ -120,7 +119,7 @@ class BoilerplateCleaner(PipelineStep):
         field = CRAWL_HTML_FIELD if self.input == "html" else CRAWL_TEXT_FIELD
         raw = [(k, {field: doc.text}) for k, doc in enumerate(docs)]
         with self.track_time(unit="batch"):
-            results = clean_batch(raw, self.options, model)
+            results = clean_batch(raw, self.options, model, serialize=False)
         for doc, result in zip(docs, results):
             self.stat_update("total")
             if result[0] != "ok":
@@ -129,7 +128,7 @@ class BoilerplateCleaner(PipelineStep):
                     LOGGER.warning("bpclass could not clean document %s: %s (logged once)", doc.id, result[2])
                     self._warned = True
                 continue
-            row = json.loads(result[2])
+            row = result[2]
             doc.text = row["text"]
             doc.metadata["lines_kept"] = row["lines_kept"]
             doc.metadata["lines_total"] = row["lines_total"]

@@ -169,21 +169,14 @@ def _page_text(record: dict, options: CorpusOptions) -> tuple[dict, str]:
     return record, text
 
 
-def page_lines(text: str, options: CorpusOptions, record: dict | None = None) -> list[str]:
-    """A record's page as lines: its text's lines, or its HTML laid out (html_field,
-    or a crawl record's html)."""
-    return page_blocks(text, options, record)[0]
-
-
 def page_blocks(text: str, options: CorpusOptions, record: dict | None = None) -> tuple[list[str], list[str] | None]:
-    """:func:`page_lines`, and each line's kind for Markdown output (None for a text
-    page, or when ``options.markdown`` is off: the kinds cost a little of the layout)."""
+    """A record's page as lines: its text's lines, or its HTML laid out (html_field, or
+    a crawl record's html); and, for HTML, each line's kind (for Markdown output; the
+    layout finds them anyway), else None."""
     if not options.is_html(record or {}):
         return text.splitlines(), None
-    from bpclass.html import html_blocks, html_lines
+    from bpclass.html import html_blocks
 
-    if not options.markdown:
-        return html_lines(text), None
     blocks = html_blocks(text)
     return [line for line, _ in blocks], [kind for _, kind in blocks]
 
@@ -233,11 +226,13 @@ def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None
     return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
 
 
-def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None) -> list[tuple]:
+def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None, serialize: bool = True) -> list:
     """Clean one batch of (line number, raw JSON line).
 
     Returns, in order, ``("ok", number, output line (bytes), kept, dropped)`` or
-    ``("error", number, reason, raw line)`` for each record (see :func:`error_line`).
+    ``("error", number, reason, raw line)`` for each record (see :func:`error_line`);
+    with ``serialize=False``, the "ok" results hold the output record itself (a dict)
+    instead of its JSON line, for callers that use it in place (bpclass.datatrove).
     """
     model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
     results: list = [None] * len(batch)
@@ -297,7 +292,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                 if page_proba is not None:  # the bag F1 the model expects (bpclass.confidence)
                     confidence = round(expected_bag_f1(lines, page_proba, page_labels, weights), 3)
                     record["confidence" if options.crawl else options.output_field + "_confidence"] = confidence
-                results[k] = ("ok", number, output_line(record), kept, dropped)
+                results[k] = ("ok", number, output_line(record) if serialize else record, kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
                 results[k] = ("error", number, f"{type(exc).__name__}: {exc}", raw)
     return results

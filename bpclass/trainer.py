@@ -185,11 +185,10 @@ def train_pages(
     say(f"{len(pages)} pages ({len(set(groups))} {grouped_by}s), {n_lines} labeled lines")
     if n_lines == 0:
         raise ValueError("the pages have no labeled lines")
-    bundled = load_model()
     held_out = None
     if folds:
         say(f"scoring on held-out pages: {min(folds, len(set(groups)))}-fold cross-validation by {grouped_by}")
-        held_out = held_out_scores(pages, folds, keep_comments, lexicon, bundled, say)
+        held_out = held_out_scores(pages, folds, keep_comments, lexicon, say=say)
         if held_out is None:
             say(f"no held-out score: the pages come from one {grouped_by} (2 are needed)")
         else:

@@ -116,7 +116,14 @@ def _worker_model(model_path):
 
 def _die_with_parent() -> None:
     """Ask Linux to end this worker process when its parent dies, however it dies
-    (SIGKILL included): a pool's workers must not outlive the run. Elsewhere, a no-op."""
+    (SIGKILL included): a pool's workers must not outlive the run. Elsewhere, only
+    SIGTERM's default (ending the process) is restored."""
+    # A worker forked from the CLI inherits its SIGTERM handler, which turns SIGTERM
+    # into KeyboardInterrupt for a clean, resumable stop of the run. In a worker that
+    # exception, raised while it cleans a batch, is caught by the pool and sent back
+    # as the batch's result, and the orphan then waits for work forever: here SIGTERM
+    # (the parent's death, or a user's kill) must simply end the process.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not sys.platform.startswith("linux"):
         return
     try:

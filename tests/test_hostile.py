@@ -393,6 +393,22 @@ def _start_run(tmp_path, n=3000, jobs="2"):
     pytest.skip("the run ended before it could be stopped")
 
 
+def test_a_worker_ends_on_sigterm_even_with_the_clis_handler():
+    # The CLI turns SIGTERM into KeyboardInterrupt; a worker forked from it must not
+    # keep that handler: raised mid-batch, the pool would catch it and the orphan live on.
+    import subprocess
+    import sys
+
+    code = (
+        "import signal, sys\n"
+        "from bpclass import cli, records\n"
+        "signal.signal(signal.SIGTERM, cli._terminate)\n"
+        "records._die_with_parent()\n"
+        "sys.exit(0 if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL else 1)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
 @pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc; prctl is Linux's")
 def test_workers_die_with_their_parent_even_on_sigkill(tmp_path):
     import signal

@@ -291,19 +291,21 @@ class PageLines(list):
     None for a text page), for --markdown."""
 
     kinds: list[str] | None = None
+    markup: list | None = None
 
 
-def _page_lines(source: str, args) -> PageLines:
+def _page_lines(source: str, args, markup: bool = False) -> PageLines:
     """The lines of a page file, in the bounds and encoding the arguments give: its
-    text's lines, or, for HTML, the page laid out as bpclass.html does."""
+    text's lines, or, for HTML, the page laid out as bpclass.html does (with
+    ``markup``, and what the markup says of each line, for a model's HTML stage)."""
     data = _read_bytes(source, args.max_record_bytes)
     if _is_html(source, data, args.format):
-        from bpclass.html import decode_html, html_blocks
+        from bpclass.html import decode_html, lay_out
 
         text = decode_html(data) if args.encoding is None else _decode(data, source, args.encoding, args.strict)
-        blocks = html_blocks(text)
-        lines = PageLines(line for line, _ in blocks)
-        lines.kinds = [kind for _, kind in blocks]
+        laid = lay_out(text, markup=markup)
+        lines = PageLines(laid.lines)
+        lines.kinds, lines.markup = laid.kinds, laid.markup
         return lines
     return PageLines(_decode(data, source, args.encoding or "utf-8", args.strict).splitlines())
 
@@ -377,7 +379,7 @@ def _clean_files(args, model) -> int:
         batch, pages = [], []
         for source, target in pairs[start : start + FILES_PER_BATCH]:
             try:
-                lines = _page_lines(str(source), args)
+                lines = _page_lines(str(source), args, _has_markup_stage(model))
                 if len(lines) > args.max_page_lines:
                     raise InputError(f"{source} has {len(lines):,} lines, more than --max-page-lines.")
             except InputError as exc:
@@ -386,7 +388,9 @@ def _clean_files(args, model) -> int:
                 continue
             batch.append(target)
             pages.append(lines)
-        labels, probas = model.predict_with_proba(pages, args.threshold) if pages else ([], [])
+        markup = [page.markup for page in pages]
+        told = {"markup": markup} if any(m is not None for m in markup) else {}
+        labels, probas = model.predict_with_proba(pages, args.threshold, **told) if pages else ([], [])
         for target, lines, page_labels, proba in zip(batch, pages, labels, probas):
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
@@ -403,6 +407,11 @@ def _clean_files(args, model) -> int:
         file=sys.stderr,
     )
     return EXIT_BAD_RECORDS if failed else EXIT_OK
+
+
+def _has_markup_stage(model) -> bool:
+    """Whether the model reads HTML pages' markup too (an HTML stage is fitted)."""
+    return getattr(model, "markup_estimator_", None) is not None
 
 
 def _write_lines(out, lines, labels, proba, with_labels: bool, as_markdown: bool = False) -> None:
@@ -432,7 +441,7 @@ def _clean_page(args, model) -> int:
         check_paths(args.input, args.output, None)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    lines = _page_lines(args.input, args)
+    lines = _page_lines(args.input, args, _has_markup_stage(model))
     if len(lines) > args.max_page_lines:
         raise InputError(
             f"{args.input} has {len(lines):,} lines, more than --max-page-lines ({args.max_page_lines:,}); "
@@ -442,7 +451,7 @@ def _clean_page(args, model) -> int:
     out = _open_output(args.output)
     try:
         # With --site-pages, the other pages are read with the input as one site.
-        labels, proba = predict_page_of_site(model, lines, others, args.threshold)
+        labels, proba = predict_page_of_site(model, lines, others, args.threshold, lines.markup)
         _write_lines(out, lines, labels, proba, args.labels, args.markdown)
     finally:
         if out is not sys.stdout:

@@ -25,6 +25,7 @@ the walk is iterative. Lone surrogates in a ``str`` page are dropped.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # Pages larger than this (in characters) are cut: the rest is not laid out. News and
 # web pages are 30-300 KB; 8 MB is a page of about 4 million words.
@@ -168,19 +169,199 @@ LIST_TAGS = frozenset(("ul", "ol", "menu", "dir"))
 _KIND_OR_LIST = KIND_TAGS | LIST_TAGS
 
 
-def _pieces(root):
-    """Text pieces ``(text, inside <pre>, kind)`` and break markers, in document order;
-    a piece's kind is that of its innermost element of KIND_TAGS (``"ol"`` for an item
-    of an ordered list, ``"quote"`` for a blockquote, ``""`` for none)."""
+# -- markup (html_markup): what the elements around a line say ------------------------
+# The elements whose presence around a line the HTML model reads, one bit each
+# (figcaption counts as figure, h2-h6 as one bit, button/select/label/option as
+# "control").
+ELEMENT_BITS = {
+    tag: 1 << k
+    for k, tag in enumerate(
+        "a nav header footer aside form article main table li figure blockquote h1 hx p control time address".split()
+    )
+}
+_ELEMENT_ALIASES = {
+    "figcaption": "figure",
+    "button": "control",
+    "select": "control",
+    "label": "control",
+    "option": "control",
+    "textarea": "control",
+    **{f"h{k}": "hx" for k in range(2, 7)},
+}
+_TAG_BIT = {tag: ELEMENT_BITS[tag] for tag in ELEMENT_BITS} | {
+    tag: ELEMENT_BITS[alias] for tag, alias in _ELEMENT_ALIASES.items()
+}
+ELEMENT_NAMES = tuple(ELEMENT_BITS)
+# Groups of class and id words that name what a block is, one bit each: a token of an
+# element's class or id (lower-cased, split at anything not a letter or digit) that
+# is one of a group's words, or holds one of its stems, sets the group's bit.
+CUE_GROUPS = {
+    "nav": ("nav navbar navigation menu menubar breadcrumb breadcrumbs crumbs pagination pager", "nav menu crumb"),
+    "header": ("header masthead topbar top branding logo", "header masthead"),
+    "footer": ("footer foot copyright bottom", "footer copyright"),
+    "side": ("sidebar side aside rail widget widgets column col", "sidebar widget"),
+    "comment": ("comment comments disqus reply replies discussion respond", "comment disqus"),
+    "related": (
+        "related recommend recommended more popular trending teaser teasers most latest list also read next prev",
+        "related recommend popular trending teaser",
+    ),
+    "share": ("share sharing social facebook twitter vk follow like print email", "share social"),
+    "ad": (
+        "ad ads advert advertisement banner sponsor sponsored promo dfp adsense partner",
+        "advert banner sponsor promo",
+    ),
+    "meta": ("byline author date time meta published timestamp dateline info source", "byline author dateline"),
+    "media": ("caption credit photo image img figure gallery media video thumb thumbnail", "caption gallery thumb"),
+    "tag": ("tag tags category categories topic topics keywords rubric", "categor keyword"),
+    "form": (
+        "login search subscribe newsletter signup form cookie consent modal popup overlay hidden",
+        "login search subscri newsletter cookie modal popup",
+    ),
+    "content": (
+        "article content body post entry story text main detail news articlebody maincontent",
+        "article content story",
+    ),
+    "title": ("title headline heading h1", "headline"),
+}
+CUE_NAMES = tuple(CUE_GROUPS)
+_CUE_WORDS: dict[str, int] = {}
+_CUE_STEMS: list[tuple[str, int]] = []
+for _k, (_words, _stems) in enumerate(CUE_GROUPS.values()):
+    for _word in _words.split():
+        _CUE_WORDS[_word] = _CUE_WORDS.get(_word, 0) | 1 << _k
+    _CUE_STEMS += [(_stem, 1 << _k) for _stem in _stems.split()]
+_CUE_TOKEN = re.compile(r"[^a-z0-9]+")
+_cue_cache: dict[str, int] = {}
+
+
+def _cue_bits(value: str) -> int:
+    """The CUE_GROUPS bits of a class or id attribute's value."""
+    bits = _cue_cache.get(value)
+    if bits is None:
+        bits = 0
+        for token in _CUE_TOKEN.split(value.lower()):
+            if not token:
+                continue
+            found = _CUE_WORDS.get(token)
+            if found is None:
+                found = 0
+                for stem, bit in _CUE_STEMS:
+                    if stem in token:
+                        found |= bit
+            bits |= found
+        if len(_cue_cache) < 100_000:
+            _cue_cache[value] = bits
+    return bits
+
+
+class Frame(tuple):
+    """An open element as the layout sees it: ``(element bits, cue bits, depth, node
+    id, parent frame)``, the bits ORed with its ancestors'."""
+
+    __slots__ = ()
+
+    def __new__(cls, elements, cues, depth, node_id, parent):
+        return tuple.__new__(cls, (elements, cues, depth, node_id, parent))
+
+
+def _frame(node, tag: str, parent: Frame) -> Frame:
+    cues = 0
+    attributes = node.attributes
+    if attributes:
+        for name in ("class", "id"):
+            value = attributes.get(name)
+            if value:
+                cues |= _cue_bits(value)
+    return Frame(parent[0] | _TAG_BIT.get(tag, 0), parent[1] | cues, parent[2] + 1, node.mem_id, parent)
+
+
+def _add_markup(info: list, frame: Frame, text: str) -> None:
+    """Count a piece of a line's text in the line's markup ``info[0]``."""
+    line = info[0]
+    if line is None:
+        line = info[0] = [0, 0, 0, frame, 0]
+    chars = len(text.strip())
+    if frame[0] & 1:  # inside <a>
+        line[0] += chars
+    line[1] |= frame[0]
+    line[2] |= frame[1]
+    line[4] += chars
+
+
+class LaidOut(NamedTuple):
+    """A page laid out: its lines, each line's kind (:func:`html_blocks`), and with
+    ``markup`` each line's markup (:func:`html_markup`), else None."""
+
+    lines: list
+    kinds: list
+    markup: list | None
+
+
+def lay_out(html, markup: bool = False) -> LaidOut:
+    """The page's lines and their kinds, and (``markup=True``) what the markup says
+    about each line: :func:`html_blocks` and :func:`html_markup` in one."""
+    lines, kinds, infos = [], [], [] if markup else None
+    for line, kind, info in _layout(html, markup):
+        lines.append(line)
+        kinds.append(kind)
+        if not markup:
+            continue
+        if info is None:
+            infos.append(None)
+            continue
+        path = []
+        frame = info[3]
+        while frame is not None and frame[2] > 0:
+            path.append(frame[3])
+            frame = frame[4]
+        path.reverse()
+        infos.append(
+            {
+                "link_chars": info[0],
+                "chars": info[4],
+                "elements": info[1],
+                "cues": info[2],
+                "depth": info[3][2],
+                "path": path,
+            }
+        )
+    return LaidOut(lines, kinds, infos)
+
+
+def html_markup(html) -> tuple[list[str], list]:
+    """:func:`html_lines`, with what the markup says about each line: a dict per line
+    (``None`` for a blank one) of ``link_chars`` (its characters inside ``<a>``),
+    ``chars``, ``elements`` and ``cues`` (bit sets of :data:`ELEMENT_NAMES` around it
+    and of :data:`CUE_NAMES` in its ancestors' class and id), ``depth``, and
+    ``path`` (ids of the elements around its first text, outermost first).
+
+    Examples
+    --------
+    >>> lines, markup = html_markup("<nav><a href='/'>Home</a></nav><p>It rained.</p>")
+    >>> lines, markup[0]["link_chars"], markup[2]["link_chars"]
+    (['Home', '', 'It rained.'], 4, 0)
+    """
+    laid = lay_out(html, markup=True)
+    return laid.lines, laid.markup
+
+
+def _pieces(root, markup: bool = False):
+    """Text pieces ``(text, inside <pre>, kind, frame)`` and break markers, in document
+    order; a piece's kind is that of its innermost element of KIND_TAGS (``"ol"`` for
+    an item of an ordered list, ``"quote"`` for a blockquote, ``""`` for none). With
+    ``markup``, ``frame`` is its innermost element's :class:`Frame` (else None)."""
     pre = [0]
     open_elements: list[tuple[int, str]] = []  # (node id, tag), outermost first
     kinds: list[str] = [""]  # innermost last
     lists: list[str] = [""]
+    frames: list = [Frame(0, 0, 0, 0, None)] if markup else [None]
 
     for node in root.traverse(include_text=True):
         parent = node.parent.mem_id if node.parent is not None else None
         while open_elements and open_elements[-1][0] != parent:
             closed = open_elements.pop()[1]
+            if markup:
+                frames.pop()
             if closed in _KIND_OR_LIST:
                 (kinds if closed in KIND_TAGS else lists).pop()
             mark = _close(closed, pre)
@@ -188,7 +369,7 @@ def _pieces(root):
                 yield mark
         tag = node.tag
         if tag == "-text":
-            yield (node.text_content, pre[0] > 0, kinds[-1])
+            yield (node.text_content, pre[0] > 0, kinds[-1], frames[-1])
             continue
         if not tag or tag[0] == "-":  # comments, doctype, processing instructions
             continue
@@ -209,6 +390,8 @@ def _pieces(root):
             else:
                 lists.append(tag)
         open_elements.append((node.mem_id, tag))
+        if markup:
+            frames.append(_frame(node, tag, frames[-1]))
     while open_elements:
         mark = _close(open_elements.pop()[1], pre)
         if mark is not None:
@@ -249,20 +432,30 @@ def html_blocks(html) -> list[tuple[str, str]]:
     >>> html_blocks("<h2>Storm</h2><ul><li>Rain</li></ul>")
     [('Storm', 'h2'), ('Rain', 'li')]
     """
+    return [(line, kind) for line, kind, _ in _layout(html, markup=False)]
+
+
+def _layout(html, markup: bool) -> list[tuple]:
+    """The page's lines as ``(text, kind, info)``; with ``markup``, ``info`` is the
+    line's ``[characters in links, element bits, class/id cue bits, frame]`` (the
+    bits ORed over the line's text pieces, the frame that of its first), else None."""
     root = _parse(_as_text(html))
     if root is None:
         return []
-    lines: list[tuple[str, str]] = []
+    lines: list[tuple] = []
     current: list[str] = []
     kind = [""]  # the kind of the line being built: that of its first text
+    info = [None]  # ... and its markup (with markup)
     pending = None  # the strongest break asked for since the last text
 
-    def flush() -> tuple[str, str]:
+    def flush() -> tuple:
         text = "".join(current).strip(" ")
         current.clear()
-        return text, kind[0]
+        line = (text, kind[0], info[0])
+        info[0] = None
+        return line
 
-    for piece in _pieces(root):
+    for piece in _pieces(root, markup):
         if piece in (_LINE, _PARA):
             if pending != _PARA:
                 pending = piece
@@ -273,7 +466,7 @@ def html_blocks(html) -> list[tuple[str, str]]:
         if piece == "\t":
             current.append("\t")
             continue
-        text, in_pre, piece_kind = piece
+        text, in_pre, piece_kind, frame = piece
         if in_pre:
             parts = text.split("\n")
         else:
@@ -287,34 +480,40 @@ def html_blocks(html) -> list[tuple[str, str]]:
             if line[0] or lines:
                 lines.append(line)
                 if pending == _PARA:
-                    lines.append(("", ""))
+                    lines.append(("", "", None))
             pending = None
         if not current:
             kind[0] = piece_kind
         if in_pre:
             current.append(parts[0])
+            if markup:
+                _add_markup(info, frame, parts[0])
             for part in parts[1:]:
                 lines.append(flush())
                 kind[0] = piece_kind
                 current.append(part)
+                if markup:
+                    _add_markup(info, frame, part)
         else:
             if current and current[-1].endswith((" ", "\t")):
                 parts[0] = parts[0].lstrip(" ")
             current.append(parts[0])
+            if markup:
+                _add_markup(info, frame, parts[0])
     lines.append(flush())
     return _tidy(lines)
 
 
-def _tidy(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _tidy(lines: list[tuple]) -> list[tuple]:
     """Strip each line, drop leading and trailing blanks and repeated blank lines."""
-    out: list[tuple[str, str]] = []
-    for line, kind in lines:
+    out: list[tuple] = []
+    for line, kind, info in lines:
         line = line.strip()
         if "\t" in line:
             line = _CELL_GAP.sub("\t", line).strip("\t ")
         if not line and (not out or not out[-1][0]):
             continue
-        out.append((line, kind if line else ""))
+        out.append((line, kind if line else "", info if line else None))
     while out and not out[-1][0]:
         out.pop()
     return out

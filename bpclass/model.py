@@ -38,7 +38,9 @@ from bpclass.confidence import expected_bag_f1
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import LineClassifier
 from bpclass.features import FEATURE_NAMES, batch_features, features_and_comment_rows
+from bpclass.html import lay_out
 from bpclass.lexicon import learn_lexical_columns, stripped_rows
+from bpclass.markup import markup_features
 from bpclass.modelfile import ModelFileError, read_bundled_model, read_model_file, write_model
 from bpclass.passes import (
     DEFAULT_FIRST_PASS_WEIGHT,
@@ -55,6 +57,9 @@ from bpclass.sites import check_sites, template_flags
 
 __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
 LOGGER = logging.getLogger(__name__)
+# The HTML stage's forest when none is given: a few thousand pages' lines, so
+# shallower trees and bigger leaves than the passes'.
+MARKUP_ESTIMATOR_PARAMS = {"max_iter": 150, "max_depth": 6, "min_samples_leaf": 50}
 
 
 class BoilerplateClassifier(Estimator):
@@ -92,6 +97,9 @@ class BoilerplateClassifier(Estimator):
         "Leave a Reply"). By default readers' comments are boilerplate: from the
         heading down every line gets probability 0
         (:func:`bpclass.policy.drop_comment_sections`).
+    markup_estimator : LineClassifier or None, default=None
+        The HTML stage's line model (see :meth:`fit_markup`); ``None`` means
+        ``LineClassifier`` with MARKUP_ESTIMATOR_PARAMS.
     lexicon : bool, default=False
         Also learn word weights (:class:`~bpclass.features.Lexicon`): a logistic
         regression on the words of the labeled lines, whose score of each line and
@@ -117,6 +125,10 @@ class BoilerplateClassifier(Estimator):
     uncovered_estimator_, uncovered_context_estimator_ : LineClassifier or None
         With a lexicon, the two passes fitted without word weights, which read the
         pages the lexicon does not cover; else ``None``.
+    markup_estimator_ : LineClassifier or None
+        The HTML stage (:meth:`fit_markup`), which re-scores the lines of HTML pages
+        from their markup and the passes' probabilities; ``None`` until fitted
+        (HTML pages are then scored from their lines alone).
     feature_names_ : tuple of str
         The feature columns the model was fitted on.
     metadata_ : dict
@@ -141,6 +153,7 @@ class BoilerplateClassifier(Estimator):
         first_pass_weight=DEFAULT_FIRST_PASS_WEIGHT,
         keep_comments=False,
         lexicon=False,
+        markup_estimator=None,
     ):
         self.threshold = threshold
         self.estimator = estimator
@@ -150,6 +163,7 @@ class BoilerplateClassifier(Estimator):
         self.first_pass_weight = first_pass_weight
         self.keep_comments = keep_comments
         self.lexicon = lexicon
+        self.markup_estimator = markup_estimator
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None, groups=None):
@@ -208,6 +222,7 @@ class BoilerplateClassifier(Estimator):
                 LOGGER.info("fitting the forests of the pages the word weights cover")
                 passes = fit_passes(estimator, X, y, weight, per_page, fold, self.second_estimator)
         self.estimator_, self.context_estimator_ = passes
+        self.markup_estimator_ = None  # a new text model voids an HTML stage fitted on the old one
         self.feature_names_ = FEATURE_NAMES
         self.metadata_ = copy.deepcopy(dict(metadata or {}))  # never change the caller's dict
         self.metadata_.setdefault("training_data", {})
@@ -273,13 +288,108 @@ class BoilerplateClassifier(Estimator):
         as in :meth:`predict_proba`."""
         return self.predict_with_proba(pages, threshold, sites)[0]
 
-    def predict_with_proba(self, pages, threshold=None, sites=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def predict_with_proba(
+        self, pages, threshold=None, sites=None, markup=None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Labels and P(content) of each line of each page, computed once for both;
-        ``sites`` as in :meth:`predict_proba`."""
+        ``sites`` as in :meth:`predict_proba`. ``markup`` (optional): for each page,
+        its lines' markup (:func:`bpclass.html.html_markup`'s second part) or None;
+        with an HTML stage fitted, the pages that have it are re-scored by it."""
         threshold = self.threshold if threshold is None else threshold
         check_threshold(threshold)
         probas, masks = self._proba(pages, sites)
+        if markup is not None and getattr(self, "markup_estimator_", None) is not None:
+            if len(markup) != len(probas):
+                raise ValueError(f"markup for {len(markup)} pages, but {len(probas)} pages.")
+            probas = [
+                p if infos is None else self._markup_proba(page, infos, p)
+                for page, infos, p in zip(pages, markup, probas)
+            ]
         return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
+
+    # -- HTML -------------------------------------------------------------------
+    def _markup_proba(self, lines, infos, proba: np.ndarray) -> np.ndarray:
+        """P(content) of a page's lines from the HTML stage; lines the passes gave 0
+        (a comment section, a site's template) keep 0."""
+        if len(infos) != len(lines):
+            raise ValueError(f"markup for {len(infos)} lines, but the page has {len(lines)}.")
+        X = markup_features(lines, infos, proba)
+        out = np.zeros(len(lines))
+        if len(X):
+            rows = np.fromiter((k for k, line in enumerate(lines) if line.strip()), dtype=np.int64, count=len(X))
+            out[rows] = np.where(proba[rows] > 0, self.markup_estimator_._content_proba(X), 0.0)
+        return out
+
+    def _laid_out(self, pages) -> tuple[list, list]:
+        """HTML pages (str or bytes) as lines, and their markup when the model has an HTML stage."""
+        if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
+            raise TypeError(f"HTML pages must be a list of pages (str or bytes); got {type(pages).__name__}.")
+        with_markup = getattr(self, "markup_estimator_", None) is not None
+        laid = [lay_out(page, markup=with_markup) for page in pages]
+        return [page.lines for page in laid], [page.markup for page in laid]
+
+    def predict_html(self, pages, threshold=None) -> list[np.ndarray]:
+        """0/1 label of each line of each HTML page (str or bytes), the lines being
+        :func:`bpclass.html.html_lines`'s; with an HTML stage, read with the markup."""
+        lines, markup = self._laid_out(pages)
+        return self.predict_with_proba(lines, threshold, markup=markup)[0]
+
+    def predict_proba_html(self, pages) -> list[np.ndarray]:
+        """P(content) of each line of each HTML page, as :meth:`predict_html` reads them."""
+        lines, markup = self._laid_out(pages)
+        return self.predict_with_proba(lines, markup=markup)[1]
+
+    def fit_markup(self, pages, labels, text_proba=None):
+        """Fit the HTML stage of a fitted model on HTML pages and their labels.
+
+        The stage is a forest over :data:`bpclass.markup.MARKUP_FEATURE_NAMES`: what
+        the markup says about each line (links, enclosing elements, class and id
+        names, the block that holds the likely text) beside the passes' P(content).
+        ``pages`` are HTML (str or bytes), ``labels`` one list per page of 0, 1 or
+        None per line of :func:`bpclass.html.html_lines`. ``text_proba`` (optional):
+        the passes' P(content) of those lines; by default this model's. Fit it on
+        pages the passes never trained on (or give out-of-fold probabilities), or
+        the stage learns to trust them more than it should.
+        """
+        check_fitted(self, "estimator_")
+        from bpclass.passes import clone
+
+        if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
+            raise TypeError(f"pages must be a list of HTML pages; got {type(pages).__name__}.")
+        laid = [lay_out(page, markup=True) for page in pages]
+        lines = [page.lines for page in laid]
+        label_rows = check_labels(lines, labels)
+        if text_proba is None:
+            saved, self.markup_estimator_ = getattr(self, "markup_estimator_", None), None
+            try:
+                text_proba = self.predict_proba(lines)
+            finally:
+                self.markup_estimator_ = saved
+        if len(text_proba) != len(lines) or any(len(p) != len(page) for p, page in zip(text_proba, lines)):
+            raise ValueError("text_proba must give one probability per line of each page.")
+        X_parts, y_parts, w_parts = [], [], []
+        for page, page_labels, proba in zip(laid, label_rows, text_proba):
+            non_blank = [k for k, line in enumerate(page.lines) if line.strip()]
+            if not non_blank:
+                continue
+            X_parts.append(markup_features(page.lines, page.markup, np.asarray(proba, dtype=np.float64)))
+            y_parts.append(np.asarray(page_labels)[non_blank])
+            w_parts.append([max(len(page.lines[k].split()), 1) for k in non_blank])
+        if not X_parts:
+            raise ValueError("no non-blank lines to train the HTML stage on.")
+        X, y, weight = np.vstack(X_parts), np.concatenate(y_parts), np.concatenate(w_parts).astype(np.float64)
+        labeled = y >= 0
+        if set(np.unique(y[labeled]).tolist()) != {0, 1}:
+            raise ValueError("the HTML stage needs both content (1) and boilerplate (0) lines.")
+        estimator = self.markup_estimator
+        if estimator is None:
+            estimator = LineClassifier(**MARKUP_ESTIMATOR_PARAMS)
+        weight = weight if self.line_weight == "words" else None
+        LOGGER.info("fitting the HTML stage on %d lines of %d pages", int(labeled.sum()), len(laid))
+        self.markup_estimator_ = clone(estimator).fit(
+            X[labeled], y[labeled], sample_weight=None if weight is None else weight[labeled]
+        )
+        return self
 
     def page_confidence(self, pages, threshold=None, sites=None) -> np.ndarray:
         """For each page, the bag F1 the model expects its kept text to score against
@@ -336,11 +446,13 @@ def load_model(path=None) -> BoilerplateClassifier:
     return _from_parts(read_model_file(path))
 
 
-def predict_page_of_site(model, lines: list[str], others: list[list[str]], threshold=None):
+def predict_page_of_site(model, lines: list[str], others: list[list[str]], threshold=None, markup=None):
     """Labels and P(content) of one page's lines, as ``model.predict_with_proba`` with
     ``sites`` gives them when ``others`` are the other pages of its site; only the one
-    page is scored (the others are read for their lines)."""
-    labels, proba = (out[0] for out in model.predict_with_proba([lines], threshold))
+    page is scored (the others are read for their lines). ``markup``: the page's
+    markup (an HTML page, for a model with an HTML stage), or None."""
+    told = {} if markup is None else {"markup": [markup]}
+    labels, proba = (out[0] for out in model.predict_with_proba([lines], threshold, **told))
     if others:
         template = template_flags([lines, *others], ["site"] * (1 + len(others)))[0]
         proba[template] = 0.0
@@ -447,13 +559,14 @@ def clean_pages(
         raise TypeError(f"clean_pages() takes a list of pages; got {type(pages).__name__}.")
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}.")
-    kinds = None
+    kinds = markup = None
+    model = with_keep_comments(load_model() if model is None else model, keep_comments)
     if html:
-        from bpclass.html import html_blocks
-
-        blocks = [html_blocks(page) for page in pages]
-        lines = [[line for line, _ in page] for page in blocks]
-        kinds = [[kind for _, kind in page] for page in blocks]
+        with_markup = getattr(model, "markup_estimator_", None) is not None
+        laid = [lay_out(page, markup=with_markup) for page in pages]
+        lines = [page.lines for page in laid]
+        kinds = [page.kinds for page in laid]
+        markup = [page.markup for page in laid] if with_markup else None
     else:
         for k, page in enumerate(pages):
             if not isinstance(page, str):
@@ -461,8 +574,10 @@ def clean_pages(
         lines = [page.splitlines() for page in pages]
     if not any(line.strip() for page in lines for line in page):
         return [""] * len(lines)
-    model = with_keep_comments(load_model() if model is None else model, keep_comments)
-    labels = model.predict(lines, threshold)
+    if markup is not None:
+        labels = model.predict_with_proba(lines, threshold, markup=markup)[0]
+    else:
+        labels = model.predict(lines, threshold)
     if output == "markdown":
         from bpclass.html import markdown
 

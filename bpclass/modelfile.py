@@ -26,6 +26,7 @@ from bpclass.checks import DEFAULT_THRESHOLD, check_first_pass_weight, check_thr
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_NAMES, Lexicon
+from bpclass.markup import MARKUP_FEATURE_NAMES
 
 FORMAT_NAME = "bpclass-model"
 # 2 added the second pass (its forest's arrays are prefixed CONTEXT_PREFIX); 3 added
@@ -33,12 +34,15 @@ FORMAT_NAME = "bpclass-model"
 # ignore it and predict otherwise, so it refuses format 3); 4 added the lexicon (arrays
 # LEXICON_WORDS and LEXICON_WEIGHTS); 5 added the trees of the pages a lexicon does not
 # cover (arrays prefixed UNCOVERED_PREFIX, metadata uncovered_trees), which an older
-# bpclass would not use. Files of formats 1 (one forest) and 2 (the second pass alone
+# bpclass would not use; 6 added the HTML stage (arrays prefixed MARKUP_PREFIX,
+# metadata markup_trees and markup_feature_names), which an older bpclass would
+# ignore on HTML pages. Files of formats 1 (one forest) and 2 (the second pass alone
 # decides: weight 0) are still read.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 OLDEST_FORMAT_VERSION = 1
 CONTEXT_PREFIX = "context_"
 UNCOVERED_PREFIX = "uncovered_"
+MARKUP_PREFIX = "markup_"
 # The lexicon's words (UTF-8, one per line) and their float32 weights.
 LEXICON_WORDS = "lexicon_words"
 LEXICON_WEIGHTS = "lexicon_weights"
@@ -246,6 +250,16 @@ def _check_metadata(metadata: dict, name: str) -> None:
             f"{name}: its second pass reads other context columns than this bpclass ({_version()}); "
             "retrain it with this version (training/train.py)."
         )
+    markup = metadata.get("markup_trees", False)
+    if not isinstance(markup, bool) or (markup and version < 6):
+        raise ModelFileError(
+            f"{name}: markup_trees must be true or false (format 6 and later); it is {_excerpt(markup)}."
+        )
+    if markup and metadata.get("markup_feature_names") != list(MARKUP_FEATURE_NAMES):
+        raise ModelFileError(
+            f"{name}: its HTML stage reads other markup columns than this bpclass ({_version()}); "
+            "retrain it with this version (python -m training.train --html)."
+        )
 
 
 _DTYPES = {
@@ -360,6 +374,15 @@ def _parts(arrays: dict, metadata: dict, name: str) -> dict:
     uncovered = (None, None)
     if metadata.get("uncovered_trees"):
         uncovered = _passes_from(arrays, metadata, name, UNCOVERED_PREFIX)
+    markup = None
+    if metadata.get("markup_trees"):
+        n_markup = len(MARKUP_FEATURE_NAMES)
+        markup = _estimator_from(
+            _check_trees(arrays, name, MARKUP_PREFIX, n_markup),
+            metadata.get("markup_estimator_params") or {},
+            n_markup,
+            name,
+        )
     params = {
         "threshold": float(metadata.get("threshold", DEFAULT_THRESHOLD)),
         "second_pass": second is not None,
@@ -368,13 +391,21 @@ def _parts(arrays: dict, metadata: dict, name: str) -> dict:
         "lexicon": metadata.get("lexicon", False),
     }
     # What the fitted model holds in its own attributes is not repeated in metadata_.
-    held = ("feature_names", "estimator_params", "context_feature_names", "context_estimator_params")
+    held = (
+        "feature_names",
+        "estimator_params",
+        "context_feature_names",
+        "context_estimator_params",
+        "markup_feature_names",
+        "markup_estimator_params",
+    )
     fitted = {
         "estimator_": estimator,
         "context_estimator_": second,
         "uncovered_estimator_": uncovered[0],
         "uncovered_context_estimator_": uncovered[1],
         "lexicon_": _lexicon_from(arrays, name) if metadata.get("lexicon") else None,
+        "markup_estimator_": markup,
         "feature_names_": FEATURE_NAMES,
         "metadata_": {k: v for k, v in metadata.items() if k not in held},
     }
@@ -478,6 +509,12 @@ def write_model(model, path) -> None:
         if second is not None:
             trees = model.uncovered_context_estimator_.trees_
             arrays.update({UNCOVERED_PREFIX + CONTEXT_PREFIX + name: trees[name] for name in TREE_ARRAYS})
+    markup = getattr(model, "markup_estimator_", None)
+    metadata["markup_trees"] = markup is not None
+    if markup is not None:
+        metadata["markup_feature_names"] = list(MARKUP_FEATURE_NAMES)
+        metadata["markup_estimator_params"] = _saved_params(markup)
+        arrays.update({MARKUP_PREFIX + name: markup.trees_[name] for name in TREE_ARRAYS})
     if lexicon is not None:
         arrays[LEXICON_WORDS] = np.frombuffer("\n".join(lexicon.words).encode("utf-8"), dtype=np.uint8)
         arrays[LEXICON_WEIGHTS] = lexicon.weights.astype(np.float32)

@@ -176,16 +176,19 @@ def _page_text(record: dict, options: CorpusOptions) -> tuple[dict, str]:
     return record, text
 
 
-def page_blocks(text: str, options: CorpusOptions, record: dict | None = None) -> tuple[list[str], list[str] | None]:
+def page_blocks(
+    text: str, options: CorpusOptions, record: dict | None = None, markup: bool = False
+) -> tuple[list[str], list[str] | None, list | None]:
     """A record's page as lines: its text's lines, or its HTML laid out (html_field, or
-    a crawl record's html); and, for HTML, each line's kind (for Markdown output; the
-    layout finds them anyway), else None."""
+    a crawl record's html); for HTML, each line's kind (for Markdown output; the
+    layout finds them anyway) and, with ``markup`` (a model with an HTML stage), what
+    the markup says of each line (bpclass.html.html_markup); else None for both."""
     if not options.is_html(record or {}):
-        return text.splitlines(), None
-    from bpclass.html import html_blocks
+        return text.splitlines(), None, None
+    from bpclass.html import lay_out
 
-    blocks = html_blocks(text)
-    return [line for line, _ in blocks], [kind for _, kind in blocks]
+    laid = lay_out(text, markup=markup)
+    return laid.lines, laid.kinds, laid.markup
 
 
 def output_line(record: dict) -> bytes:
@@ -222,10 +225,13 @@ def record_site(record: dict, field: str):
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "" else None
 
 
-def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None) -> tuple:
+def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None, markup=None) -> tuple:
     """(labels, P(content)) of each page; the probabilities None each for a model
-    that has only ``predict`` (then a record gets no confidence)."""
+    that has only ``predict`` (then a record gets no confidence). ``markup``: each
+    page's markup or None (HTML pages, for a model with an HTML stage)."""
     told = {"sites": sites} if sites is not None else {}
+    if markup is not None and any(m is not None for m in markup):
+        told["markup"] = markup
     if hasattr(model, "predict_with_proba"):
         return model.predict_with_proba(pages, options.threshold, **told)
     if options.line_labels:
@@ -243,6 +249,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     """
     model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
     results: list = [None] * len(batch)
+    with_markup = getattr(model, "markup_estimator_", None) is not None
     parsed = []
     for k, (number, raw) in enumerate(batch):
         if isinstance(raw, Oversize):
@@ -255,7 +262,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, str(exc), raw)
             continue
         try:
-            lines, kinds = page_blocks(text, options, record)
+            lines, kinds, markup = page_blocks(text, options, record, with_markup)
         except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
             results[k] = ("error", number, f"page not laid out ({type(exc).__name__}: {exc})", raw)
             continue
@@ -263,20 +270,21 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             reason = f"a page of {len(lines)} lines, over the cap of {options.max_page_lines} (--max-page-lines)"
             results[k] = ("error", number, reason, raw)
             continue
-        parsed.append((k, number, record, lines, kinds))
+        parsed.append((k, number, record, lines, kinds, markup))
     if parsed:
         sites = None
         if options.site_field is not None:
-            sites = [record_site(record, options.site_field) for _, _, record, _, _ in parsed]
+            sites = [record_site(record, options.site_field) for _, _, record, _, _, _ in parsed]
         try:
-            labels, probas = _predicted(model, [lines for _, _, _, lines, _ in parsed], options, sites)
+            pages, markups = [page[3] for page in parsed], [page[5] for page in parsed]
+            labels, probas = _predicted(model, pages, options, sites, markups)
         except Exception:  # noqa: BLE001 - one bad page must not sink its batch: retry one by one
             labels = probas = None
-        for idx, (k, number, record, lines, kinds) in enumerate(parsed):
+        for idx, (k, number, record, lines, kinds, markup) in enumerate(parsed):
             raw = batch[k][1]
             try:
                 if labels is None:
-                    page_labels, page_proba = (out[0] for out in _predicted(model, [lines], options))
+                    page_labels, page_proba = (out[0] for out in _predicted(model, [lines], options, None, [markup]))
                 else:
                     page_labels, page_proba = labels[idx], probas[idx]
                 if options.crawl:

@@ -38,7 +38,7 @@ from training import script_parser
 from training.c4rules import c4_labels
 from training.data import content_span, evaluation_pages, in_layout, with_policy_labels, without_blank_lines
 from training.layouts import LAYOUTS
-from training.prepare import ALL_SETS, DEFAULT_OUT
+from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT
 from training.textmetrics import bag_f1
 
 SYSTEMS = ("bpclass", "keep-all", "C4 rules")
@@ -325,6 +325,14 @@ def parse_args(argv=None):
         help="score the pages as this tool lays them out (training.prepare keeps those installed) "
         "instead of bpclass's own layout",
     )
+    parser.add_argument(
+        "--html",
+        action="store_true",
+        help="score bpclass from the HTML (the HTML stage, cross-fitted by site: training/htmlstage.py) beside "
+        "bpclass from the text lines and the installed extractors, on the held-out pages that come as HTML",
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="with --html: folder of the shared sets")
+    parser.add_argument("--no-peers", action="store_true", help="with --html: leave out the other extractors")
     return parser.parse_args(argv)
 
 
@@ -335,6 +343,18 @@ def main(argv=None) -> int:
     except bpclass.ModelFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.html:
+        from training.htmlstage import score_table
+
+        sets = None if args.sets == list(ALL_SETS) else args.sets
+        print(f"model: {args.model or 'bundled default'}; bag F1, mean over held-out pages")
+        print("bpclass, HTML: the HTML stage cross-fitted by site (scrapinghub_aeb: the stage fitted on all others)\n")
+        try:
+            print(score_table(model, args.prepared, args.data, sets, peers=not args.no_peers))
+        except FileNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
     trained_on = trained_sets(model)
     try:
         results = evaluate(

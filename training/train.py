@@ -30,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+import bpclass
 from bpclass import BoilerplateClassifier, LineClassifier, trainer
 from bpclass.lexicon import LEXICON_BLIND_EVERY, LEXICON_MIN_GROUPS
 from training import script_parser
@@ -48,7 +49,7 @@ from training.data import (
     without_blank_lines,
 )
 from training.layouts import LAYOUTS
-from training.prepare import ALL_SETS, DEFAULT_OUT, TEST_SHARE_MOD
+from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT, TEST_SHARE_MOD
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "bpclass" / "models" / "default.npz"
 SEED = 0
@@ -178,9 +179,11 @@ def train_default(
     permissive: bool = False,
     layouts=TRAIN_LAYOUTS,
     own_pages=(),
+    html_data: Path | None = None,
 ) -> BoilerplateClassifier:
     """The bundled recipe; ``own_pages`` (LabeledPages, --with-bundled-data) are added
-    to its training pages as they are, without copies."""
+    to its training pages as they are, without copies. With ``html_data`` (the shared
+    sets' folder), the HTML stage is fitted too (:func:`add_html_stage`)."""
     sets = {k: v for k, v in TRAIN_SETS.items() if not permissive or v in PERMISSIVE_LICENCES}
     sets.update({name: SET_LICENCES.get(name, "unknown") for name in extra_sets})
     _say(f"reading the train split of {', '.join(sets)} from {prepared}")
@@ -263,9 +266,29 @@ def train_default(
             for name, r in results.items()
         }
         print(format_table(results))
+    if html_data is not None:
+        model = add_html_stage(model, prepared, html_data)
     model.save(out)
     _say(f"saved {out} ({out.stat().st_size / 1e6:.2f} MB)")
     return model
+
+
+def add_html_stage(model: BoilerplateClassifier, prepared: Path, data: Path) -> BoilerplateClassifier:
+    """The model with an HTML stage fitted on the held-out pages of the sets that come
+    as HTML (training/htmlstage.py); their pages' HTML is read from ``data``."""
+    from training.htmlstage import fit_stage, stage_pages
+
+    start = time.time()
+    pages = stage_pages(model, prepared, data)
+    _say(f"fitting the HTML stage on {len(pages)} pages the text model never trained on")
+    fitted = fit_stage(model, pages)
+    fitted.metadata_["html_stage"] = {
+        "pages": len(pages),
+        "sets": sorted({p["set"] for p in pages}),
+        "recipe": "training/htmlstage.py",
+    }
+    _say(f"HTML stage fitted in {time.time() - start:.1f} s")
+    return fitted
 
 
 def train_on_files(
@@ -322,6 +345,17 @@ def parse_args(argv=None):
         "none: --layouts with no value)",
     )
     parser.add_argument(
+        "--html",
+        action="store_true",
+        help="only add the HTML stage to --model (default: the bundled model) and write --out (default: the bundled "
+        "model's file)",
+    )
+    parser.add_argument("--model", type=Path, default=None, help="with --html: the model to add the stage to")
+    parser.add_argument(
+        "--no-html", action="store_true", help="bundled recipe: leave out the HTML stage (text lines only)"
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the shared sets' HTML")
+    parser.add_argument(
         "--site-share",
         type=float,
         default=1.0,
@@ -334,6 +368,12 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s", datefmt="%H:%M:%S")
     try:
+        if args.html:
+            model = add_html_stage(bpclass.load_model(args.model), args.prepared, args.data)
+            out = args.out or DEFAULT_MODEL_PATH
+            model.save(out)
+            _say(f"saved {out} ({out.stat().st_size / 1e6:.2f} MB)")
+            return 0
         if args.with_bundled_data and not args.pages:
             raise ValueError("--with-bundled-data adds your --pages to the bundled data: give --pages")
         if (
@@ -365,6 +405,7 @@ def main(argv=None) -> int:
                 args.permissive,
                 tuple(args.layouts),
                 trainer.read_pages(args.pages) if args.with_bundled_data else (),
+                None if args.no_html or args.with_bundled_data else args.data,
             )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -559,6 +559,8 @@ def _info(args) -> int:
     meta["n_features"] = len(model.feature_names_)
     lexicon = getattr(model, "lexicon_", None)
     meta["n_lexicon_words"] = 0 if lexicon is None else len(lexicon)
+    # Whether HTML pages are read with their markup too (BoilerplateClassifier.fit_markup).
+    meta["reads_markup"] = _has_markup_stage(model)
     # Whether this install runs the compiled extension (same numbers, several times faster).
     meta["compiled_speedups"] = bpclass.features.NATIVE
     print(json.dumps(meta, indent=1, ensure_ascii=False))

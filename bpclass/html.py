@@ -225,13 +225,16 @@ CUE_GROUPS = {
 }
 CUE_NAMES = tuple(CUE_GROUPS)
 _CUE_WORDS: dict[str, int] = {}
-_CUE_STEMS: list[tuple[str, int]] = []
+_STEM_BITS: dict[str, int] = {}
 for _k, (_words, _stems) in enumerate(CUE_GROUPS.values()):
     for _word in _words.split():
         _CUE_WORDS[_word] = _CUE_WORDS.get(_word, 0) | 1 << _k
-    _CUE_STEMS += [(_stem, 1 << _k) for _stem in _stems.split()]
+    for _stem in _stems.split():
+        _STEM_BITS[_stem] = _STEM_BITS.get(_stem, 0) | 1 << _k
+_CUE_STEM = re.compile("|".join(sorted(_STEM_BITS, key=len, reverse=True)))
 _CUE_TOKEN = re.compile(r"[^a-z0-9]+")
 _cue_cache: dict[str, int] = {}
+CUE_CACHE_SIZE = 100_000
 
 
 def _cue_bits(value: str) -> int:
@@ -240,39 +243,33 @@ def _cue_bits(value: str) -> int:
     if bits is None:
         bits = 0
         for token in _CUE_TOKEN.split(value.lower()):
-            if not token:
-                continue
             found = _CUE_WORDS.get(token)
-            if found is None:
-                found = 0
-                for stem, bit in _CUE_STEMS:
-                    if stem in token:
-                        found |= bit
-            bits |= found
-        if len(_cue_cache) < 100_000:
+            if found is not None:
+                bits |= found
+            elif len(token) > 3:
+                for stem in _CUE_STEM.findall(token):
+                    bits |= _STEM_BITS[stem]
+        if len(_cue_cache) < CUE_CACHE_SIZE:
             _cue_cache[value] = bits
     return bits
 
 
-class Frame(tuple):
-    """An open element as the layout sees it: ``(element bits, cue bits, depth, node
-    id, parent frame)``, the bits ORed with its ancestors'."""
-
-    __slots__ = ()
-
-    def __new__(cls, elements, cues, depth, node_id, parent):
-        return tuple.__new__(cls, (elements, cues, depth, node_id, parent))
+# An open element as the layout sees it, a Frame: (element bits, cue bits, depth,
+# node id, parent frame), the bits ORed with its ancestors'.
+Frame = tuple
 
 
 def _frame(node, tag: str, parent: Frame) -> Frame:
     cues = 0
     attributes = node.attributes
     if attributes:
-        for name in ("class", "id"):
-            value = attributes.get(name)
-            if value:
-                cues |= _cue_bits(value)
-    return Frame(parent[0] | _TAG_BIT.get(tag, 0), parent[1] | cues, parent[2] + 1, node.mem_id, parent)
+        value = attributes.get("class")
+        if value:
+            cues = _cue_bits(value)
+        value = attributes.get("id")
+        if value:
+            cues |= _cue_bits(value)
+    return (parent[0] | _TAG_BIT.get(tag, 0), parent[1] | cues, parent[2] + 1, node.mem_id, parent)
 
 
 def _add_markup(info: list, frame: Frame, text: str) -> None:
@@ -301,6 +298,7 @@ def lay_out(html, markup: bool = False) -> LaidOut:
     """The page's lines and their kinds, and (``markup=True``) what the markup says
     about each line: :func:`html_blocks` and :func:`html_markup` in one."""
     lines, kinds, infos = [], [], [] if markup else None
+    paths: dict = {}  # node id -> the ids of it and its ancestors, outermost first
     for line, kind, info in _layout(html, markup):
         lines.append(line)
         kinds.append(kind)
@@ -309,12 +307,6 @@ def lay_out(html, markup: bool = False) -> LaidOut:
         if info is None:
             infos.append(None)
             continue
-        path = []
-        frame = info[3]
-        while frame is not None and frame[2] > 0:
-            path.append(frame[3])
-            frame = frame[4]
-        path.reverse()
         infos.append(
             {
                 "link_chars": info[0],
@@ -322,10 +314,23 @@ def lay_out(html, markup: bool = False) -> LaidOut:
                 "elements": info[1],
                 "cues": info[2],
                 "depth": info[3][2],
-                "path": path,
+                "path": _path(info[3], paths),
             }
         )
     return LaidOut(lines, kinds, infos)
+
+
+def _path(frame: Frame, paths: dict) -> tuple:
+    """The node ids of a frame's element and its ancestors, outermost first (the
+    root's frame, of depth 0, left out); ``paths`` caches them by node id."""
+    missing = []  # frames up to the nearest one whose path is known (no recursion: pages nest deep)
+    while frame[2] > 0 and frame[3] not in paths:
+        missing.append(frame)
+        frame = frame[4]
+    path = paths[frame[3]] if frame[2] > 0 else ()
+    for frame in reversed(missing):
+        path = paths[frame[3]] = (*path, frame[3])
+    return path
 
 
 def html_markup(html) -> tuple[list[str], list]:
@@ -354,7 +359,7 @@ def _pieces(root, markup: bool = False):
     open_elements: list[tuple[int, str]] = []  # (node id, tag), outermost first
     kinds: list[str] = [""]  # innermost last
     lists: list[str] = [""]
-    frames: list = [Frame(0, 0, 0, 0, None)] if markup else [None]
+    frames: list = [(0, 0, 0, 0, None)] if markup else [None]
 
     for node in root.traverse(include_text=True):
         parent = node.parent.mem_id if node.parent is not None else None

@@ -52,7 +52,7 @@ from bpclass.passes import (
     passes_proba,
     rows_per_page,
 )
-from bpclass.policy import drop_comment_sections
+from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
 
 __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
@@ -231,8 +231,10 @@ class BoilerplateClassifier(Estimator):
         return self
 
     # -- prediction -------------------------------------------------------------
-    def _proba(self, pages, sites=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """P(content) per line and the non-blank mask of each page."""
+    def _proba(self, pages, sites=None, policy: list | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """P(content) per line and the non-blank mask of each page; given a list as
+        ``policy``, each page's mask of the lines the label policy calls boilerplate
+        (a short dateline, byline or credit) is appended to it."""
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
@@ -247,6 +249,7 @@ class BoilerplateClassifier(Estimator):
         ends = np.cumsum(np.fromiter(map(len, pages), dtype=np.int64, count=len(pages)))
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
+        policy_flat = np.zeros(len(flat), dtype=bool) if policy is not None else None
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
         for first, start, stop in chunks(pages):
@@ -265,12 +268,16 @@ class BoilerplateClassifier(Estimator):
                 flat[rows][chunk_non_blank] = passes_proba(
                     self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
                 )
+                if policy_flat is not None:
+                    policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
         if sites is not None:
             for proba, template in zip(probas, template_flags(pages, sites)):
                 proba[template] = 0.0
+        if policy is not None:
+            policy.extend(np.split(policy_flat, ends[:-1]))
         return probas, np.split(non_blank, ends[:-1])
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
@@ -297,20 +304,24 @@ class BoilerplateClassifier(Estimator):
         with an HTML stage fitted, the pages that have it are re-scored by it."""
         threshold = self.threshold if threshold is None else threshold
         check_threshold(threshold)
-        probas, masks = self._proba(pages, sites)
-        if markup is not None and getattr(self, "markup_estimator_", None) is not None:
+        staged = markup is not None and getattr(self, "markup_estimator_", None) is not None
+        policy: list | None = [] if staged else None
+        probas, masks = self._proba(pages, sites, policy)
+        if staged:
             if len(markup) != len(probas):
                 raise ValueError(f"markup for {len(markup)} pages, but {len(probas)} pages.")
             probas = [
-                p if infos is None else self._markup_proba(page, infos, p)
-                for page, infos, p in zip(pages, markup, probas)
+                p if infos is None else self._markup_proba(page, infos, p, flags)
+                for page, infos, p, flags in zip(pages, markup, probas, policy)
             ]
         return [((p >= threshold) & mask).astype(np.int64) for p, mask in zip(probas, masks)], probas
 
     # -- HTML -------------------------------------------------------------------
-    def _markup_proba(self, lines, infos, proba: np.ndarray) -> np.ndarray:
+    def _markup_proba(self, lines, infos, proba: np.ndarray, policy: np.ndarray | None = None) -> np.ndarray:
         """P(content) of a page's lines from the HTML stage; lines the passes gave 0
-        (a comment section, a site's template) keep 0."""
+        (a comment section, a site's template) keep 0, and those the label policy
+        calls boilerplate (``policy``) keep at most the passes' probability, as the
+        second pass's do (bpclass.passes.blend_proba)."""
         if len(infos) != len(lines):
             raise ValueError(f"markup for {len(infos)} lines, but the page has {len(lines)}.")
         X = markup_features(lines, infos, proba)
@@ -318,6 +329,8 @@ class BoilerplateClassifier(Estimator):
         if len(X):
             rows = np.fromiter((k for k, line in enumerate(lines) if line.strip()), dtype=np.int64, count=len(X))
             out[rows] = np.where(proba[rows] > 0, self.markup_estimator_._content_proba(X), 0.0)
+        if policy is not None:
+            out = np.where(policy, np.minimum(out, proba), out)
         return out
 
     def _laid_out(self, pages) -> tuple[list, list]:

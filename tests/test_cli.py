@@ -156,6 +156,9 @@ def test_info(capsys):
     model = bpclass.load_model()  # the bundled model learned word weights, and the forests for pages they miss
     assert meta["lexicon"] is True and meta["uncovered_trees"] is True
     assert meta["n_lexicon_words"] == len(model.lexicon_) > 1000
+    # ... and it reads HTML pages' markup too, with a stage fitted on the permissive sets' pages.
+    assert meta["reads_markup"] is True and model.markup_estimator_ is not None
+    assert set(meta["html_stage"]["sets"]) == {"wcxb_dev", "newspaper4k_aed", "readability_testpages"}
 
 
 @pytest.mark.parametrize("text", ["a\r\nb\r\nc", "a\rb\rc", "a\u2028b\u2029c"])

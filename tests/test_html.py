@@ -77,6 +77,8 @@ def test_deep_nesting_keeps_its_text_and_returns():
     depth = 50_000
     html = "<div>" * depth + "deep" + "</div>" * depth + "<p>after</p>"
     assert html_lines(html) == ["deep", "", "after"]
+    lines, markup = bphtml.html_markup(html)  # the markup's element paths too, without recursion
+    assert lines == ["deep", "", "after"] and markup[0]["depth"] == len(markup[0]["path"]) > bphtml.MAX_DEPTH - 10
     formatting = "<b><i>" * 30_000 + "bold" + "<p>next</p>"
     assert "bold" in " ".join(html_lines(formatting))
 
@@ -110,6 +112,7 @@ def test_lone_surrogates_and_nul_characters():
 
 _TAGS = st.sampled_from(
     ["div", "p", "span", "b", "a", "li", "ul", "table", "tr", "td", "pre", "br", "script", "select", "option", "h1"]
+    + ["nav", "footer", "aside", "div class='sidebar related'", "a href=x", "article id=main-content"]
 )
 _PIECES = st.one_of(
     _TAGS.map(lambda t: f"<{t}>"),
@@ -127,6 +130,12 @@ def test_any_markup_gives_tidy_lines(pieces):
     assert all(line == line.strip() for line in lines)
     assert not lines or (lines[0] and lines[-1])
     assert all(a or b for a, b in zip(lines, lines[1:]))  # never two blank lines in a row
+    laid = bphtml.lay_out("".join(pieces), markup=True)  # the markup's layout is the same
+    assert laid.lines == lines and len(laid.markup) == len(lines)
+    for line, info in zip(lines, laid.markup):
+        assert (info is None) == (not line)
+        if info is not None:
+            assert 0 <= info["link_chars"] <= info["chars"] and info["depth"] == len(info["path"])
 
 
 @settings(max_examples=100, deadline=None)

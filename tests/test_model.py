@@ -107,8 +107,9 @@ def test_saved_metadata_records_what_it_should(small_model, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         meta = json.loads(archive["metadata"].tobytes())
     assert meta["feature_names"] == list(FEATURE_NAMES)
-    assert meta["format_version"] == 5
+    assert meta["format_version"] == 6
     assert meta["lexicon"] is False  # word weights are learned only when asked
+    assert meta["markup_trees"] is False  # an HTML stage only after fit_markup
     assert meta["second_pass"] is True
     assert meta["context_feature_names"] == list(CONTEXT_FEATURE_NAMES)
     assert meta["training_data"]["pages"] > 0

@@ -333,6 +333,13 @@ def parse_args(argv=None):
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="with --html: folder of the shared sets")
     parser.add_argument("--no-peers", action="store_true", help="with --html: leave out the other extractors")
+    parser.add_argument(
+        "--stage-sets",
+        nargs="+",
+        default=None,
+        metavar="SET",
+        help="with --html: fit the HTML stage on these sets' pages (default: training.htmlstage.STAGE_SETS)",
+    )
     return parser.parse_args(argv)
 
 
@@ -348,9 +355,13 @@ def main(argv=None) -> int:
 
         sets = None if args.sets == list(ALL_SETS) else args.sets
         print(f"model: {args.model or 'bundled default'}; bag F1, mean over held-out pages")
-        print("bpclass, HTML: the HTML stage cross-fitted by site (scrapinghub_aeb: the stage fitted on all others)\n")
+        print(
+            "bpclass, HTML: the HTML stage cross-fitted by site (training/htmlstage.py; scrapinghub_aeb: fitted on all)"
+        )
         try:
-            print(score_table(model, args.prepared, args.data, sets, peers=not args.no_peers))
+            told = {} if args.stage_sets is None else {"stage_sets": tuple(args.stage_sets)}
+            table = score_table(model, args.prepared, args.data, sets, peers=not args.no_peers, **told)
+            print(table)
         except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

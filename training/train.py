@@ -274,13 +274,13 @@ def train_default(
 
 
 def add_html_stage(model: BoilerplateClassifier, prepared: Path, data: Path) -> BoilerplateClassifier:
-    """The model with an HTML stage fitted on the held-out pages of the sets that come
-    as HTML (training/htmlstage.py); their pages' HTML is read from ``data``."""
-    from training.htmlstage import fit_stage, stage_pages
+    """The model with an HTML stage fitted on the pages of the permissive sets that
+    come as HTML (training/htmlstage.py); their pages' HTML is read from ``data``."""
+    from training.htmlstage import fit_stage, training_stage_pages
 
     start = time.time()
-    pages = stage_pages(model, prepared, data)
-    _say(f"fitting the HTML stage on {len(pages)} pages the text model never trained on")
+    pages = training_stage_pages(model, prepared, data)
+    _say(f"fitting the HTML stage on {len(pages)} pages of {', '.join(sorted({p['set'] for p in pages}))}")
     fitted = fit_stage(model, pages)
     fitted.metadata_["html_stage"] = {
         "pages": len(pages),

@@ -92,6 +92,11 @@ def check_first_pass_weight(weight) -> None:
     _check_share(weight, "first_pass_weight")
 
 
+def check_markup_text_weight(weight) -> None:
+    """Raise ValueError unless ``weight`` is a number between 0 and 1."""
+    _check_share(weight, "markup_text_weight")
+
+
 def check_threshold(threshold) -> None:
     """Raise ValueError unless ``threshold`` is a number between 0 and 1."""
     _check_share(threshold, "threshold")

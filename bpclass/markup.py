@@ -12,7 +12,7 @@ learns from them.
 
 from __future__ import annotations
 
-import math
+import itertools
 
 import numpy as np
 
@@ -48,11 +48,6 @@ MARKUP_FEATURE_NAMES = tuple(MARKUP_DESCRIPTIONS)
 MARKUP_INDEX = {name: k for k, name in enumerate(MARKUP_FEATURE_NAMES)}
 _FIRST_ELEMENT = MARKUP_INDEX[f"in_{ELEMENT_NAMES[0]}"]
 _FIRST_CUE = MARKUP_INDEX[f"cue_{CUE_NAMES[0]}"]
-
-
-def _ancestor(path: list, up: int):
-    """The node id ``up`` levels above the line's innermost element (None above the root)."""
-    return path[-1 - up] if len(path) > up else None
 
 
 def _window_sum(values: np.ndarray) -> np.ndarray:
@@ -96,35 +91,36 @@ def markup_features(lines: list[str], infos: list, proba) -> np.ndarray:
     X[:, MARKUP_INDEX["depth"]] = depth
     mean_depth = (depth * weight).sum() / total if total > 0 else depth.mean()
     X[:, MARKUP_INDEX["depth_vs_content"]] = depth - mean_depth
-    # The likely text under each element: every line adds its weight to each ancestor.
-    under: dict = {}
-    lines_under: dict = {}
-    proba_under: dict = {}
-    for info, w, q in zip(infos, weight, p):
-        for node in info["path"]:
-            under[node] = under.get(node, 0.0) + w
-            lines_under[node] = lines_under.get(node, 0) + 1
-            proba_under[node] = proba_under.get(node, 0.0) + q
-    container = None
+    # The likely text under each element: every line adds its weight to each of its
+    # ancestors. The lines' paths, flattened: one (line, element) pair per ancestor.
+    lengths = np.fromiter((len(info["path"]) for info in infos), dtype=np.int64, count=len(infos))
+    n_pairs = int(lengths.sum())
+    if n_pairs == 0:
+        return X
+    nodes = np.fromiter(itertools.chain.from_iterable(info["path"] for info in infos), dtype=np.int64, count=n_pairs)
+    line_of = np.repeat(np.arange(len(infos)), lengths)
+    starts = np.cumsum(lengths) - lengths
+    level = np.arange(n_pairs) - starts[line_of]
+    unique, node = np.unique(nodes, return_inverse=True)
+    under = np.bincount(node, weights=weight[line_of], minlength=len(unique))
+    lines_under = np.bincount(node, minlength=len(unique))
+    proba_under = np.bincount(node, weights=p[line_of], minlength=len(unique))
+    scale = 1.0 / total if total > 0 else 0.0
+    last = starts + lengths - 1  # each line's innermost element, in the flat arrays
+    for up, name in enumerate(("parent_share", "grandparent_share", "great_grandparent_share")):
+        has = lengths > up
+        X[has, MARKUP_INDEX[name]] = under[node[last[has] - up]] * scale
+    has = lengths > 0
+    parent = node[last[has]]
+    X[has, MARKUP_INDEX["parent_mean_proba"]] = proba_under[parent] / lines_under[parent]
+    X[has, MARKUP_INDEX["parent_lines"]] = np.log1p(lines_under[parent])
+    has = lengths > 1
+    grandparent = node[last[has] - 1]
+    X[has, MARKUP_INDEX["grandparent_mean_proba"]] = proba_under[grandparent] / lines_under[grandparent]
     if total > 0:
         # The deepest element that holds CONTAINER_SHARE of the likely text (ties: the first).
-        best_depth = -1
-        for info in infos:
-            for level, node in enumerate(info["path"]):
-                if level > best_depth and under[node] >= CONTAINER_SHARE * total:
-                    best_depth, container = level, node
-    scale = 1.0 / total if total > 0 else 0.0
-    for r, info in enumerate(infos):
-        path = info["path"]
-        for up, name in enumerate(("parent_share", "grandparent_share", "great_grandparent_share")):
-            node = _ancestor(path, up)
-            X[r, MARKUP_INDEX[name]] = under[node] * scale if node is not None else 0.0
-        X[r, MARKUP_INDEX["in_container"]] = container is not None and container in path
-        parent = _ancestor(path, 0)
-        if parent is not None:
-            X[r, MARKUP_INDEX["parent_mean_proba"]] = proba_under[parent] / lines_under[parent]
-            X[r, MARKUP_INDEX["parent_lines"]] = math.log1p(lines_under[parent])
-        grandparent = _ancestor(path, 1)
-        if grandparent is not None:
-            X[r, MARKUP_INDEX["grandparent_mean_proba"]] = proba_under[grandparent] / lines_under[grandparent]
+        holding = np.flatnonzero(under[node] >= CONTAINER_SHARE * total)
+        if len(holding):
+            container = node[holding[np.argmax(level[holding])]]
+            X[np.unique(line_of[node == container]), MARKUP_INDEX["in_container"]] = 1.0
     return X

@@ -31,12 +31,13 @@ from bpclass.checks import (
     check_keep_comments,
     check_labels,
     check_line_weight,
+    check_markup_text_weight,
     check_pages,
     check_threshold,
 )
 from bpclass.confidence import expected_bag_f1
 from bpclass.context import CONTEXT_FEATURE_NAMES
-from bpclass.estimator import LineClassifier
+from bpclass.estimator import LineClassifier, _logistic
 from bpclass.features import FEATURE_NAMES, batch_features, features_and_comment_rows
 from bpclass.html import lay_out
 from bpclass.lexicon import learn_lexical_columns, stripped_rows
@@ -60,6 +61,7 @@ LOGGER = logging.getLogger(__name__)
 # The HTML stage's forest when none is given: a few thousand pages' lines, so
 # shallower trees and bigger leaves than the passes'.
 MARKUP_ESTIMATOR_PARAMS = {"max_iter": 150, "max_depth": 6, "min_samples_leaf": 50}
+DEFAULT_MARKUP_TEXT_WEIGHT = 0.2
 
 
 class BoilerplateClassifier(Estimator):
@@ -100,6 +102,11 @@ class BoilerplateClassifier(Estimator):
     markup_estimator : LineClassifier or None, default=None
         The HTML stage's line model (see :meth:`fit_markup`); ``None`` means
         ``LineClassifier`` with MARKUP_ESTIMATOR_PARAMS.
+    markup_text_weight : float, default=0.2
+        With an HTML stage, a line of an HTML page gets log-odds this share of the
+        passes' plus the rest of the stage's: the stage learned from English pages
+        mostly, and keeping some of the passes' say cost nothing overall and
+        helped Chinese, Polish and Greek pages (docs/experiments.md, 2026-12-06).
     lexicon : bool, default=False
         Also learn word weights (:class:`~bpclass.features.Lexicon`): a logistic
         regression on the words of the labeled lines, whose score of each line and
@@ -154,6 +161,7 @@ class BoilerplateClassifier(Estimator):
         keep_comments=False,
         lexicon=False,
         markup_estimator=None,
+        markup_text_weight=DEFAULT_MARKUP_TEXT_WEIGHT,
     ):
         self.threshold = threshold
         self.estimator = estimator
@@ -164,6 +172,7 @@ class BoilerplateClassifier(Estimator):
         self.keep_comments = keep_comments
         self.lexicon = lexicon
         self.markup_estimator = markup_estimator
+        self.markup_text_weight = markup_text_weight
 
     # -- training ---------------------------------------------------------------
     def fit(self, pages, labels, metadata=None, groups=None):
@@ -305,6 +314,8 @@ class BoilerplateClassifier(Estimator):
         threshold = self.threshold if threshold is None else threshold
         check_threshold(threshold)
         staged = markup is not None and getattr(self, "markup_estimator_", None) is not None
+        if staged:
+            check_markup_text_weight(self.markup_text_weight)
         policy: list | None = [] if staged else None
         probas, masks = self._proba(pages, sites, policy)
         if staged:
@@ -328,7 +339,12 @@ class BoilerplateClassifier(Estimator):
         out = np.zeros(len(lines))
         if len(X):
             rows = np.fromiter((k for k, line in enumerate(lines) if line.strip()), dtype=np.int64, count=len(X))
-            out[rows] = np.where(proba[rows] > 0, self.markup_estimator_._content_proba(X), 0.0)
+            score = self.markup_estimator_._content_score(X)
+            weight = self.markup_text_weight
+            if weight:
+                text = np.clip(proba[rows], 1e-9, 1 - 1e-9)
+                score = (1.0 - weight) * score + weight * np.log(text / (1.0 - text))
+            out[rows] = np.where(proba[rows] > 0, _logistic(score), 0.0)
         if policy is not None:
             out = np.where(policy, np.minimum(out, proba), out)
         return out

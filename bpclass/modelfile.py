@@ -22,7 +22,7 @@ from importlib import resources
 
 import numpy as np
 
-from bpclass.checks import DEFAULT_THRESHOLD, check_first_pass_weight, check_threshold
+from bpclass.checks import DEFAULT_THRESHOLD, check_first_pass_weight, check_markup_text_weight, check_threshold
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import TREE_ARRAYS, LineClassifier
 from bpclass.features import FEATURE_NAMES, Lexicon
@@ -255,6 +255,11 @@ def _check_metadata(metadata: dict, name: str) -> None:
         raise ModelFileError(
             f"{name}: markup_trees must be true or false (format 6 and later); it is {_excerpt(markup)}."
         )
+    if markup:
+        try:
+            check_markup_text_weight(metadata.get("markup_text_weight", 0.0))
+        except ValueError as exc:
+            raise ModelFileError(f"{name}: {exc}") from exc
     if markup and metadata.get("markup_feature_names") != list(MARKUP_FEATURE_NAMES):
         raise ModelFileError(
             f"{name}: its HTML stage reads other markup columns than this bpclass ({_version()}); "
@@ -390,6 +395,8 @@ def _parts(arrays: dict, metadata: dict, name: str) -> dict:
         "keep_comments": metadata.get("keep_comments", False),
         "lexicon": metadata.get("lexicon", False),
     }
+    if markup is not None:
+        params["markup_text_weight"] = float(metadata.get("markup_text_weight", 0.0))
     # What the fitted model holds in its own attributes is not repeated in metadata_.
     held = (
         "feature_names",
@@ -514,6 +521,7 @@ def write_model(model, path) -> None:
     if markup is not None:
         metadata["markup_feature_names"] = list(MARKUP_FEATURE_NAMES)
         metadata["markup_estimator_params"] = _saved_params(markup)
+        metadata["markup_text_weight"] = float(model.markup_text_weight)
         arrays.update({MARKUP_PREFIX + name: markup.trees_[name] for name in TREE_ARRAYS})
     if lexicon is not None:
         arrays[LEXICON_WORDS] = np.frombuffer("\n".join(lexicon.words).encode("utf-8"), dtype=np.uint8)

@@ -131,6 +131,24 @@ def test_the_stage_is_saved_with_the_model_and_refused_when_it_does_not_fit(stag
         bpclass.load_model(bad)
 
 
+def test_the_text_weight_blends_the_stage_with_the_passes(staged_model, tmp_path):
+    import copy
+
+    html = _page(103)[0]
+    lines = html_lines(html)
+    text_only = copy.deepcopy(staged_model)
+    text_only.markup_estimator_ = None
+    passes = text_only.predict_proba([lines])[0]
+    blended = copy.deepcopy(staged_model).set_params(markup_text_weight=1.0)
+    np.testing.assert_allclose(blended.predict_proba_html([html])[0], passes, atol=1e-9)
+    half = copy.deepcopy(staged_model).set_params(markup_text_weight=0.5)
+    half.save(tmp_path / "half.npz")
+    assert bpclass.load_model(tmp_path / "half.npz").markup_text_weight == 0.5
+    assert not np.allclose(half.predict_proba_html([html])[0], passes)
+    with pytest.raises(ValueError, match="markup_text_weight"):
+        copy.deepcopy(staged_model).set_params(markup_text_weight=2).predict_html([html])
+
+
 def test_refitting_the_text_model_drops_a_stage_fitted_on_the_old_one(staged_model, example_pages):
     import copy
 

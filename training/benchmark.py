@@ -1,8 +1,9 @@
 """Throughput: bpclass beside C4's line rules, trafilatura and resiliparse, on the same pages, in one run.
 
 Pages come from the shared data sets: their HTML for trafilatura and resiliparse
-(which read HTML) and for bpclass's HTML mode (``bpclass.html`` lays the page out,
-then the model reads the lines), the same pages laid out as text lines beforehand for
+(which read HTML) and for bpclass's HTML mode (``bpclass.html`` lays the page out
+and records its markup, then the model reads the lines and the HTML stage the
+markup; also timed without the stage, and the layouts alone), the same pages laid out as text lines beforehand for
 bpclass's text mode and C4's rules. Each system runs on
 one core (this process), after one warm-up pass, the systems taking turns in rotating
 order (the best of REPEATS rounds counts). Printed per system: pages/s,
@@ -40,6 +41,7 @@ import bpclass
 import bpclass.features
 from bpclass.features import clear_line_cache
 from bpclass.html import html_lines as html_to_lines
+from bpclass.html import lay_out
 from training import script_parser
 from training.c4rules import c4_labels
 from training.prepare import DEFAULT_DATA, site_of
@@ -235,10 +237,14 @@ def main(argv=None) -> int:
     htmls = [html for html, _, _ in pages]
     systems = {
         "bpclass (batch)": _batches(model, line_pages),
-        "bpclass (HTML: layout and batch)": lambda: [
+        "bpclass (HTML: layout with markup, batch, HTML stage)": lambda: [
+            model.predict_html(htmls[i : i + BATCH]) for i in range(0, len(htmls), BATCH)
+        ],
+        "bpclass (HTML: layout and batch, lines only)": lambda: [
             model.predict([html_to_lines(html) for html in htmls[i : i + BATCH]]) for i in range(0, len(htmls), BATCH)
         ],
         "bpclass's HTML layout alone": lambda: [html_to_lines(html) for html in htmls],
+        "bpclass's HTML layout with markup alone": lambda: [lay_out(html, markup=True) for html in htmls],
         "bpclass (per page)": lambda: [model.predict([lines]) for lines in line_pages],
         **{name: _batches(other, line_pages) for name, other in others.items()},
         "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],

@@ -212,6 +212,36 @@ def test_prose_distance():
     assert col(lines, "lines_since_prose").tolist() == [30.0, 30.0, 0.0, 1.0]
 
 
+def test_what_lies_below_a_late_copyright_line():
+    # The page's last copyright line, in its second half: what follows it (a pop-up's
+    # rules, a cookie notice) is marked; photo credits above it mark nothing.
+    lines = [
+        "Menu",
+        "© Reuters",
+        "Headline",
+        "Body text.",
+        "© AP",
+        "More body.",
+        "© 2024 The Paper",
+        "Rules",
+        "Be kind.",
+    ]
+    assert col(lines, "below_late_copyright").tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 1]
+    assert not col(["© 2024 The Paper", "Body text.", "More body.", "The end."], "below_late_copyright").any()
+    assert col(["Menu", "Body", "", "Copyright 2024 Site", "", "Cookie notice"], "below_late_copyright").tolist() == [
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+    ]
+    assert not col(["Body", "More", "Footer"], "below_late_copyright").any()
+    # Pages in one batch do not reach each other.
+    rows = page_features(["A", "B", "All rights reserved", "C"])
+    assert rows[:, LINE["below_late_copyright"]].tolist() == [0, 0, 0, 1]
+
+
 def test_window_means():
     lines = ["a.", "b", "c."]
     assert col(lines, "ends_terminal~3").tolist() == pytest.approx([2 / 3] * 3)

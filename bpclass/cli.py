@@ -32,7 +32,7 @@ import bpclass
 from bpclass.checks import check_threshold
 from bpclass.confidence import expected_bag_f1, line_weights
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, check_paths, run_corpus
-from bpclass.model import ModelFileError, predict_page_of_site, with_keep_comments
+from bpclass.model import ModelFileError, predict_page_of_site, reads_markup, with_keep_comments
 from bpclass.records import MAX_PAGE_LINES, MAX_RECORD_BYTES
 
 EXIT_OK = 0
@@ -379,7 +379,7 @@ def _clean_files(args, model) -> int:
         batch, pages = [], []
         for source, target in pairs[start : start + FILES_PER_BATCH]:
             try:
-                lines = _page_lines(str(source), args, _has_markup_stage(model))
+                lines = _page_lines(str(source), args, reads_markup(model))
                 if len(lines) > args.max_page_lines:
                     raise InputError(f"{source} has {len(lines):,} lines, more than --max-page-lines.")
             except InputError as exc:
@@ -409,11 +409,6 @@ def _clean_files(args, model) -> int:
     return EXIT_BAD_RECORDS if failed else EXIT_OK
 
 
-def _has_markup_stage(model) -> bool:
-    """Whether the model reads HTML pages' markup too (an HTML stage is fitted)."""
-    return getattr(model, "markup_estimator_", None) is not None
-
-
 def _write_lines(out, lines, labels, proba, with_labels: bool, as_markdown: bool = False) -> None:
     """A page's content lines, or (``with_labels``) every line as LABEL, P(content), line,
     or (``as_markdown``) the content lines as Markdown (bpclass.html.markdown)."""
@@ -441,7 +436,7 @@ def _clean_page(args, model) -> int:
         check_paths(args.input, args.output, None)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    lines = _page_lines(args.input, args, _has_markup_stage(model))
+    lines = _page_lines(args.input, args, reads_markup(model))
     if len(lines) > args.max_page_lines:
         raise InputError(
             f"{args.input} has {len(lines):,} lines, more than --max-page-lines ({args.max_page_lines:,}); "
@@ -560,7 +555,7 @@ def _info(args) -> int:
     lexicon = getattr(model, "lexicon_", None)
     meta["n_lexicon_words"] = 0 if lexicon is None else len(lexicon)
     # Whether HTML pages are read with their markup too (BoilerplateClassifier.fit_markup).
-    meta["reads_markup"] = _has_markup_stage(model)
+    meta["reads_markup"] = reads_markup(model)
     # Whether this install runs the compiled extension (same numbers, several times faster).
     meta["compiled_speedups"] = bpclass.features.NATIVE
     print(json.dumps(meta, indent=1, ensure_ascii=False))

@@ -46,6 +46,7 @@ from bpclass.modelfile import ModelFileError, read_bundled_model, read_model_fil
 from bpclass.passes import (
     DEFAULT_FIRST_PASS_WEIGHT,
     chunks,
+    clone,
     fit_passes,
     group_folds,
     line_weights,
@@ -313,7 +314,7 @@ class BoilerplateClassifier(Estimator):
         with an HTML stage fitted, the pages that have it are re-scored by it."""
         threshold = self.threshold if threshold is None else threshold
         check_threshold(threshold)
-        staged = markup is not None and getattr(self, "markup_estimator_", None) is not None
+        staged = markup is not None and reads_markup(self)
         if staged:
             check_markup_text_weight(self.markup_text_weight)
         policy: list | None = [] if staged else None
@@ -349,12 +350,13 @@ class BoilerplateClassifier(Estimator):
             out = np.where(policy, np.minimum(out, proba), out)
         return out
 
-    def _laid_out(self, pages) -> tuple[list, list]:
-        """HTML pages (str or bytes) as lines, and their markup when the model has an HTML stage."""
+    def _laid_out(self, pages, markup: bool | None = None) -> tuple[list, list]:
+        """HTML pages (str or bytes) as lines, and their markup when ``markup`` asks
+        (by default, when the model has an HTML stage)."""
         if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
-            raise TypeError(f"HTML pages must be a list of pages (str or bytes); got {type(pages).__name__}.")
-        with_markup = getattr(self, "markup_estimator_", None) is not None
-        laid = [lay_out(page, markup=with_markup) for page in pages]
+            raise TypeError(f"pages must be a list of HTML pages (str or bytes); got {type(pages).__name__}.")
+        markup = reads_markup(self) if markup is None else markup
+        laid = [lay_out(page, markup=markup) for page in pages]
         return [page.lines for page in laid], [page.markup for page in laid]
 
     def predict_html(self, pages, threshold=None) -> list[np.ndarray]:
@@ -381,15 +383,10 @@ class BoilerplateClassifier(Estimator):
         the stage learns to trust them more than it should.
         """
         check_fitted(self, "estimator_")
-        from bpclass.passes import clone
-
-        if isinstance(pages, (str, bytes)) or not isinstance(pages, Sequence):
-            raise TypeError(f"pages must be a list of HTML pages; got {type(pages).__name__}.")
-        laid = [lay_out(page, markup=True) for page in pages]
-        lines = [page.lines for page in laid]
+        lines, markup = self._laid_out(pages, markup=True)
         label_rows = check_labels(lines, labels)
         if text_proba is None:
-            saved, self.markup_estimator_ = getattr(self, "markup_estimator_", None), None
+            saved, self.markup_estimator_ = getattr(self, "markup_estimator_", None), None  # the passes alone
             try:
                 text_proba = self.predict_proba(lines)
             finally:
@@ -397,13 +394,13 @@ class BoilerplateClassifier(Estimator):
         if len(text_proba) != len(lines) or any(len(p) != len(page) for p, page in zip(text_proba, lines)):
             raise ValueError("text_proba must give one probability per line of each page.")
         X_parts, y_parts, w_parts = [], [], []
-        for page, page_labels, proba in zip(laid, label_rows, text_proba):
-            non_blank = [k for k, line in enumerate(page.lines) if line.strip()]
+        for page, infos, page_labels, proba in zip(lines, markup, label_rows, text_proba):
+            non_blank = [k for k, line in enumerate(page) if line.strip()]
             if not non_blank:
                 continue
-            X_parts.append(markup_features(page.lines, page.markup, np.asarray(proba, dtype=np.float64)))
+            X_parts.append(markup_features(page, infos, np.asarray(proba, dtype=np.float64)))
             y_parts.append(np.asarray(page_labels)[non_blank])
-            w_parts.append([max(len(page.lines[k].split()), 1) for k in non_blank])
+            w_parts.append([max(len(page[k].split()), 1) for k in non_blank])
         if not X_parts:
             raise ValueError("no non-blank lines to train the HTML stage on.")
         X, y, weight = np.vstack(X_parts), np.concatenate(y_parts), np.concatenate(w_parts).astype(np.float64)
@@ -414,7 +411,7 @@ class BoilerplateClassifier(Estimator):
         if estimator is None:
             estimator = LineClassifier(**MARKUP_ESTIMATOR_PARAMS)
         weight = weight if self.line_weight == "words" else None
-        LOGGER.info("fitting the HTML stage on %d lines of %d pages", int(labeled.sum()), len(laid))
+        LOGGER.info("fitting the HTML stage on %d lines of %d pages", int(labeled.sum()), len(lines))
         self.markup_estimator_ = clone(estimator).fit(
             X[labeled], y[labeled], sample_weight=None if weight is None else weight[labeled]
         )
@@ -435,6 +432,12 @@ class BoilerplateClassifier(Estimator):
         see :mod:`bpclass.modelfile`)."""
         check_fitted(self, "estimator_")
         write_model(self, path)
+
+
+def reads_markup(model) -> bool:
+    """Whether a model reads HTML pages' markup too: it has an HTML stage
+    (:meth:`BoilerplateClassifier.fit_markup`)."""
+    return getattr(model, "markup_estimator_", None) is not None
 
 
 def with_keep_comments(model: BoilerplateClassifier, keep_comments: bool | None) -> BoilerplateClassifier:
@@ -591,7 +594,7 @@ def clean_pages(
     kinds = markup = None
     model = with_keep_comments(load_model() if model is None else model, keep_comments)
     if html:
-        with_markup = getattr(model, "markup_estimator_", None) is not None
+        with_markup = reads_markup(model)
         laid = [lay_out(page, markup=with_markup) for page in pages]
         lines = [page.lines for page in laid]
         kinds = [page.kinds for page in laid]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpclass.confidence import expected_bag_f1, line_weights
-from bpclass.model import load_model, with_keep_comments
+from bpclass.model import load_model, reads_markup, with_keep_comments
 
 # A JSONL line longer than this is not read whole (--max-record-bytes); a page of more
 # lines than this is not cleaned (--max-page-lines). A page costs about 2 KB of memory
@@ -249,7 +249,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     """
     model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
     results: list = [None] * len(batch)
-    with_markup = getattr(model, "markup_estimator_", None) is not None
+    with_markup = reads_markup(model)
     parsed = []
     for k, (number, raw) in enumerate(batch):
         if isinstance(raw, Oversize):

@@ -1838,16 +1838,17 @@ done:
 
 /* ---------------------------------------------------- lines and context -- */
 
-/* strip_pages(pages, non_blank[, lengths]) -> texts: every line stripped (str.strip),
- * the non-blank ones returned in order, non_blank[i] set for each line, and, if
- * given (float64, one per line), lengths[k] set to the k-th text's length. */
+/* strip_pages(pages, non_blank[, lengths[, firsts]]) -> texts: every line stripped
+ * (str.strip), the non-blank ones returned in order, non_blank[i] set for each line,
+ * and, if given (float64, one per line), lengths[k] set to the k-th text's length and
+ * firsts[k] to the code point of its first character. */
 static PyObject *
 strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *pages, *mask_obj, *lengths_obj = NULL;
-    if (!PyArg_ParseTuple(args, "O!O|O", &PyList_Type, &pages, &mask_obj, &lengths_obj))
+    PyObject *pages, *mask_obj, *lengths_obj = NULL, *firsts_obj = NULL;
+    if (!PyArg_ParseTuple(args, "O!O|OO", &PyList_Type, &pages, &mask_obj, &lengths_obj, &firsts_obj))
         return NULL;
-    Py_buffer mask, lengths = {0};
+    Py_buffer mask, lengths = {0}, firsts = {0};
     PyObject *texts = NULL;
     if (get_view(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
         return NULL;
@@ -1861,7 +1862,16 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             goto fail;
         }
     }
+    if (firsts_obj && firsts_obj != Py_None) {
+        if (get_view(firsts_obj, &firsts, "d", 8, 1, "firsts") < 0)
+            goto fail;
+        if (firsts.len != mask.len * 8) {
+            PyErr_SetString(PyExc_ValueError, "firsts: one value per line expected");
+            goto fail;
+        }
+    }
     double *length_of = lengths.buf; /* of the kept lines, in order; NULL if not asked */
+    double *first_of = firsts.buf;
     texts = PyList_New(0);
     if (!texts)
         goto fail;
@@ -1902,6 +1912,8 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             Py_DECREF(text);
             if (length_of)
                 length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - lo);
+            if (first_of)
+                first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, lo);
         }
     }
     if (at != mask.len) {
@@ -1911,12 +1923,16 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
     PyBuffer_Release(&mask);
     if (lengths.obj)
         PyBuffer_Release(&lengths);
+    if (firsts.obj)
+        PyBuffer_Release(&firsts);
     return texts;
 fail:
     Py_XDECREF(texts);
     PyBuffer_Release(&mask);
     if (lengths.obj)
         PyBuffer_Release(&lengths);
+    if (firsts.obj)
+        PyBuffer_Release(&firsts);
     return NULL;
 }
 
@@ -2154,7 +2170,8 @@ static PyMethodDef methods[] = {
     {"make_lexicon", make_lexicon, METH_VARARGS, "make_lexicon(words, weights) -> a model's word weights for scan_lines."},
     {"lexicon_rows", lexicon_rows, METH_VARARGS, "lexicon_rows(texts, lexicon, out): (score, known, words) per line."},
     {"strip_pages", strip_pages, METH_VARARGS,
-     "strip_pages(pages, non_blank[, lengths]) -> stripped non-blank lines (lengths[k]: the k-th one's)."},
+     "strip_pages(pages, non_blank[, lengths[, firsts]]) -> stripped non-blank lines (lengths[k], firsts[k]: the "
+     "k-th one's length and first code point)."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,
      "forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows]): out += leaf values."},

@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from bpclass import patterns as P
+from bpclass.markdown import MARKDOWN_STARTS, MIN_SIGNS, holds_markdown, plain_lines
 
 # The compiled scan (bpclass/_speedups.c) computes the same numbers as the Python
 # code below, many times faster; the tests hold the two to identical output.
@@ -683,12 +684,35 @@ def batch_features(
     return X, non_blank
 
 
+_MARKDOWN_FIRSTS = np.array([ord(c) for c in MARKDOWN_STARTS], dtype=np.float64)
+
+
+def _read_markdown(pages: list, firsts: np.ndarray, non_blank: np.ndarray, page_lens: np.ndarray) -> bool:
+    """Replace the pages that are Markdown (:func:`bpclass.markdown.is_markdown`) by
+    the plain text their lines show, in place; whether any was. The first test (lines
+    starting with a Markdown character) reads the first characters the line scan
+    found, so a page that is not Markdown costs nothing more."""
+    marked = np.isin(firsts, _MARKDOWN_FIRSTS)
+    if marked.sum() < MIN_SIGNS:
+        return False
+    line_page = np.repeat(np.arange(len(pages)), page_lens)[non_blank]
+    per_page = np.bincount(line_page[marked], minlength=len(pages))
+    changed = False
+    for p in np.flatnonzero(per_page >= MIN_SIGNS).tolist():
+        if holds_markdown(pages[p]):
+            pages[p] = plain_lines(pages[p])
+            changed = True
+    return changed
+
+
 def features_and_comment_rows(
-    pages, spare_columns: int = 0, lexicon: Lexicon | None = None
+    pages, spare_columns: int = 0, lexicon: Lexicon | None = None, read_markdown: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`batch_features`, and the rows (indices into ``X``) whose lines hold a
     comment word (:func:`holds_comment_word`; the line scan finds them for free): the
-    only lines that can head a comment section (:mod:`bpclass.policy`)."""
+    only lines that can head a comment section (:mod:`bpclass.policy`). Pages that are
+    Markdown are read as the text they show (:mod:`bpclass.markdown`) unless
+    ``read_markdown`` is False."""
     if type(spare_columns) is not int or spare_columns < 0:
         raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]
@@ -696,15 +720,18 @@ def features_and_comment_rows(
     page_lens = np.fromiter(map(len, pages), dtype=np.int64, count=n_pages)
     if _speedups is not None:
         non_blank = np.zeros(int(page_lens.sum()), dtype=bool)
-        lengths = np.empty(len(non_blank))
-        texts = _speedups.strip_pages(pages, non_blank, lengths)
-        chars = lengths[: len(texts)]
+        lengths, firsts = np.empty(len(non_blank)), np.empty(len(non_blank))
+        texts = _speedups.strip_pages(pages, non_blank, lengths, firsts)
+        chars, firsts = lengths[: len(texts)], firsts[: len(texts)]
     else:
         stripped = [line.strip() for page in pages for line in page]
         non_blank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
         texts = [t for t in stripped if t]
         del stripped
         chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+        firsts = np.fromiter((ord(t[0]) for t in texts), dtype=np.float64, count=len(texts))
+    if read_markdown and _read_markdown(pages, firsts, non_blank, page_lens):
+        return features_and_comment_rows(pages, spare_columns, lexicon, read_markdown=False)
     n = len(texts)
     X = np.zeros((n, len(FEATURE_NAMES) + spare_columns))
     if n == 0:

@@ -294,6 +294,11 @@ def test_compiled_strip_gives_the_lengths_of_the_lines_it_keeps():
         strip(pages, np.zeros(5, bool), np.zeros(4))
     with pytest.raises(ValueError, match="format"):
         strip(pages, np.zeros(5, bool), np.zeros(5, np.float32))
+    firsts = np.full(5, -1.0)
+    assert strip(pages, np.zeros(5, bool), None, firsts) == texts
+    assert firsts[:3].tolist() == [ord("a"), ord("é"), ord("x")] and (firsts[3:] == -1).all()
+    with pytest.raises(ValueError, match="firsts"):
+        strip(pages, np.zeros(5, bool), None, np.zeros(4))
 
 
 def test_repeats_count_within_the_page_only():

@@ -1,0 +1,116 @@
+"""Pages whose lines are Markdown, read as the plain text they show.
+
+Many scrapers give a page as Markdown (html2text, markdownify, and the crawlers
+that feed language models): ``* [Home](/)``, ``## Subhead``, ``**bold**``,
+``| cell | cell |``. The features describe plain text lines, as a browser shows
+them, so the syntax would read as noise: a link's address as words, a bullet as
+punctuation. Before the features are computed, each line of a page that looks like
+Markdown is replaced by the text it shows, one line for one line, so that labels
+and probabilities stay in step with the user's lines (and the user's lines are what
+:func:`bpclass.clean` returns, syntax and all).
+
+- a link ``[text](address)`` or ``[text][ref]`` shows its text; an image
+  ``![alt](address)`` shows nothing (a line that was only images becomes blank);
+- heading marks (``## ``), list marks (``* ``, ``- ``, ``1. ``) and quote marks
+  (``> ``) at the start of a line go; so do emphasis marks (``**``, ``__``, ``~~``,
+  and single ``*`` or ``_`` around words) and backslash escapes;
+- a table row ``| a | b |`` shows its cells apart; a table's rule row, a
+  horizontal rule, a code fence and a setext underline become blank.
+
+A page counts as Markdown when at least :data:`MIN_SIGNS` of its lines start (after
+their indentation) with one of :data:`MARKDOWN_STARTS` and it holds at least as many
+signs of Markdown (links and images with their address, headings, bold spans). The
+first test comes free with the features' line scan, so other pages cost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+# How many signs of Markdown (links, images, heading lines, bold spans) make a page Markdown.
+MIN_SIGNS = 3
+# The first characters of Markdown's lines of links, images, headings, lists and tables.
+MARKDOWN_STARTS = "#[!*|"
+_STARTS = frozenset(MARKDOWN_STARTS)
+
+# Signs of Markdown, each starting with a literal (the regex engine then skips ahead to it).
+_LINK_SIGN = re.compile(r"\[[^\]\n]*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")  # a link or an image, with its address
+_BOLD_SIGN = re.compile(r"\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*")
+_HEADING_SIGN = re.compile(r"#{1,6}[ \t]+\S")
+# What a line shows: images go, links keep their text ([text](address), [text][ref]).
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|!\[[^\]\n]*\]\[[^\]\n]*\]")
+_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)|\[([^\]\n]+)\]\[[^\]\n]*\]")
+
+# Lines that show nothing: a reference's address, a rule, a fence, a setext
+# underline, a table's rule row.
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$")
+_RULE = re.compile(r"^ {0,3}(?:(?:[-*_] *){3,}|=+|`{3,}.*|~{3,}.*)$")
+_TABLE_RULE = re.compile(r"^ *\|?(?: *:?-{2,}:? *\|)+ *:?-*:? *\|? *$")
+
+# Marks that go: a heading's hashes (and closing ones), list and quote marks at the
+# start, emphasis around words.
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$")
+_MARK = re.compile(r"^ *(?:> ?)*(?:[*+-]|\d{1,9}[.)])[ \t]+|^ *(?:> ?)+")
+_STRONG = re.compile(r"\*\*|__|~~")
+_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)([^*_\n]*?\S)[*_](?![\w*])")
+# A backslash escape: the character is text.
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def is_markdown(page: list[str]) -> bool:
+    """Whether a page's lines look like Markdown (see the module's docstring)."""
+    if sum(1 for line in page if line.lstrip()[:1] in _STARTS) < MIN_SIGNS:
+        return False
+    return holds_markdown(page)
+
+
+def holds_markdown(page: list[str]) -> bool:
+    """Whether a page holds :data:`MIN_SIGNS` signs of Markdown (the second test of
+    :func:`is_markdown`)."""
+    text = "\n".join(page)
+    signs = len(_LINK_SIGN.findall(text)) if "](" in text else 0
+    if signs < MIN_SIGNS and "**" in text:
+        signs += len(_BOLD_SIGN.findall(text))
+    if signs < MIN_SIGNS and ("\n#" in text or text[:1] == "#"):
+        signs += sum(1 for line in page if line[:1] == "#" and _HEADING_SIGN.match(line))
+    return signs >= MIN_SIGNS
+
+
+def shown_text(line: str) -> str:
+    """The plain text a Markdown line shows (see the module's docstring)."""
+    if _RULE.match(line) or _TABLE_RULE.match(line) or _REFERENCE.match(line):
+        return ""
+    escaped = "\\" in line
+    text = _ESCAPE.sub(_hide, line) if escaped else line  # escaped marks are text, not marks
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    if text.lstrip().startswith("|") or text.count("|") >= 2 and text.rstrip().endswith("|"):
+        text = "\t".join(cell.strip() for cell in text.strip().strip("|").split("|") if cell.strip())
+    text = _HEADING.sub("", text)
+    text = _MARK.sub("", text)
+    text = _STRONG.sub("", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    return _HIDDEN.sub(_unhide, text) if escaped else text
+
+
+# An escaped character is hidden as a code point of a private-use plane while the marks go.
+_HIDE_BASE = 0xF0000
+_HIDDEN = re.compile("[\U000f0000-\U000f007f]")
+
+
+def _hide(match: re.Match) -> str:
+    return chr(_HIDE_BASE + ord(match.group(1)))
+
+
+def _unhide(match: re.Match) -> str:
+    return chr(ord(match.group(0)) - _HIDE_BASE)
+
+
+def plain_lines(page: list[str]) -> list[str]:
+    """The text each line of a Markdown page shows (one line for one line)."""
+    return [shown_text(line) if line else line for line in page]
+
+
+def plain_page(page: list[str]) -> list[str]:
+    """:func:`plain_lines` of a page that is Markdown; any other page as it is."""
+    return plain_lines(page) if is_markdown(page) else page

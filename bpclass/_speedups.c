@@ -1838,6 +1838,82 @@ done:
 
 /* ---------------------------------------------------- lines and context -- */
 
+/* line_shapes(pages, out): what bpclass.wrapping reads of each line (page after page),
+ * into out (float64, SHAPE_COLUMNS per line; a blank line's row all 0): its length
+ * without trailing white space, the length of its first word, whether its first
+ * character is lower case and whether upper case, whether its last character may end
+ * a sentence. */
+#define SHAPE_COLUMNS 5
+
+static inline int
+ends_sentence(Py_UCS4 ch)
+{
+    switch (ch) {
+    case '.': case '!': case '?': case ':': case ';': case '"': case '\'': case 0xbb: case 0x201d: case ')':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static PyObject *
+line_shapes(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *pages, *out_obj;
+    if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &pages, &out_obj))
+        return NULL;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *page = PyList_GET_ITEM(pages, p);
+        if (!PyList_Check(page)) {
+            PyErr_SetString(PyExc_TypeError, "pages must be lists of str");
+            return NULL;
+        }
+        total += PyList_GET_SIZE(page);
+    }
+    Py_buffer out;
+    if (get_output(out_obj, &out, "d", 8, total * SHAPE_COLUMNS, "out") < 0)
+        return NULL;
+    double *row = out.buf;
+    for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
+        PyObject *page = PyList_GET_ITEM(pages, p);
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(page); i++, row += SHAPE_COLUMNS) {
+            PyObject *line = PyList_GET_ITEM(page, i);
+            if (!PyUnicode_Check(line)) {
+                PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
+                PyBuffer_Release(&out);
+                return NULL;
+            }
+            if (ensure_ready(line) < 0) {
+                PyBuffer_Release(&out);
+                return NULL;
+            }
+            int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(line);
+            while (hi > 0 && is_space(PyUnicode_READ(kind, data, hi - 1)))
+                hi--;
+            while (lo < hi && is_space(PyUnicode_READ(kind, data, lo)))
+                lo++;
+            for (int k = 0; k < SHAPE_COLUMNS; k++)
+                row[k] = 0.0;
+            if (hi == lo)
+                continue;
+            Py_ssize_t word = lo;
+            while (word < hi && !is_space(PyUnicode_READ(kind, data, word)))
+                word++;
+            Py_UCS4 first = PyUnicode_READ(kind, data, lo);
+            row[0] = (double)hi;
+            row[1] = (double)(word - lo);
+            row[2] = Py_UNICODE_ISLOWER(first) ? 1.0 : 0.0;
+            row[3] = Py_UNICODE_ISUPPER(first) ? 1.0 : 0.0;
+            row[4] = ends_sentence(PyUnicode_READ(kind, data, hi - 1)) ? 1.0 : 0.0;
+        }
+    }
+    PyBuffer_Release(&out);
+    Py_RETURN_NONE;
+}
+
 /* strip_pages(pages, non_blank[, lengths[, firsts]]) -> texts: every line stripped
  * (str.strip), the non-blank ones returned in order, non_blank[i] set for each line,
  * and, if given (float64, one per line), lengths[k] set to the k-th text's length and
@@ -2169,6 +2245,9 @@ static PyMethodDef methods[] = {
      "...]: line features."},
     {"make_lexicon", make_lexicon, METH_VARARGS, "make_lexicon(words, weights) -> a model's word weights for scan_lines."},
     {"lexicon_rows", lexicon_rows, METH_VARARGS, "lexicon_rows(texts, lexicon, out): (score, known, words) per line."},
+    {"line_shapes", line_shapes, METH_VARARGS,
+     "line_shapes(pages, out): per line, length without trailing space, first word's length, first character "
+     "lower / upper case, last character ends a sentence."},
     {"strip_pages", strip_pages, METH_VARARGS,
      "strip_pages(pages, non_blank[, lengths[, firsts]]) -> stripped non-blank lines (lengths[k], firsts[k]: the "
      "k-th one's length and first code point)."},

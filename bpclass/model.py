@@ -38,7 +38,7 @@ from bpclass.checks import (
 from bpclass.confidence import expected_bag_f1
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import LineClassifier, _logistic
-from bpclass.features import FEATURE_NAMES, batch_features, features_and_comment_rows
+from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features, features_and_comment_rows
 from bpclass.html import lay_out
 from bpclass.lexicon import learn_lexical_columns, stripped_rows
 from bpclass.markup import markup_features
@@ -56,6 +56,7 @@ from bpclass.passes import (
 )
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
+from bpclass.wrapping import joined_lines, likely_wrapped, wrapped_runs
 
 __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
 LOGGER = logging.getLogger(__name__)
@@ -244,13 +245,35 @@ class BoilerplateClassifier(Estimator):
     def _proba(self, pages, sites=None, policy: list | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """P(content) per line and the non-blank mask of each page; given a list as
         ``policy``, each page's mask of the lines the label policy calls boilerplate
-        (a short dateline, byline or credit) is appended to it."""
+        (a short dateline, byline or credit) is appended to it. A page wrapped at a
+        fixed width is read with its wrapped paragraphs joined (:mod:`bpclass.wrapping`),
+        each line getting its paragraph's numbers."""
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
         pages = check_pages(pages)
         if sites is not None:
             sites = check_sites(sites, len(pages))
+        start = len(policy) if policy is not None else 0
+        wrapped: dict[int, np.ndarray] = {}  # page -> its runs of wrapped lines
+        probas, masks = self._line_proba(pages, sites, policy, wrapped)
+        if wrapped:  # read those pages again, their wrapped paragraphs joined
+            ks = sorted(wrapped)
+            flags: list | None = None if policy is None else []
+            read = [joined_lines(pages[k], wrapped[k]) for k in ks]
+            again, _ = self._line_proba(read, None if sites is None else [sites[k] for k in ks], flags, None)
+            for j, k in enumerate(ks):
+                runs, blank = wrapped[k], ~masks[k]
+                probas[k][:] = np.where(blank, 0.0, again[j][runs])
+                if flags is not None:
+                    policy[start + k] = flags[j][runs] & ~blank
+        return probas, masks
+
+    def _line_proba(
+        self, pages, sites, policy: list | None, wrapped: dict | None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:meth:`_proba` of checked pages, line by line as they come; the pages found
+        wrapped go into ``wrapped`` (page number -> its runs), when it is a dict."""
         second = getattr(self, "context_estimator_", None)
         lexicon = getattr(self, "lexicon_", None)
         uncovered = getattr(self, "uncovered_estimator_", None)
@@ -278,6 +301,8 @@ class BoilerplateClassifier(Estimator):
                 flat[rows][chunk_non_blank] = passes_proba(
                     self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
                 )
+                if wrapped is not None:
+                    wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, per_page))
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
         probas = np.split(flat, ends[:-1])
@@ -432,6 +457,28 @@ class BoilerplateClassifier(Estimator):
         see :mod:`bpclass.modelfile`)."""
         check_fitted(self, "estimator_")
         write_model(self, path)
+
+
+_CHARS, _STARTS_LOWER = FEATURE_INDEX["log_chars"], FEATURE_INDEX["starts_lower"]
+
+
+def _wrapped_pages(pages, start: int, stop: int, X: np.ndarray, non_blank: np.ndarray, per_page=None) -> dict:
+    """The pages of a chunk (``pages[start:stop]``, feature rows ``X``, ``per_page``
+    rows each if known) that are wrapped at a fixed width, with their runs
+    (:func:`bpclass.wrapping.wrapped_runs`); a first test on the features' numbers
+    spares the others any cost."""
+    n_pages = stop - start
+    if per_page is None:
+        per_page = rows_per_page(pages[start:stop], non_blank)
+    row_page = np.repeat(np.arange(n_pages), per_page)
+    chars = np.expm1(X[:, _CHARS])
+    likely = likely_wrapped(chars, X[:, _STARTS_LOWER], np.flatnonzero(non_blank), row_page, n_pages)
+    found = {}
+    for p in likely.tolist():
+        runs = wrapped_runs(pages[start + p])
+        if runs is not None:
+            found[start + p] = runs
+    return found
 
 
 def reads_markup(model) -> bool:

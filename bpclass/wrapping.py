@@ -1,0 +1,183 @@
+"""Pages whose paragraphs were wrapped at a fixed width, read a paragraph at a time.
+
+Text browsers' dumps (lynx, w3m), html2text's default output and plain-text mail
+break every paragraph into lines of at most a fixed width, 70 to 80 characters as a
+rule. Line by line, such a paragraph reads like a column of short lines, which is
+what a menu looks like. So before the model reads a wrapped page, each run of lines
+that the wrapping broke is joined into one line again, and every line of the run
+gets the joined line's probability (:meth:`bpclass.BoilerplateClassifier.predict_proba`).
+
+- **The width** is the length below which the most lines end (within :data:`NEAR`
+  characters) with the fewest just above it, between :data:`MIN_WIDTH` and
+  :data:`MAX_WIDTH`.
+- **A wrapping break**: a line that ends within :data:`FILLED` characters of the width
+  is continued by the next line when the next line's first word would not have
+  fitted on it (the only reason a greedy wrapper breaks a line), unless the next line
+  starts a list item, a heading or a quote, or the line ends a sentence and the next
+  begins with a capital (a paragraph may end there, and a sentence reads well alone).
+- **A wrapped page** has at least :data:`MIN_BREAKS` such breaks, as many as
+  :data:`MIN_BREAK_SHARE` of its lines longer than half the width, and at least
+  :data:`MIN_BREAKS` of them, and :data:`MIN_LOWER_SHARE` of those before a cased
+  letter, go on in lower case: wrapping breaks sentences, while a list of titles cut
+  at one length (teasers, "Read more") starts each line anew. On a wrapped page, a
+  line that goes on in lower case after one that ends no sentence continues it too
+  (a paragraph's first line is often short: the text it came from began after a tag).
+
+A page whose lines run as long as their paragraphs has no such breaks: of the 7,505
+pages of the shared sets as bpclass lays them out, 40 count as wrapped. CJK text,
+which wraps without spaces, is never taken for wrapped. Predicting, a first test
+reads numbers the features already hold (:func:`likely_wrapped`: no cost for a page
+that is not wrapped), and only the pages it lets through get the full test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+try:
+    from bpclass import _speedups
+except ImportError:  # pragma: no cover - exercised where the extension is not built
+    _speedups = None
+
+# The widths looked for, and how close below the width the lines of a wrapped page end.
+MIN_WIDTH, MAX_WIDTH = 50, 200
+NEAR = 10
+# A broken line ends at least this close to the width (a long word may leave it
+# shorter: then it is not joined).
+FILLED = 20
+# How many breaks make a page wrapped, and which share of its lines longer than half
+# the width they must be.
+MIN_BREAKS = 5
+MIN_BREAK_SHARE = 0.1
+# The share of the breaks before a cased letter that must go on in lower case.
+MIN_LOWER_SHARE = 0.4
+
+# The columns of line_shapes.
+LENGTH, FIRST_WORD, LOWER, UPPER, SENTENCE_END = range(5)
+_SENTENCE_END = frozenset(".!?:;\"')\u00bb\u201d")
+_NEW_BLOCK = re.compile(r"(?:[*+\-•·]|\d{1,9}[.)]|#{1,6}|>)(?:\s|$)")
+
+
+def line_shapes(pages: list[list[str]]) -> np.ndarray:
+    """For each line of the pages (page after page), a row of five numbers: its length
+    without trailing white space, the length of its first word, whether its first
+    character is lower case, whether upper case, and whether its last character may
+    end a sentence; a blank line's row is all 0."""
+    out = np.zeros((sum(map(len, pages)), 5))
+    if _speedups is not None:
+        _speedups.line_shapes(pages, out)
+        return out
+    k = 0
+    for page in pages:
+        for line in page:
+            text = line.rstrip()
+            stripped = text.lstrip()
+            if stripped:
+                first = stripped[0]
+                out[k] = (len(text), len(stripped.split(None, 1)[0]), first.islower(), first.isupper(),
+                          text[-1] in _SENTENCE_END)  # fmt: skip
+            k += 1
+    return out
+
+
+def wrapped_runs(page: list[str]) -> np.ndarray | None:
+    """None when the page is not wrapped; else, for each of its lines, the number of
+    the joined line it belongs to (see :func:`joined_lines`)."""
+    return _page_runs(page, line_shapes([page])) if len(page) > MIN_BREAKS else None
+
+
+def likely_wrapped(chars: np.ndarray, lower: np.ndarray, row_line: np.ndarray, row_page: np.ndarray, n_pages: int):
+    """The pages of a batch worth the full test of :func:`wrapped_runs`, from numbers
+    the features already hold for each non-blank line (row): its characters
+    (stripped), whether its first letter is lower case, its line number in the batch
+    and its page. A page gets this far when it has a width and :data:`MIN_BREAKS`
+    lines ending near it that the next line goes on from in lower case."""
+    lengths = np.rint(chars).astype(np.int64)
+    goes_on = np.zeros(len(lengths), dtype=bool)  # the next line, right below, goes on in lower case
+    goes_on[:-1] = (row_line[1:] == row_line[:-1] + 1) & (row_page[1:] == row_page[:-1]) & (lower[1:] > 0)
+    goes_on &= (lengths >= MIN_WIDTH - FILLED) & (lengths <= MAX_WIDTH)
+    pages = np.flatnonzero(np.bincount(row_page[goes_on], minlength=n_pages) >= MIN_BREAKS)
+    if not len(pages):
+        return pages
+    mine = np.isin(row_page, pages)  # the rows of those pages, numbered among them
+    page_of = np.searchsorted(pages, row_page[mine])
+    width, has_width = _widths(lengths[mine], page_of, len(pages))
+    w = width[page_of]
+    near = goes_on[mine] & (lengths[mine] >= w - FILLED) & (lengths[mine] <= w)
+    count = np.bincount(page_of[near], minlength=len(pages))
+    return pages[has_width & (count >= MIN_BREAKS)]
+
+
+def _widths(lengths: np.ndarray, page_of: np.ndarray, n_pages: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each page's width (see the module's docstring) and whether it has one, from
+    the lengths of its non-blank lines."""
+    size = MAX_WIDTH + NEAR + 2
+    counts = np.bincount(page_of * size + np.minimum(lengths, size - 1), minlength=n_pages * size)
+    sums = np.zeros((n_pages, size + 1))
+    np.cumsum(counts.reshape(n_pages, size), axis=1, out=sums[:, 1:])
+    widths = np.arange(MIN_WIDTH, MAX_WIDTH + 1)
+    near = sums[:, widths + 1] - sums[:, widths + 1 - NEAR]  # lengths in (w - NEAR, w]
+    over = sums[:, widths + 1 + NEAR] - sums[:, widths + 1]  # lengths in (w, w + NEAR]
+    score = near - 4 * over
+    best = np.argmax(score, axis=1)
+    rows = np.arange(n_pages)
+    return widths[best], (near[rows, best] >= MIN_BREAKS) & (score[rows, best] > 0)
+
+
+def _breaks(shapes: np.ndarray, width: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines (rows of ``shapes``; ``width`` per line, ``last`` marks each page's
+    last line) are wrapping breaks as far as the numbers tell (not the list, heading
+    and quote marks), and which of those go on in lower case."""
+    n = shapes[:, LENGTH]
+    after = np.zeros_like(shapes)
+    after[:-1] = shapes[1:]
+    breaks = (
+        ~last
+        & (after[:, LENGTH] > 0)
+        & (n >= width - FILLED)
+        & (n <= width)
+        & (n + 1 + after[:, FIRST_WORD] > width)
+        & ~((shapes[:, SENTENCE_END] > 0) & (after[:, UPPER] > 0))
+    )
+    return breaks, breaks & (after[:, LOWER] > 0)
+
+
+def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
+    """The runs of one page (see :func:`wrapped_runs`), or None."""
+    lengths = shapes[:, LENGTH].astype(np.int64)
+    width, has_width = _widths(lengths[lengths > 0], np.zeros(int((lengths > 0).sum()), dtype=np.int64), 1)
+    if not has_width[0]:
+        return None
+    last = np.zeros(len(page), dtype=bool)
+    last[-1] = True
+    breaks, _ = _breaks(shapes, float(width[0]), last)
+    for i in np.flatnonzero(breaks).tolist():
+        if _NEW_BLOCK.match(page[i + 1].lstrip()):
+            breaks[i] = False
+    half = int((lengths > width[0] / 2).sum())
+    count = int(breaks.sum())
+    if count < MIN_BREAKS or count < MIN_BREAK_SHARE * half:
+        return None
+    following = np.flatnonzero(breaks) + 1
+    lower = int((shapes[following, LOWER] > 0).sum())
+    cased = lower + int((shapes[following, UPPER] > 0).sum())
+    if lower < MIN_BREAKS or lower < MIN_LOWER_SHARE * cased:
+        return None
+    # A line going on in lower case after one that ends no sentence continues it.
+    goes_on = np.zeros(len(page), dtype=bool)
+    goes_on[:-1] = (lengths[:-1] > 0) & (shapes[:-1, SENTENCE_END] == 0) & (shapes[1:, LOWER] > 0)
+    breaks |= goes_on
+    # A line starts a new joined line unless the line before it breaks into it.
+    new = np.ones(len(page), dtype=np.int64)
+    new[1:] = ~breaks[:-1]
+    return np.cumsum(new) - 1
+
+
+def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:
+    """The page with each run of wrapped lines joined into one line (by one space)."""
+    out: list[list[str]] = [[] for _ in range(int(runs[-1]) + 1)] if len(runs) else []
+    for line, run in zip(page, runs.tolist()):
+        out[run].append(line.strip() if out[run] else line.rstrip())
+    return [" ".join(parts) for parts in out]

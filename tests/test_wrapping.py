@@ -1,0 +1,98 @@
+"""Pages wrapped at a fixed width are read a paragraph at a time (bpclass.wrapping)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bpclass
+from bpclass import model as model_module
+from bpclass import wrapping
+from bpclass.metrics import bag_f1
+from bpclass.wrapping import joined_lines, line_shapes, wrapped_runs
+
+PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
+PAGE = PAGES / "en_news_library.txt"
+
+
+def wrapped(lines: list[str], width: int = 72) -> list[str]:
+    """The page as a text browser dumps it: each line wrapped at ``width``."""
+    out = []
+    for line in lines:
+        out.extend(textwrap.wrap(line, width) or [line])
+    return out
+
+
+def long_page() -> list[str]:
+    """The shipped page, its paragraphs made long enough to wrap several times."""
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    return [line + " " + line[0].lower() + line[1:] if len(line) > 100 else line for line in lines]
+
+
+def test_a_wrapped_page_is_found_and_its_paragraphs_joined():
+    page = long_page()
+    lines = wrapped(page)
+    runs = wrapped_runs(lines)
+    assert runs is not None and len(runs) == len(lines)
+    joined = joined_lines(lines, runs)
+    paragraphs = [line for line in page if len(line) > 100]
+    assert sum(p in joined for p in paragraphs) >= len(paragraphs) - 1  # a sentence ending a line may split one
+    assert len(joined) < len(lines)
+
+
+@pytest.mark.parametrize("path", sorted(PAGES.glob("*.txt")), ids=lambda p: p.name)
+def test_pages_that_are_not_wrapped_are_read_as_they_are(path):
+    assert wrapped_runs(path.read_text(encoding="utf-8").splitlines()) is None
+
+
+def test_a_list_of_titles_cut_at_one_length_is_not_wrapping():
+    titles = [f"Council approves new budget for parks and the library number {k} of the year ..." for k in range(12)]
+    assert wrapped_runs(titles) is None
+    assert wrapped_runs(["Short line"] * 3) is None and wrapped_runs([]) is None
+
+
+def test_a_wrapped_page_keeps_what_its_unwrapped_page_keeps(monkeypatch):
+    model = bpclass.load_model()
+    page = long_page()
+    lines = wrapped(page)
+    labels = model.predict([lines])[0]
+    proba = model.predict_proba([lines])[0]
+    assert len(labels) == len(proba) == len(lines)
+    kept = "\n".join(line for line, y in zip(lines, labels) if y)
+    reference = "\n".join(line for line, y in zip(page, model.predict([page])[0]) if y)
+    assert bag_f1(kept, reference)[2] >= 0.95
+    # Read line by line instead, the wrapped paragraphs look like menu items and are lost.
+    monkeypatch.setattr(model_module, "likely_wrapped", lambda *args: np.zeros(0, dtype=np.int64))
+    lost = model.predict([lines])[0]
+    assert bag_f1("\n".join(line for line, y in zip(lines, lost) if y), reference)[2] < bag_f1(kept, reference)[2]
+
+
+def test_blank_lines_of_a_wrapped_page_stay_zero_and_other_pages_are_untouched():
+    model = bpclass.load_model()
+    plain = PAGE.read_text(encoding="utf-8").splitlines()
+    lines = []
+    for line in wrapped(long_page()):
+        lines += [line, ""] if len(line) < 40 else [line]
+    alone = model.predict_proba([plain])[0]
+    batch = model.predict_proba([plain, lines, plain])
+    np.testing.assert_allclose(batch[0], alone)
+    np.testing.assert_allclose(batch[2], alone)
+    assert all(p == 0.0 for line, p in zip(lines, batch[1]) if not line.strip())
+
+
+def test_joined_lines_keeps_blank_lines_and_the_first_indentation():
+    lines = ["  one two", "three", "", "four"]
+    assert joined_lines(lines, np.array([0, 0, 1, 2])) == ["  one two three", "", "four"]
+
+
+def test_line_shapes_are_the_same_without_the_compiled_scan(monkeypatch):
+    pages = [["  Hello world. ", "", "\u3000élan vital", "»quoted«", "x"], ["ABC def)", " \t "]]
+    native = line_shapes(pages)
+    monkeypatch.setattr(wrapping, "_speedups", None)
+    np.testing.assert_array_equal(line_shapes(pages), native)
+    assert native[0].tolist() == [14, 5, 0, 1, 1]
+    assert native[1].tolist() == [0, 0, 0, 0, 0]
+    assert native[2].tolist() == [11, 4, 1, 0, 0]

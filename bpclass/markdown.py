@@ -10,12 +10,14 @@ and probabilities stay in step with the user's lines (and the user's lines are w
 :func:`bpclass.clean` returns, syntax and all).
 
 - a link ``[text](address)`` or ``[text][ref]`` shows its text; an image
-  ``![alt](address)`` shows nothing (a line that was only images becomes blank);
+  ``![alt](address)`` shows nothing (a line that shows nothing at all is read as a
+  lone separator, :data:`NOTHING_SHOWN`: no line turns blank, so labels stay on the
+  lines they name);
 - heading marks (``## ``), list marks (``* ``, ``- ``, ``1. ``) and quote marks
   (``> ``) at the start of a line go; so do emphasis marks (``**``, ``__``, ``~~``,
   and single ``*`` or ``_`` around words) and backslash escapes;
 - a table row ``| a | b |`` shows its cells apart; a table's rule row, a
-  horizontal rule, a code fence and a setext underline become blank.
+  horizontal rule, a code fence and a setext underline show nothing.
 
 A page counts as Markdown when at least :data:`MIN_SIGNS` of its lines start (after
 their indentation) with one of :data:`MARKDOWN_STARTS` and it holds at least as many
@@ -27,6 +29,9 @@ from __future__ import annotations
 
 import re
 
+# What a non-blank line that shows nothing (an image, a rule) is read as: a mark alone,
+# as a separator between blocks reads.
+NOTHING_SHOWN = "·"
 # How many signs of Markdown (links, images, heading lines, bold spans) make a page Markdown.
 MIN_SIGNS = 3
 # The first characters of Markdown's lines of links, images, headings, lists and tables.
@@ -107,8 +112,15 @@ def _unhide(match: re.Match) -> str:
 
 
 def plain_lines(page: list[str]) -> list[str]:
-    """The text each line of a Markdown page shows (one line for one line)."""
-    return [shown_text(line) if line else line for line in page]
+    """The text each line of a Markdown page shows (one line for one line). A line
+    that shows nothing (an image, a rule) is read as :data:`NOTHING_SHOWN`: a
+    non-blank line stays non-blank, so that the lines the features score are the
+    ones the labels name."""
+    out = []
+    for line in page:
+        shown = shown_text(line) if line else line
+        out.append(shown if shown.strip() or not line.strip() else NOTHING_SHOWN)
+    return out
 
 
 def plain_page(page: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 import bpclass
 from bpclass import features
-from bpclass.markdown import is_markdown, plain_page, shown_text
+from bpclass.markdown import NOTHING_SHOWN, is_markdown, plain_page, shown_text
 
 PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_library.txt"
 
@@ -21,7 +21,7 @@ PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_libr
         ("## Subhead ##", "Subhead"),
         ("# Title", "Title"),
         ("**Bold** and *it* and snake_case_name", "Bold and it and snake_case_name"),
-        ("![logo](x.png)", ""),
+        ("![logo](x.png)", ""),  # shows nothing: plain_page reads such a line as NOTHING_SHOWN
         ("[![a](i.png)](https://example.com/u)", ""),
         ('See [the report](http://x.org/a_(b) "Title") now.', "See the report now."),
         ("A [reference link][3] here", "A reference link here"),
@@ -88,6 +88,19 @@ def test_a_markdown_page_gets_the_labels_of_its_text():
     kept = bpclass.clean("\n".join(markdown)).splitlines()
     assert kept and all(line in markdown for line in kept)  # the user's own lines, syntax and all
     assert any("](" in line for line in kept)
+
+
+def test_a_line_that_shows_nothing_stays_a_line():
+    page = ["* [Home](/)", "* [News](/news)", "![logo](/logo.png)", "* * *", "# Title", "", "Body text here."]
+    assert plain_page(page) == ["Home", "News", NOTHING_SHOWN, NOTHING_SHOWN, "Title", "", "Body text here."]
+
+
+def test_a_model_fits_on_markdown_pages_with_image_lines():
+    lines = as_markdown(PAGE.read_text(encoding="utf-8").splitlines())
+    page = lines[:3] + ["![a photo](/photo.jpg)", "|---|---|"] + lines[3:]
+    labels = [0] * 5 + [1 if len(line) > 60 else 0 for line in lines[3:]]
+    model = bpclass.BoilerplateClassifier(second_pass=False, lexicon=False).fit([page, page], [labels, labels])
+    assert len(model.predict([page])[0]) == len(page)
 
 
 def test_markdown_in_a_batch_leaves_the_other_pages_alone():

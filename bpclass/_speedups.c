@@ -1914,17 +1914,18 @@ line_shapes(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* strip_pages(pages, non_blank[, lengths[, firsts]]) -> texts: every line stripped
- * (str.strip), the non-blank ones returned in order, non_blank[i] set for each line,
- * and, if given (float64, one per line), lengths[k] set to the k-th text's length and
- * firsts[k] to the code point of its first character. */
+/* strip_pages(pages, non_blank[, lengths[, firsts[, edges]]]) -> texts: every line
+ * stripped (str.strip), the non-blank ones returned in order, non_blank[i] set for
+ * each line, and, if given (float64, one per line), lengths[k] set to the k-th text's
+ * length, firsts[k] to the code point of its first character and edges[k] to 1 if
+ * the line began with exactly one space, plus 2 if it ended with exactly one space. */
 static PyObject *
 strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *pages, *mask_obj, *lengths_obj = NULL, *firsts_obj = NULL;
-    if (!PyArg_ParseTuple(args, "O!O|OO", &PyList_Type, &pages, &mask_obj, &lengths_obj, &firsts_obj))
+    PyObject *pages, *mask_obj, *lengths_obj = NULL, *firsts_obj = NULL, *edges_obj = NULL;
+    if (!PyArg_ParseTuple(args, "O!O|OOO", &PyList_Type, &pages, &mask_obj, &lengths_obj, &firsts_obj, &edges_obj))
         return NULL;
-    Py_buffer mask, lengths = {0}, firsts = {0};
+    Py_buffer mask, lengths = {0}, firsts = {0}, edges = {0};
     PyObject *texts = NULL;
     if (get_view(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
         return NULL;
@@ -1946,8 +1947,17 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             goto fail;
         }
     }
+    if (edges_obj && edges_obj != Py_None) {
+        if (get_view(edges_obj, &edges, "d", 8, 1, "edges") < 0)
+            goto fail;
+        if (edges.len != mask.len * 8) {
+            PyErr_SetString(PyExc_ValueError, "edges: one value per line expected");
+            goto fail;
+        }
+    }
     double *length_of = lengths.buf; /* of the kept lines, in order; NULL if not asked */
     double *first_of = firsts.buf;
+    double *edge_of = edges.buf;
     texts = PyList_New(0);
     if (!texts)
         goto fail;
@@ -1990,6 +2000,11 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
                 length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - lo);
             if (first_of)
                 first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, lo);
+            if (edge_of) {
+                Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+                edge_of[PyList_GET_SIZE(texts) - 1] = (lo == 1 && PyUnicode_READ(kind, data, 0) == ' ' ? 1.0 : 0.0) +
+                                                      (hi == n - 1 && PyUnicode_READ(kind, data, n - 1) == ' ' ? 2.0 : 0.0);
+            }
         }
     }
     if (at != mask.len) {
@@ -2001,6 +2016,8 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
         PyBuffer_Release(&lengths);
     if (firsts.obj)
         PyBuffer_Release(&firsts);
+    if (edges.obj)
+        PyBuffer_Release(&edges);
     return texts;
 fail:
     Py_XDECREF(texts);
@@ -2009,6 +2026,8 @@ fail:
         PyBuffer_Release(&lengths);
     if (firsts.obj)
         PyBuffer_Release(&firsts);
+    if (edges.obj)
+        PyBuffer_Release(&edges);
     return NULL;
 }
 
@@ -2249,8 +2268,8 @@ static PyMethodDef methods[] = {
      "line_shapes(pages, out): per line, length without trailing space, first word's length, first character "
      "lower / upper case, last character ends a sentence."},
     {"strip_pages", strip_pages, METH_VARARGS,
-     "strip_pages(pages, non_blank[, lengths[, firsts]]) -> stripped non-blank lines (lengths[k], firsts[k]: the "
-     "k-th one's length and first code point)."},
+     "strip_pages(pages, non_blank[, lengths[, firsts[, edges]]]) -> stripped non-blank lines (lengths[k], "
+     "firsts[k], edges[k]: the k-th one's length, first code point, single-space edges)."},
     {"fill_context", fill_context, METH_VARARGS, "fill_context(X, bounds, ...): neighbour and window columns."},
     {"forest_scores", forest_scores, METH_VARARGS,
      "forest_scores(X, n_features, feature, threshold, leaf, depth, out[, rows]): out += leaf values."},

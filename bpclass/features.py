@@ -684,6 +684,13 @@ def batch_features(
     return X, non_blank
 
 
+def _edges(line: str) -> float:
+    """The ``edges`` flags of one non-blank line (see :func:`features_and_comment_rows`)."""
+    return (len(line) > 1 and line[0] == " " and not line[1].isspace()) + 2.0 * (
+        len(line) > 1 and line[-1] == " " and not line[-2].isspace()
+    )
+
+
 _MARKDOWN_FIRSTS = np.array([ord(c) for c in MARKDOWN_STARTS], dtype=np.float64)
 
 
@@ -706,13 +713,20 @@ def _read_markdown(pages: list, firsts: np.ndarray, non_blank: np.ndarray, page_
 
 
 def features_and_comment_rows(
-    pages, spare_columns: int = 0, lexicon: Lexicon | None = None, read_markdown: bool = True
+    pages,
+    spare_columns: int = 0,
+    lexicon: Lexicon | None = None,
+    read_markdown: bool = True,
+    edges: list | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`batch_features`, and the rows (indices into ``X``) whose lines hold a
     comment word (:func:`holds_comment_word`; the line scan finds them for free): the
     only lines that can head a comment section (:mod:`bpclass.policy`). Pages that are
     Markdown are read as the text they show (:mod:`bpclass.markdown`) unless
-    ``read_markdown`` is False."""
+    ``read_markdown`` is False. Given a list as ``edges``, an array is appended to it
+    holding, for each row, 1 if its line began with exactly one space, plus 2 if it
+    ended with exactly one space (the mark of lines cut at inline elements, which
+    :mod:`bpclass.wrapping` reads)."""
     if type(spare_columns) is not int or spare_columns < 0:
         raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]
@@ -721,7 +735,8 @@ def features_and_comment_rows(
     if _speedups is not None:
         non_blank = np.zeros(int(page_lens.sum()), dtype=bool)
         lengths, firsts = np.empty(len(non_blank)), np.empty(len(non_blank))
-        texts = _speedups.strip_pages(pages, non_blank, lengths, firsts)
+        spaced = np.empty(len(non_blank)) if edges is not None else None
+        texts = _speedups.strip_pages(pages, non_blank, lengths, firsts, spaced)
         chars, firsts = lengths[: len(texts)], firsts[: len(texts)]
     else:
         stripped = [line.strip() for page in pages for line in page]
@@ -730,8 +745,11 @@ def features_and_comment_rows(
         del stripped
         chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
         firsts = np.fromiter((ord(t[0]) for t in texts), dtype=np.float64, count=len(texts))
+        spaced = None if edges is None else np.array([_edges(line) for page in pages for line in page if line.strip()])
     if read_markdown and _read_markdown(pages, firsts, non_blank, page_lens):
-        return features_and_comment_rows(pages, spare_columns, lexicon, read_markdown=False)
+        return features_and_comment_rows(pages, spare_columns, lexicon, read_markdown=False, edges=edges)
+    if edges is not None:
+        edges.append(spaced[: len(texts)] if len(texts) else np.zeros(0))
     n = len(texts)
     X = np.zeros((n, len(FEATURE_NAMES) + spare_columns))
     if n == 0:

@@ -56,7 +56,7 @@ from bpclass.passes import (
 )
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
-from bpclass.wrapping import joined_lines, likely_wrapped, wrapped_runs
+from bpclass.wrapping import cut_runs, joined_lines, likely_cut, likely_wrapped, wrapped_runs
 
 __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
 LOGGER = logging.getLogger(__name__)
@@ -245,9 +245,10 @@ class BoilerplateClassifier(Estimator):
     def _proba(self, pages, sites=None, policy: list | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """P(content) per line and the non-blank mask of each page; given a list as
         ``policy``, each page's mask of the lines the label policy calls boilerplate
-        (a short dateline, byline or credit) is appended to it. A page wrapped at a
-        fixed width is read with its wrapped paragraphs joined (:mod:`bpclass.wrapping`),
-        each line getting its paragraph's numbers."""
+        (a short dateline, byline or credit) is appended to it. A page whose
+        paragraphs come in pieces (wrapped at a fixed width, or cut at every inline
+        element) is read with them joined (:mod:`bpclass.wrapping`), each line getting
+        its paragraph's numbers."""
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
@@ -288,8 +289,9 @@ class BoilerplateClassifier(Estimator):
         for first, start, stop in chunks(pages):
             # With a second pass, X has room for its columns: the first forest reads
             # the feature columns, the second all of them.
+            edges: list | None = [] if wrapped is not None else None  # lines' single-space edges
             X, chunk_non_blank, comment_rows = features_and_comment_rows(
-                pages[start:stop], spare_columns=spare, lexicon=lexicon
+                pages[start:stop], spare_columns=spare, lexicon=lexicon, edges=edges
             )
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
@@ -302,7 +304,7 @@ class BoilerplateClassifier(Estimator):
                     self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
                 )
                 if wrapped is not None:
-                    wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, per_page))
+                    wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page))
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
         probas = np.split(flat, ends[:-1])
@@ -462,20 +464,26 @@ class BoilerplateClassifier(Estimator):
 _CHARS, _STARTS_LOWER = FEATURE_INDEX["log_chars"], FEATURE_INDEX["starts_lower"]
 
 
-def _wrapped_pages(pages, start: int, stop: int, X: np.ndarray, non_blank: np.ndarray, per_page=None) -> dict:
+def _wrapped_pages(
+    pages, start: int, stop: int, X: np.ndarray, non_blank: np.ndarray, edges: np.ndarray, per_page=None
+) -> dict:
     """The pages of a chunk (``pages[start:stop]``, feature rows ``X``, ``per_page``
-    rows each if known) that are wrapped at a fixed width, with their runs
-    (:func:`bpclass.wrapping.wrapped_runs`); a first test on the features' numbers
-    spares the others any cost."""
+    rows each if known) whose paragraphs come in pieces, wrapped at a fixed width or
+    cut at every inline element, with their runs (:mod:`bpclass.wrapping`); first
+    tests on what the features found (``edges``: the rows' single-space edges) spare
+    the other pages any cost."""
     n_pages = stop - start
     if per_page is None:
         per_page = rows_per_page(pages[start:stop], non_blank)
     row_page = np.repeat(np.arange(n_pages), per_page)
     chars = np.expm1(X[:, _CHARS])
-    likely = likely_wrapped(chars, X[:, _STARTS_LOWER], np.flatnonzero(non_blank), row_page, n_pages)
     found = {}
-    for p in likely.tolist():
+    for p in likely_wrapped(chars, X[:, _STARTS_LOWER], np.flatnonzero(non_blank), row_page, n_pages).tolist():
         runs = wrapped_runs(pages[start + p])
+        if runs is not None:
+            found[start + p] = runs
+    for p in likely_cut(edges, row_page, n_pages).tolist():
+        runs = None if start + p in found else cut_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs
     return found

@@ -1,11 +1,14 @@
-"""Pages whose paragraphs were wrapped at a fixed width, read a paragraph at a time.
+"""Pages whose paragraphs come in pieces, read a paragraph at a time.
 
-Text browsers' dumps (lynx, w3m), html2text's default output and plain-text mail
-break every paragraph into lines of at most a fixed width, 70 to 80 characters as a
-rule. Line by line, such a paragraph reads like a column of short lines, which is
-what a menu looks like. So before the model reads a wrapped page, each run of lines
-that the wrapping broke is joined into one line again, and every line of the run
-gets the joined line's probability (:meth:`bpclass.BoilerplateClassifier.predict_proba`).
+Two kinds of pieces, the same remedy. Before the model reads such a page, each run
+of lines that belong to one paragraph is joined into one line, and every line of the
+run gets the joined line's probability
+(:meth:`bpclass.BoilerplateClassifier.predict_proba`).
+
+**Wrapped at a fixed width.** Text browsers' dumps (lynx, w3m), html2text's default
+output and plain-text mail break every paragraph into lines of at most a fixed width,
+70 to 80 characters as a rule. Line by line, such a paragraph reads like a column of
+short lines, which is what a menu looks like.
 
 - **The width** is the length below which the most lines end (within :data:`NEAR`
   characters) with the fewest just above it, between :data:`MIN_WIDTH` and
@@ -25,9 +28,22 @@ gets the joined line's probability (:meth:`bpclass.BoilerplateClassifier.predict
 
 A page whose lines run as long as their paragraphs has no such breaks: of the 7,505
 pages of the shared sets as bpclass lays them out, 40 count as wrapped. CJK text,
-which wraps without spaces, is never taken for wrapped. Predicting, a first test
-reads numbers the features already hold (:func:`likely_wrapped`: no cost for a page
-that is not wrapped), and only the pages it lets through get the full test.
+which wraps without spaces, is never taken for wrapped.
+
+**Cut at every inline element.** BeautifulSoup's ``get_text("\\n")`` gives each text
+node a line of its own, so a paragraph with a link or a bold word comes as pieces
+("...what a " / "certified accountant" / ", it is..."). Text nodes keep the spaces
+around them, so such a page has many lines that begin or end with exactly one space,
+which neither a browser's lines nor a text browser's have: at least
+:data:`MIN_EDGES` lines, and :data:`MIN_EDGE_SHARE` of the page's lines. On such a
+page a line is continued by the next when it ends with exactly one space, or the
+next begins with exactly one space or with punctuation that goes on (``,`` ``.``
+``)`` ...), or the next goes on in lower case after a line that ends no sentence.
+
+Predicting, first tests read what the features' line scan already found (the lines'
+lengths, first letters and single-space edges: :func:`likely_wrapped`,
+:func:`likely_cut`), so a page of neither kind costs nothing; only the pages they let
+through get the full test.
 """
 
 from __future__ import annotations
@@ -54,9 +70,19 @@ MIN_BREAK_SHARE = 0.1
 # The share of the breaks before a cased letter that must go on in lower case.
 MIN_LOWER_SHARE = 0.4
 
+# How many lines, and which share of the page's lines, begin or end with exactly one
+# space on a page cut at every inline element.
+MIN_EDGES = 5
+MIN_EDGE_SHARE = 0.1
+# A cut page's runs: fewer joins than this and the page is read as it is.
+MIN_JOINS = 3
+
 # The columns of line_shapes.
 LENGTH, FIRST_WORD, LOWER, UPPER, SENTENCE_END = range(5)
 _SENTENCE_END = frozenset(".!?:;\"')\u00bb\u201d")
+_GOES_ON = re.compile(r"[,.;:!?)\]\u00bb\u201d\u2019]")
+_ONE_SPACE_FIRST = re.compile(r" \S")
+_ONE_SPACE_LAST = re.compile(r"\S $")
 _NEW_BLOCK = re.compile(r"(?:[*+\-•·]|\d{1,9}[.)]|#{1,6}|>)(?:\s|$)")
 
 
@@ -181,3 +207,39 @@ def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:
     for line, run in zip(page, runs.tolist()):
         out[run].append(line.strip() if out[run] else line.rstrip())
     return [" ".join(parts) for parts in out]
+
+
+def likely_cut(edges: np.ndarray, row_page: np.ndarray, n_pages: int) -> np.ndarray:
+    """The pages of a batch that may be cut at every inline element, from each
+    non-blank line's single-space edges (``edges`` of
+    :func:`bpclass.features.features_and_comment_rows`) and its page."""
+    spaced = np.bincount(row_page[edges > 0], minlength=n_pages)
+    lines = np.bincount(row_page, minlength=n_pages)
+    return np.flatnonzero((spaced >= MIN_EDGES) & (spaced >= MIN_EDGE_SHARE * lines))
+
+
+def cut_runs(page: list[str]) -> np.ndarray | None:
+    """For a page cut at every inline element, the number of the joined line each of
+    its lines belongs to (see :func:`joined_lines`); None when the page is not cut
+    (too few lines with single-space edges, or fewer than :data:`MIN_JOINS` joins)."""
+    filled = [line for line in page if line.strip()]
+    spaced = sum(1 for line in filled if _ONE_SPACE_FIRST.match(line) or _ONE_SPACE_LAST.search(line))
+    if spaced < MIN_EDGES or spaced < MIN_EDGE_SHARE * len(filled):
+        return None
+    joins = np.zeros(len(page), dtype=bool)  # joins[i]: line i+1 goes on from line i
+    for i in range(len(page) - 1):
+        line, following = page[i], page[i + 1]
+        if not line.strip() or not following.strip():
+            continue
+        start = following.lstrip()
+        joins[i] = bool(
+            _ONE_SPACE_LAST.search(line)
+            or _ONE_SPACE_FIRST.match(following)
+            or _GOES_ON.match(start)
+            or (start[0].islower() and line.rstrip()[-1] not in _SENTENCE_END)
+        )
+    if joins.sum() < MIN_JOINS:
+        return None
+    new = np.ones(len(page), dtype=np.int64)
+    new[1:] = ~joins[:-1]
+    return np.cumsum(new) - 1

@@ -12,7 +12,7 @@ import bpclass
 from bpclass import model as model_module
 from bpclass import wrapping
 from bpclass.metrics import bag_f1
-from bpclass.wrapping import joined_lines, line_shapes, wrapped_runs
+from bpclass.wrapping import cut_runs, joined_lines, line_shapes, wrapped_runs
 
 PAGES = Path(__file__).resolve().parent.parent / "data" / "pages"
 PAGE = PAGES / "en_news_library.txt"
@@ -96,3 +96,55 @@ def test_line_shapes_are_the_same_without_the_compiled_scan(monkeypatch):
     assert native[0].tolist() == [14, 5, 0, 1, 1]
     assert native[1].tolist() == [0, 0, 0, 0, 0]
     assert native[2].tolist() == [11, 4, 1, 0, 0]
+
+
+def soup_lines(lines: list[str]) -> list[str]:
+    """The shipped page as BeautifulSoup's get_text("\\n") would give it had its long
+    paragraphs links in them: each cut into pieces around a 'link', the spaces around
+    the pieces kept."""
+    out = []
+    for line in lines:
+        words = line.split(" ")
+        if len(words) > 12:
+            out += [" ".join(words[:5]) + " ", " ".join(words[5:7]), " " + " ".join(words[7:])]
+        else:
+            out.append(line)
+    return out
+
+
+def test_a_page_cut_at_inline_elements_is_found_and_joined_again():
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    cut = soup_lines(lines)
+    runs = cut_runs(cut)
+    assert runs is not None
+    joined = joined_lines(cut, runs)
+    for line in lines:
+        if len(line.split(" ")) > 12:
+            assert any(line in j for j in joined)  # the paragraph whole again
+    # Pages whose lines have no single-space edges are never taken for cut.
+    assert cut_runs(lines) is None
+    assert cut_runs(["  indented", "   list item  ", "table\tcell  "] * 3) is None
+
+
+def test_a_cut_page_keeps_what_its_whole_page_keeps(monkeypatch):
+    model = bpclass.load_model()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    cut = soup_lines(lines)
+    kept = "\n".join(line for line, y in zip(cut, model.predict([cut])[0]) if y)
+    reference = "\n".join(line for line, y in zip(lines, model.predict([lines])[0]) if y)
+    assert bag_f1(kept, reference)[2] >= 0.95
+    monkeypatch.setattr(model_module, "likely_cut", lambda *args: np.zeros(0, dtype=np.int64))
+    piecemeal = model.predict([cut])[0]
+    assert bag_f1("\n".join(line for line, y in zip(cut, piecemeal) if y), reference)[2] < bag_f1(kept, reference)[2]
+
+
+def test_single_space_edges_are_the_same_without_the_compiled_scan(monkeypatch):
+    from bpclass import features
+
+    pages = [[" a b ", "x", "  y", "z  ", " ", " q", "\u3000w ", "ok"]]
+    native: list = []
+    features.features_and_comment_rows(pages, edges=native)
+    monkeypatch.setattr(features, "_speedups", None)
+    python: list = []
+    features.features_and_comment_rows(pages, edges=python)
+    assert native[0].tolist() == python[0].tolist() == [3, 0, 0, 0, 1, 2, 0]

@@ -1914,6 +1914,22 @@ line_shapes(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* An optional float64 output of one value per line (None or absent: view left empty). */
+static int
+per_line_output(PyObject *obj, Py_buffer *view, Py_ssize_t lines, const char *name)
+{
+    if (!obj || obj == Py_None)
+        return 0;
+    if (get_view(obj, view, "d", 8, 1, name) < 0)
+        return -1;
+    if (view->len != lines * 8) {
+        PyErr_Format(PyExc_ValueError, "%s: one value per line expected", name);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
 /* strip_pages(pages, non_blank[, lengths[, firsts[, edges]]]) -> texts: every line
  * stripped (str.strip), the non-blank ones returned in order, non_blank[i] set for
  * each line, and, if given (float64, one per line), lengths[k] set to the k-th text's
@@ -1929,32 +1945,10 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
     PyObject *texts = NULL;
     if (get_view(mask_obj, &mask, "?", 1, 1, "non_blank") < 0)
         return NULL;
-    if (lengths_obj && lengths_obj != Py_None) {
-        if (get_view(lengths_obj, &lengths, "d", 8, 1, "lengths") < 0) {
-            PyBuffer_Release(&mask);
-            return NULL;
-        }
-        if (lengths.len != mask.len * 8) {
-            PyErr_SetString(PyExc_ValueError, "lengths: one value per line expected");
-            goto fail;
-        }
-    }
-    if (firsts_obj && firsts_obj != Py_None) {
-        if (get_view(firsts_obj, &firsts, "d", 8, 1, "firsts") < 0)
-            goto fail;
-        if (firsts.len != mask.len * 8) {
-            PyErr_SetString(PyExc_ValueError, "firsts: one value per line expected");
-            goto fail;
-        }
-    }
-    if (edges_obj && edges_obj != Py_None) {
-        if (get_view(edges_obj, &edges, "d", 8, 1, "edges") < 0)
-            goto fail;
-        if (edges.len != mask.len * 8) {
-            PyErr_SetString(PyExc_ValueError, "edges: one value per line expected");
-            goto fail;
-        }
-    }
+    if (per_line_output(lengths_obj, &lengths, mask.len, "lengths") < 0 ||
+        per_line_output(firsts_obj, &firsts, mask.len, "firsts") < 0 ||
+        per_line_output(edges_obj, &edges, mask.len, "edges") < 0)
+        goto fail;
     double *length_of = lengths.buf; /* of the kept lines, in order; NULL if not asked */
     double *first_of = firsts.buf;
     double *edge_of = edges.buf;

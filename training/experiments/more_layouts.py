@@ -7,7 +7,9 @@ the bag F1 of the kept lines against the gold text, beside bpclass's own layout:
 
 - html2text (Markdown; ``body_width=0``, and its default 78-character wrapping),
   html2text without links and images, markdownify (Markdown);
-- html_text (Zyte's text extraction), trafilatura's ``html2txt`` (the page's text).
+- html_text (Zyte's text extraction), trafilatura's ``html2txt`` (the page's text);
+- BeautifulSoup's ``get_text()`` and lxml's ``text_content()`` with no separator: the
+  text nodes run together, lines break where the HTML source broke them.
 
 With ``--shown``, the kept lines of the Markdown layouts are also scored as the text
 they show (:func:`bpclass.markdown.shown_text`): what the labels are worth without
@@ -60,6 +62,18 @@ def _html_text(html: str) -> list[str]:
     return html_text.extract_text(html).splitlines()
 
 
+def _soup_text(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "lxml").get_text().splitlines()
+
+
+def _lxml_text(html: str) -> list[str]:
+    import lxml.html
+
+    return lxml.html.fromstring(html).text_content().splitlines()
+
+
 def _trafilatura_text(html: str) -> list[str]:
     import trafilatura
 
@@ -73,6 +87,8 @@ TOOLS = {
     "html2text, no links": ("html2text", lambda html: _html2text(html, links=False)),
     "markdownify": ("markdownify", _markdownify),
     "html_text": ("html_text", _html_text),
+    "BeautifulSoup get_text() (no separator)": ("bs4", _soup_text),
+    "lxml text_content()": ("lxml", _lxml_text),
     "trafilatura html2txt": ("trafilatura", _trafilatura_text),
 }
 

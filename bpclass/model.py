@@ -461,7 +461,10 @@ class BoilerplateClassifier(Estimator):
         write_model(self, path)
 
 
-_CHARS, _STARTS_LOWER = FEATURE_INDEX["log_chars"], FEATURE_INDEX["starts_lower"]
+# The feature columns the first test for pieced-up paragraphs reads (bpclass.wrapping).
+_CHARS = FEATURE_INDEX["log_chars"]
+_STARTS_LOWER = FEATURE_INDEX["starts_lower"]
+_ENDS_TERMINAL = FEATURE_INDEX["ends_terminal"]
 
 
 def _wrapped_pages(
@@ -476,9 +479,9 @@ def _wrapped_pages(
     if per_page is None:
         per_page = rows_per_page(pages[start:stop], non_blank)
     row_page = np.repeat(np.arange(n_pages), per_page)
-    chars = np.expm1(X[:, _CHARS])
     found = {}
-    for p in likely_wrapped(chars, X[:, _STARTS_LOWER], np.flatnonzero(non_blank), row_page, n_pages).tolist():
+    rows = (X[:, _CHARS], X[:, _STARTS_LOWER], X[:, _ENDS_TERMINAL], np.flatnonzero(non_blank), row_page)
+    for p in likely_wrapped(*rows, n_pages).tolist():
         runs = wrapped_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs

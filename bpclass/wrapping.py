@@ -114,25 +114,35 @@ def wrapped_runs(page: list[str]) -> np.ndarray | None:
     return _page_runs(page, line_shapes([page])) if len(page) > MIN_BREAKS else None
 
 
-def likely_wrapped(chars: np.ndarray, lower: np.ndarray, row_line: np.ndarray, row_page: np.ndarray, n_pages: int):
+def likely_wrapped(
+    log_chars: np.ndarray, lower: np.ndarray, ends: np.ndarray, row_line: np.ndarray, row_page: np.ndarray, n_pages: int
+) -> np.ndarray:
     """The pages of a batch worth the full test of :func:`wrapped_runs`, from numbers
-    the features already hold for each non-blank line (row): its characters
-    (stripped), whether its first letter is lower case, its line number in the batch
-    and its page. A page gets this far when it has a width and :data:`MIN_BREAKS`
-    lines ending near it that the next line goes on from in lower case."""
-    lengths = np.rint(chars).astype(np.int64)
-    goes_on = np.zeros(len(lengths), dtype=bool)  # the next line, right below, goes on in lower case
-    goes_on[:-1] = (row_line[1:] == row_line[:-1] + 1) & (row_page[1:] == row_page[:-1]) & (lower[1:] > 0)
-    goes_on &= (lengths >= MIN_WIDTH - FILLED) & (lengths <= MAX_WIDTH)
+    the features already hold for each non-blank line (row): log(1 + its characters,
+    stripped), whether its first letter is lower case, whether it ends with a
+    sentence's punctuation, its line number in the batch and its page. A page gets
+    this far when it has a width and :data:`MIN_BREAKS` lines ending near it, mid
+    sentence, that the line right below goes on from in lower case."""
+    # Rows whose next row is the next line and goes on in lower case, mid sentence:
+    # few on a page that is not wrapped, so the rest looks at few rows.
+    goes_on = np.flatnonzero((lower[1:] > 0) & (ends[:-1] == 0) & (row_line[1:] == row_line[:-1] + 1))
+    goes_on = goes_on[row_page[goes_on] == row_page[goes_on + 1]]
+    if len(goes_on) < MIN_BREAKS:
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.rint(np.expm1(log_chars[goes_on])).astype(np.int64)
+    goes_on = goes_on[(lengths >= MIN_WIDTH - FILLED) & (lengths <= MAX_WIDTH)]
     pages = np.flatnonzero(np.bincount(row_page[goes_on], minlength=n_pages) >= MIN_BREAKS)
     if not len(pages):
         return pages
-    mine = np.isin(row_page, pages)  # the rows of those pages, numbered among them
+    mine = np.flatnonzero(np.isin(row_page, pages))  # the rows of those pages
+    all_lengths = np.rint(np.expm1(log_chars[mine])).astype(np.int64)
     page_of = np.searchsorted(pages, row_page[mine])
-    width, has_width = _widths(lengths[mine], page_of, len(pages))
-    w = width[page_of]
-    near = goes_on[mine] & (lengths[mine] >= w - FILLED) & (lengths[mine] <= w)
-    count = np.bincount(page_of[near], minlength=len(pages))
+    width, has_width = _widths(all_lengths, page_of, len(pages))
+    goes_on = goes_on[np.isin(row_page[goes_on], pages)]
+    lengths = np.rint(np.expm1(log_chars[goes_on])).astype(np.int64)
+    at = np.searchsorted(pages, row_page[goes_on])
+    near = (lengths >= width[at] - FILLED) & (lengths <= width[at])
+    count = np.bincount(at[near], minlength=len(pages))
     return pages[has_width & (count >= MIN_BREAKS)]
 
 

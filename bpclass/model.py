@@ -56,7 +56,15 @@ from bpclass.passes import (
 )
 from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
-from bpclass.wrapping import cut_runs, joined_lines, likely_cut, likely_wrapped, wrapped_runs
+from bpclass.wrapping import (
+    MIN_BREAKS,
+    MIN_EDGES,
+    cut_runs,
+    joined_lines,
+    likely_cut,
+    likely_wrapped,
+    wrapped_runs,
+)
 
 __all__ = ["BoilerplateClassifier", "ModelFileError", "clean", "load_model"]
 LOGGER = logging.getLogger(__name__)
@@ -475,6 +483,11 @@ def _wrapped_pages(
     cut at every inline element, with their runs (:mod:`bpclass.wrapping`); first
     tests on what the features found (``edges``: the rows' single-space edges) spare
     the other pages any cost."""
+    # Most pages have neither enough lines going on in lower case mid sentence nor
+    # enough single-space edges: a count settles it, for a batch as for one page.
+    lower, ends = X[:, _STARTS_LOWER], X[:, _ENDS_TERMINAL]
+    if np.count_nonzero((lower[1:] > 0) & (ends[:-1] == 0)) < MIN_BREAKS and np.count_nonzero(edges) < MIN_EDGES:
+        return {}
     n_pages = stop - start
     if per_page is None:
         per_page = rows_per_page(pages[start:stop], non_blank)

@@ -1838,6 +1838,30 @@ done:
 
 /* ---------------------------------------------------- lines and context -- */
 
+/* The bounds [lo, hi) of a line's text without its white space at either end (lo ==
+ * hi: a blank line), with its kind and data; -1 with an exception set when the line
+ * (page p, line i) is not a str. */
+static int
+line_bounds(PyObject *line, Py_ssize_t p, Py_ssize_t i, int *kind, const void **data, Py_ssize_t *lo,
+            Py_ssize_t *hi)
+{
+    if (!PyUnicode_Check(line)) {
+        PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
+        return -1;
+    }
+    if (ensure_ready(line) < 0)
+        return -1;
+    *kind = PyUnicode_KIND(line);
+    *data = PyUnicode_DATA(line);
+    *lo = 0;
+    *hi = PyUnicode_GET_LENGTH(line);
+    while (*lo < *hi && is_space(PyUnicode_READ(*kind, *data, *lo)))
+        (*lo)++;
+    while (*hi > *lo && is_space(PyUnicode_READ(*kind, *data, *hi - 1)))
+        (*hi)--;
+    return 0;
+}
+
 /* line_shapes(pages, out): what bpclass.wrapping reads of each line (page after page),
  * into out (float64, SHAPE_COLUMNS per line; a blank line's row all 0): its length
  * without trailing white space, the length of its first word, whether its first
@@ -1878,23 +1902,13 @@ line_shapes(PyObject *Py_UNUSED(self), PyObject *args)
     for (Py_ssize_t p = 0; p < PyList_GET_SIZE(pages); p++) {
         PyObject *page = PyList_GET_ITEM(pages, p);
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(page); i++, row += SHAPE_COLUMNS) {
-            PyObject *line = PyList_GET_ITEM(page, i);
-            if (!PyUnicode_Check(line)) {
-                PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
+            int kind;
+            const void *data;
+            Py_ssize_t lo, hi;
+            if (line_bounds(PyList_GET_ITEM(page, i), p, i, &kind, &data, &lo, &hi) < 0) {
                 PyBuffer_Release(&out);
                 return NULL;
             }
-            if (ensure_ready(line) < 0) {
-                PyBuffer_Release(&out);
-                return NULL;
-            }
-            int kind = PyUnicode_KIND(line);
-            const void *data = PyUnicode_DATA(line);
-            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(line);
-            while (hi > 0 && is_space(PyUnicode_READ(kind, data, hi - 1)))
-                hi--;
-            while (lo < hi && is_space(PyUnicode_READ(kind, data, lo)))
-                lo++;
             for (int k = 0; k < SHAPE_COLUMNS; k++)
                 row[k] = 0.0;
             if (hi == lo)
@@ -1964,23 +1978,15 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
         }
         for (Py_ssize_t i = 0; i < PyList_GET_SIZE(page); i++, at++) {
             PyObject *line = PyList_GET_ITEM(page, i);
-            if (!PyUnicode_Check(line)) {
-                PyErr_Format(PyExc_TypeError, "page %zd, line %zd must be a str; got %s.", p, i, Py_TYPE(line)->tp_name);
-                goto fail;
-            }
-            if (ensure_ready(line) < 0)
+            int kind;
+            const void *data;
+            Py_ssize_t lo, hi;
+            if (line_bounds(line, p, i, &kind, &data, &lo, &hi) < 0)
                 goto fail;
             if (at >= mask.len) {
                 PyErr_SetString(PyExc_ValueError, "non_blank: one flag per line expected");
                 goto fail;
             }
-            int kind = PyUnicode_KIND(line);
-            const void *data = PyUnicode_DATA(line);
-            Py_ssize_t lo = 0, hi = PyUnicode_GET_LENGTH(line);
-            while (lo < hi && is_space(PyUnicode_READ(kind, data, lo)))
-                lo++;
-            while (hi > lo && is_space(PyUnicode_READ(kind, data, hi - 1)))
-                hi--;
             ((char *)mask.buf)[at] = hi > lo;
             if (hi == lo)
                 continue;

@@ -493,8 +493,7 @@ def _wrapped_pages(
         per_page = rows_per_page(pages[start:stop], non_blank)
     row_page = np.repeat(np.arange(n_pages), per_page)
     found = {}
-    rows = (X[:, _CHARS], X[:, _STARTS_LOWER], X[:, _ENDS_TERMINAL], np.flatnonzero(non_blank), row_page)
-    for p in likely_wrapped(*rows, n_pages).tolist():
+    for p in likely_wrapped(X[:, _CHARS], lower, ends, np.flatnonzero(non_blank), row_page, n_pages).tolist():
         runs = wrapped_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs

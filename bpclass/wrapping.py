@@ -130,7 +130,8 @@ def likely_wrapped(
     if len(goes_on) < MIN_BREAKS:
         return np.zeros(0, dtype=np.int64)
     lengths = np.rint(np.expm1(log_chars[goes_on])).astype(np.int64)
-    goes_on = goes_on[(lengths >= MIN_WIDTH - FILLED) & (lengths <= MAX_WIDTH)]
+    keep = (lengths >= MIN_WIDTH - FILLED) & (lengths <= MAX_WIDTH)
+    goes_on, lengths = goes_on[keep], lengths[keep]
     pages = np.flatnonzero(np.bincount(row_page[goes_on], minlength=n_pages) >= MIN_BREAKS)
     if not len(pages):
         return pages
@@ -138,8 +139,8 @@ def likely_wrapped(
     all_lengths = np.rint(np.expm1(log_chars[mine])).astype(np.int64)
     page_of = np.searchsorted(pages, row_page[mine])
     width, has_width = _widths(all_lengths, page_of, len(pages))
-    goes_on = goes_on[np.isin(row_page[goes_on], pages)]
-    lengths = np.rint(np.expm1(log_chars[goes_on])).astype(np.int64)
+    keep = np.isin(row_page[goes_on], pages)
+    goes_on, lengths = goes_on[keep], lengths[keep]
     at = np.searchsorted(pages, row_page[goes_on])
     near = (lengths >= width[at] - FILLED) & (lengths <= width[at])
     count = np.bincount(at[near], minlength=len(pages))
@@ -162,22 +163,27 @@ def _widths(lengths: np.ndarray, page_of: np.ndarray, n_pages: int) -> tuple[np.
     return widths[best], (near[rows, best] >= MIN_BREAKS) & (score[rows, best] > 0)
 
 
-def _breaks(shapes: np.ndarray, width: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which lines (rows of ``shapes``; ``width`` per line, ``last`` marks each page's
-    last line) are wrapping breaks as far as the numbers tell (not the list, heading
-    and quote marks), and which of those go on in lower case."""
+def _breaks(shapes: np.ndarray, width: float) -> np.ndarray:
+    """Which lines of a page (rows of ``shapes``) are wrapping breaks at ``width`` as
+    far as the numbers tell (not the list, heading and quote marks)."""
     n = shapes[:, LENGTH]
-    after = np.zeros_like(shapes)
+    after = np.zeros_like(shapes)  # the next line's shape; the last line has none (length 0)
     after[:-1] = shapes[1:]
-    breaks = (
-        ~last
-        & (after[:, LENGTH] > 0)
+    return (
+        (after[:, LENGTH] > 0)
         & (n >= width - FILLED)
         & (n <= width)
         & (n + 1 + after[:, FIRST_WORD] > width)
         & ~((shapes[:, SENTENCE_END] > 0) & (after[:, UPPER] > 0))
     )
-    return breaks, breaks & (after[:, LOWER] > 0)
+
+
+def _runs(joins: np.ndarray) -> np.ndarray:
+    """For each line, the number of its joined line, from ``joins`` (line i+1 goes on
+    from line i): a line starts a new joined line unless the line before joins it."""
+    new = np.ones(len(joins), dtype=np.int64)
+    new[1:] = ~joins[:-1]
+    return np.cumsum(new) - 1
 
 
 def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
@@ -186,9 +192,7 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     width, has_width = _widths(lengths[lengths > 0], np.zeros(int((lengths > 0).sum()), dtype=np.int64), 1)
     if not has_width[0]:
         return None
-    last = np.zeros(len(page), dtype=bool)
-    last[-1] = True
-    breaks, _ = _breaks(shapes, float(width[0]), last)
+    breaks = _breaks(shapes, float(width[0]))
     for i in np.flatnonzero(breaks).tolist():
         if _NEW_BLOCK.match(page[i + 1].lstrip()):
             breaks[i] = False
@@ -204,11 +208,7 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     # A line going on in lower case after one that ends no sentence continues it.
     goes_on = np.zeros(len(page), dtype=bool)
     goes_on[:-1] = (lengths[:-1] > 0) & (shapes[:-1, SENTENCE_END] == 0) & (shapes[1:, LOWER] > 0)
-    breaks |= goes_on
-    # A line starts a new joined line unless the line before it breaks into it.
-    new = np.ones(len(page), dtype=np.int64)
-    new[1:] = ~breaks[:-1]
-    return np.cumsum(new) - 1
+    return _runs(breaks | goes_on)
 
 
 def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:
@@ -250,6 +250,4 @@ def cut_runs(page: list[str]) -> np.ndarray | None:
         )
     if joins.sum() < MIN_JOINS:
         return None
-    new = np.ones(len(page), dtype=np.int64)
-    new[1:] = ~joins[:-1]
-    return np.cumsum(new) - 1
+    return _runs(joins)

@@ -108,6 +108,6 @@ def check_line_weight(how) -> None:
         raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {how!r}.")
 
 
-def check_keep_comments(keep) -> None:
+def check_keep_comments(keep, name: str = "keep_comments") -> None:
     if not isinstance(keep, (bool, np.bool_)):
-        raise TypeError(f"keep_comments must be True or False, not {keep!r}.")
+        raise TypeError(f"{name} must be True or False, not {keep!r}.")

@@ -32,7 +32,7 @@ import bpclass
 from bpclass.checks import check_threshold
 from bpclass.confidence import expected_bag_f1, line_weights
 from bpclass.corpus import DEFAULT_BATCH, ENGINES, CorpusOptions, check_paths, run_corpus
-from bpclass.model import ModelFileError, predict_page_of_site, reads_markup, with_keep_comments
+from bpclass.model import ModelFileError, predict_page_of_site, reads_markup, with_options
 from bpclass.records import MAX_PAGE_LINES, MAX_RECORD_BYTES
 
 EXIT_OK = 0
@@ -100,6 +100,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="store_true",
         help="keep readers' comments below a heading such as '12 Comments' or 'Leave a Reply' "
         "(by default they are boilerplate)",
+    )
+    clean.add_argument(
+        "--drop-repeats",
+        action="store_true",
+        help="keep one copy of an article the page holds twice (a print, mobile or hidden copy): of two runs "
+        "of long lines with the same text, drop the one the model is less sure of",
     )
     clean.add_argument(
         "--site-pages",
@@ -494,6 +500,7 @@ def _clean_jsonl(args, model) -> int:
         strict=args.strict,
         model_path=None if args.model is None else str(args.model),
         keep_comments=True if args.keep_comments else None,
+        drop_repeats=True if args.drop_repeats else None,
         site_field=args.site_field,
         max_record_bytes=args.max_record_bytes,
         max_page_lines=args.max_page_lines,
@@ -601,7 +608,7 @@ def run(args) -> int:
         raise InputError("give a page file ('-' for standard input), or --input-dir with --output-dir.")
     args.input = args.inputs[0] if args.inputs else None
     model = bpclass.load_model(args.model)  # also for --jobs > 1: a bad model fails here, once
-    model = with_keep_comments(model, True if args.keep_comments else None)
+    model = with_options(model, True if args.keep_comments else None, True if args.drop_repeats else None)
     if args.warc is not None:
         if args.jsonl or args.parquet or args.html_field or args.site_field or args.site_pages or args.format != "auto":
             raise InputError(

@@ -58,6 +58,9 @@ class BoilerplateCleaner(PipelineStep):
     keep_comments : bool or None, default=None
         Leave readers' comment sections to the model (``True``) or drop them
         (``False``); ``None``: as the model says (the bundled model drops them).
+    drop_repeats : bool or None, default=None
+        ``True``: keep one copy of an article a page holds twice (a print, mobile or
+        hidden copy); ``None``: as the model says (the bundled model keeps both).
     max_page_lines : int, default=100,000
         A page of more lines is not cleaned (a ``clean_error``): it bounds memory.
     markdown : bool, default=False
@@ -76,6 +79,7 @@ class BoilerplateCleaner(PipelineStep):
         model_path: str | None = None,
         keep_comments: bool | None = None,
         max_page_lines: int = MAX_PAGE_LINES,
+        drop_repeats: bool | None = None,
         markdown: bool = False,
     ):
         super().__init__()
@@ -95,6 +99,7 @@ class BoilerplateCleaner(PipelineStep):
             threshold=threshold,
             model_path=model_path,
             keep_comments=keep_comments,
+            drop_repeats=drop_repeats,
             max_page_lines=max_page_lines,
             markdown=markdown,
         )

@@ -54,7 +54,7 @@ from bpclass.passes import (
     passes_proba,
     rows_per_page,
 )
-from bpclass.policy import drop_comment_sections, policy_boilerplate_rows
+from bpclass.policy import drop_comment_sections, drop_repeated_copies, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
 from bpclass.wrapping import (
     MIN_BREAKS,
@@ -109,6 +109,12 @@ class BoilerplateClassifier(Estimator):
         "Leave a Reply"). By default readers' comments are boilerplate: from the
         heading down every line gets probability 0
         (:func:`bpclass.policy.drop_comment_sections`).
+    drop_repeats : bool, default=False
+        Keep one copy of an article that a page's text holds twice (a print, mobile
+        or hidden copy): of two runs of long lines with the same texts in the same
+        order, the one the model is less sure of gets probability 0
+        (:func:`bpclass.policy.drop_repeated_copies`). Off by default: many gold
+        texts keep both copies, and a forum quotes whole posts.
     markup_estimator : LineClassifier or None, default=None
         The HTML stage's line model (see :meth:`fit_markup`); ``None`` means
         ``LineClassifier`` with MARKUP_ESTIMATOR_PARAMS.
@@ -169,6 +175,7 @@ class BoilerplateClassifier(Estimator):
         second_estimator=None,
         first_pass_weight=DEFAULT_FIRST_PASS_WEIGHT,
         keep_comments=False,
+        drop_repeats=False,
         lexicon=False,
         markup_estimator=None,
         markup_text_weight=DEFAULT_MARKUP_TEXT_WEIGHT,
@@ -180,6 +187,7 @@ class BoilerplateClassifier(Estimator):
         self.second_estimator = second_estimator
         self.first_pass_weight = first_pass_weight
         self.keep_comments = keep_comments
+        self.drop_repeats = drop_repeats
         self.lexicon = lexicon
         self.markup_estimator = markup_estimator
         self.markup_text_weight = markup_text_weight
@@ -260,6 +268,7 @@ class BoilerplateClassifier(Estimator):
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_keep_comments(self.keep_comments)
+        check_keep_comments(self.drop_repeats, "drop_repeats")
         pages = check_pages(pages)
         if sites is not None:
             sites = check_sites(sites, len(pages))
@@ -318,6 +327,8 @@ class BoilerplateClassifier(Estimator):
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
+        if self.drop_repeats:
+            drop_repeated_copies(pages, probas)
         if sites is not None:
             for proba, template in zip(probas, template_flags(pages, sites)):
                 proba[template] = 0.0
@@ -510,13 +521,17 @@ def reads_markup(model) -> bool:
     return getattr(model, "markup_estimator_", None) is not None
 
 
-def with_keep_comments(model: BoilerplateClassifier, keep_comments: bool | None) -> BoilerplateClassifier:
-    """``model``, or a shallow copy of it that keeps (or drops) comment sections as
-    asked; ``None`` leaves the model's own setting. The given model is never changed
-    (it may be the cached bundled one, shared by every caller)."""
-    if keep_comments is None or keep_comments == model.keep_comments:
+def with_options(
+    model: BoilerplateClassifier, keep_comments: bool | None = None, drop_repeats: bool | None = None
+) -> BoilerplateClassifier:
+    """``model``, or a shallow copy of it that keeps (or drops) comment sections and
+    repeated copies as asked; ``None`` leaves the model's own setting. The given model
+    is never changed (it may be the cached bundled one, shared by every caller)."""
+    asked = {"keep_comments": keep_comments, "drop_repeats": drop_repeats}
+    changed = {k: v for k, v in asked.items() if v is not None and v != getattr(model, k, False)}
+    if not changed:
         return model
-    return copy.copy(model).set_params(keep_comments=keep_comments)
+    return copy.copy(model).set_params(**changed)
 
 
 def _from_parts(parts: dict) -> BoilerplateClassifier:
@@ -569,13 +584,15 @@ def clean(
     threshold: float | None = None,
     keep_comments: bool | None = None,
     site_pages=None,
+    drop_repeats: bool | None = None,
 ) -> str:
     """The content lines of one page of text, joined by newlines.
 
     ``text`` is split into lines at any line break (``\\n``, ``\\r\\n``, ``\\r``,
     Unicode line and paragraph separators). Uses the bundled model unless one is given;
     ``keep_comments`` overrides the model's setting (``None``: the model's; the bundled
-    model drops comment sections). ``site_pages`` (optional): other pages (str) of
+    model drops comment sections); ``drop_repeats=True`` keeps one copy of an article
+    the page holds twice (see :class:`BoilerplateClassifier`). ``site_pages`` (optional): other pages (str) of
     the same site; lines of ``text`` that recur on them are dropped as the site's
     template (see :mod:`bpclass.sites`). To clean many pages of one site,
     ``model.predict(pages, sites=...)`` reads them all at once instead.
@@ -598,7 +615,7 @@ def clean(
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         return ""
-    model = with_keep_comments(load_model() if model is None else model, keep_comments)
+    model = with_options(load_model() if model is None else model, keep_comments, drop_repeats)
     labels = predict_page_of_site(model, lines, others, threshold)[0]
     return "\n".join(line for line, keep in zip(lines, labels) if keep)
 
@@ -613,6 +630,7 @@ def clean_html(
     threshold: float | None = None,
     keep_comments: bool | None = None,
     output: str = "text",
+    drop_repeats: bool | None = None,
 ) -> str:
     """The content lines of one HTML page, joined by newlines.
 
@@ -632,7 +650,7 @@ def clean_html(
     <BLANKLINE>
     - It rained all night.
     """
-    return clean_pages([html], model, threshold, keep_comments, html=True, output=output)[0]
+    return clean_pages([html], model, threshold, keep_comments, html=True, output=output, drop_repeats=drop_repeats)[0]
 
 
 def clean_pages(
@@ -642,6 +660,7 @@ def clean_pages(
     keep_comments: bool | None = None,
     html: bool = False,
     output: str = "text",
+    drop_repeats: bool | None = None,
 ) -> list[str]:
     """The content lines of many pages at once, one str per page: what :func:`clean`
     (or, with ``html=True``, :func:`clean_html`) gives each, scored in one batch.
@@ -662,7 +681,7 @@ def clean_pages(
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}.")
     kinds = markup = None
-    model = with_keep_comments(load_model() if model is None else model, keep_comments)
+    model = with_options(load_model() if model is None else model, keep_comments, drop_repeats)
     if html:
         with_markup = reads_markup(model)
         laid = [lay_out(page, markup=with_markup) for page in pages]

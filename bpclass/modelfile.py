@@ -234,6 +234,8 @@ def _check_metadata(metadata: dict, name: str) -> None:
         raise ModelFileError(
             f"{name}: keep_comments must be true or false; it is {_excerpt(metadata['keep_comments'])}."
         )
+    if not isinstance(metadata.get("drop_repeats", False), bool):
+        raise ModelFileError(f"{name}: drop_repeats must be true or false; it is {_excerpt(metadata['drop_repeats'])}.")
     second_pass = metadata.get("second_pass", False)
     if version >= 3 and second_pass is True and "first_pass_weight" not in metadata:
         raise ModelFileError(f"{name}: a format-{version} file with a second pass must give its first_pass_weight.")
@@ -393,6 +395,7 @@ def _parts(arrays: dict, metadata: dict, name: str) -> dict:
         "second_pass": second is not None,
         "first_pass_weight": float(_file_first_pass_weight(metadata)),
         "keep_comments": metadata.get("keep_comments", False),
+        "drop_repeats": metadata.get("drop_repeats", False),
         "lexicon": metadata.get("lexicon", False),
     }
     if markup is not None:
@@ -497,6 +500,7 @@ def write_model(model, path) -> None:
         "classes": est.classes_.tolist(),
         "threshold": float(model.threshold),
         "keep_comments": bool(model.keep_comments),
+        "drop_repeats": bool(getattr(model, "drop_repeats", False)),
         "estimator_params": _saved_params(est),
     }
     second = getattr(model, "context_estimator_", None)

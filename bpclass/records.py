@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bpclass.confidence import expected_bag_f1, line_weights
-from bpclass.model import load_model, reads_markup, with_keep_comments
+from bpclass.model import load_model, reads_markup, with_options
 
 # A JSONL line longer than this is not read whole (--max-record-bytes); a page of more
 # lines than this is not cleaned (--max-page-lines). A page costs about 2 KB of memory
@@ -42,6 +42,9 @@ class CorpusOptions:
     model_path: str | None = None
     # None: as the model says (bundled: comment sections dropped).
     keep_comments: bool | None = None
+    # True: keep one copy of an article a page holds twice (BoilerplateClassifier's
+    # drop_repeats); None: as the model says.
+    drop_repeats: bool | None = None
     # A field naming each record's site: records of one site in one batch are read
     # together, so lines that recur across them are dropped (bpclass.sites).
     site_field: str | None = None
@@ -247,7 +250,9 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     with ``serialize=False``, the "ok" results hold the output record itself (a dict)
     instead of its JSON line, for callers that use it in place (bpclass.datatrove).
     """
-    model = with_keep_comments(model if model is not None else _worker_model(options.model_path), options.keep_comments)
+    model = with_options(
+        model if model is not None else _worker_model(options.model_path), options.keep_comments, options.drop_repeats
+    )
     results: list = [None] * len(batch)
     with_markup = reads_markup(model)
     parsed = []

@@ -54,7 +54,7 @@ from bpclass.passes import (
     passes_proba,
     rows_per_page,
 )
-from bpclass.policy import drop_comment_sections, drop_repeated_copies, policy_boilerplate_rows
+from bpclass.policy import drop_comment_sections, drop_repeated_copies, lift_headlines, policy_boilerplate_rows
 from bpclass.sites import check_sites, template_flags
 from bpclass.wrapping import (
     MIN_BREAKS,
@@ -285,6 +285,7 @@ class BoilerplateClassifier(Estimator):
                 probas[k][:] = np.where(blank, 0.0, again[j][runs])
                 if flags is not None:
                     policy[start + k] = flags[j][runs] & ~blank
+        lift_headlines(pages, probas, self.threshold)
         return probas, masks
 
     def _line_proba(

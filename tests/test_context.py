@@ -14,7 +14,7 @@ from bpclass import BoilerplateClassifier, LineClassifier, ModelFileError, load_
 from bpclass.context import CONTEXT_DESCRIPTIONS, CONTEXT_FEATURE_NAMES, context_features
 from bpclass.features import FEATURE_INDEX, FEATURE_NAMES, batch_features
 from bpclass.passes import group_folds, passes_proba, rising_with_context
-from bpclass.policy import policy_boilerplate_rows, policy_kinds
+from bpclass.policy import lift_headlines, policy_boilerplate_rows, policy_kinds
 
 C = {name: k for k, name in enumerate(CONTEXT_FEATURE_NAMES)}
 
@@ -96,6 +96,15 @@ def two_pass(example_pages):
     return model.fit([p.lines for p in pages], [p.labels for p in pages])
 
 
+def _headlines_lifted(pages, rows: np.ndarray, non_blank: np.ndarray, threshold: float) -> np.ndarray:
+    """Per-row probabilities with the headline rule (bpclass.policy.lift_headlines) applied."""
+    full = np.zeros(len(non_blank))
+    full[non_blank] = rows
+    per_page = np.split(full, np.cumsum([len(p) for p in pages])[:-1])
+    lift_headlines(pages, per_page, threshold)
+    return np.concatenate(per_page)[non_blank]
+
+
 def test_the_second_pass_reads_the_first(two_pass, example_pages):
     pages = [p.lines for p in example_pages]
     X, non_blank = batch_features(pages)
@@ -108,7 +117,9 @@ def test_the_second_pass_reads_the_first(two_pass, example_pages):
     revised = 1.0 / (1.0 + np.exp(-(w * two_pass.estimator_.decision_function(X) + (1 - w) * second)))
     policy = policy_boilerplate_rows(X)
     expected = np.where(policy, np.minimum(first, revised), revised)
-    # The comment-section policy (tested in test_comments.py) left out.
+    # The comment-section policy (tested in test_comments.py) left out; the headline
+    # rule (test_headlines.py) applied to the expected numbers too.
+    expected = _headlines_lifted(pages, expected, non_blank, two_pass.threshold)
     got = np.concatenate(copy.copy(two_pass).set_params(keep_comments=True).predict_proba(pages))[non_blank]
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
     assert policy.any() and (got[policy] <= first[policy]).all()  # context never raises a dateline
@@ -205,7 +216,8 @@ def test_one_pass_when_asked(example_pages):
     assert model.context_estimator_ is None
     X, non_blank = batch_features(pages)
     np.testing.assert_array_equal(
-        np.concatenate(model.predict_proba(pages))[non_blank], model.estimator_.predict_proba(X)[:, 1]
+        np.concatenate(model.predict_proba(pages))[non_blank],
+        _headlines_lifted(pages, model.estimator_.predict_proba(X)[:, 1], non_blank, model.threshold),
     )
     with pytest.raises(TypeError, match="second_pass"):
         BoilerplateClassifier(second_pass="yes").fit(pages, [p.labels for p in example_pages])

@@ -1,0 +1,88 @@
+"""The headline rule: the likeliest title-like line just above the first kept line is kept."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from bpclass import load_model
+from bpclass.policy import HEADLINE_MIN_PROBA, HEADLINE_REACH, headline_above, lift_headlines, title_like
+
+PAGE = [
+    "Home | News | Sport",  # 0
+    "Police close the coast road after a landslide",  # 1: the headline
+    "",
+    "5 December 2026, 08:15",  # 3: a dateline
+    "By Anna Berg",  # 4: a byline
+    "The coast road was closed on Friday after heavy rain brought down part of the cliff above it.",  # 5
+    "Drivers are asked to use the inland route until engineers have checked the slope.",  # 6
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Police close the coast road after a landslide",
+        "Will the road open again before Christmas?",
+        "山体滑坡后警方封闭沿海公路",
+    ],
+)
+def test_title_like_lines(line):
+    assert title_like(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Home | News | Sport",
+        "5 December 2026, 08:15",
+        "By Anna Berg",
+        "The road was closed on Friday.",
+        "Related:",
+        "Photo: Anna Berg",
+        "© 2026 The Coast Paper",
+        "News",  # too few words
+        "",
+    ],
+)
+def test_lines_that_are_not_title_like(line):
+    assert not title_like(line)
+
+
+def test_the_likeliest_title_like_line_above_the_first_kept_line_is_lifted():
+    proba = np.array([0.05, 0.3, 0.0, 0.2, 0.2, 0.9, 0.9])
+    assert headline_above(PAGE, proba, 0.45) == 1
+    probas = [proba.copy()]
+    lift_headlines([PAGE], probas, 0.45)
+    assert probas[0][1] == 0.45 and np.array_equal(np.delete(probas[0], 1), np.delete(proba, 1))
+    # Too unlikely, already kept, or nothing kept: nothing lifted.
+    low = proba.copy()
+    low[1] = HEADLINE_MIN_PROBA / 2
+    assert headline_above(PAGE, low, 0.45) is None
+    kept = proba.copy()
+    kept[1] = 0.8
+    assert headline_above(PAGE, kept, 0.45) is None
+    assert headline_above(PAGE, np.zeros(len(PAGE)), 0.45) is None
+
+
+def test_the_headline_is_looked_for_only_a_few_lines_up():
+    filler = [f"Short item number {k} here" for k in range(HEADLINE_REACH)]
+    page = ["Police close the coast road after a landslide", *filler, PAGE[5]]
+    proba = np.array([0.4] + [0.01] * HEADLINE_REACH + [0.9])
+    assert headline_above(page, proba, 0.45) is None
+    proba[1] = 0.3  # the nearest title-like line within reach
+    assert headline_above(page, proba, 0.45) == 1
+
+
+def test_the_model_keeps_a_headline_it_was_unsure_of():
+    # At a threshold of 0.55 the passes' 0.5 or so would drop this headline.
+    model = copy.copy(load_model()).set_params(threshold=0.55)
+    page = ["Home", "News", "Sport", "Weather", "Local news", *PAGE[1:], "", "Share"]
+    labels, proba = (out[0] for out in model.predict_with_proba([page]))
+    head = page.index(PAGE[1])
+    assert HEADLINE_MIN_PROBA <= load_model().predict_proba([page])[0][head] < 0.55
+    assert labels[head] == 1 and proba[head] == 0.55
+    kept = [page[k] for k in np.flatnonzero(labels)]
+    assert kept[0] == PAGE[1] and PAGE[5] in kept and "By Anna Berg" not in kept

@@ -67,12 +67,16 @@ def test_the_heading_pattern():
     headings += ["LEAVE A REPLY", "Laissez un commentaire", "Tulis komentar", "Reader Comments (3)"]
     headings += ["Komentarze (4)", "Комментарии", "5 комментариев", "Yorumlar", "9 kommentarer:"]
     headings += ["Publier un nouveau commentaire", "Kommentare lesen (1 Beitrag)", "Scrivi un commento"]
+    headings += ["Wszystkie komentarze", "Dodaj komentarz", "Добавить комментарий", "Комментарии: 0"]
+    headings += ["Σχόλια (3)", "Αφήστε ένα σχόλιο", "网友评论：", "我要评论(0)", "评论", "コメント", "댓글 3"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
         assert holds_comment_word(heading), heading
     others = ["Discussion", "No comment from the minister, for now", "He made 12 comments at the meeting."]
     others += ["Kommentarer till inlägget (Atom)", "留言", "Lascia un messaggio"]  # a feed link; a menu's guestbook
+    # A menu, a column's name, an expert's comment, a heading that names a comment.
+    others += ["业界|评论|专题|滚动", "新民评论", "Komentarze ekspertów", "Актуальный комментарий"]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -147,6 +151,15 @@ def test_lines_below_the_heading_are_dropped():
     assert not labels[0][start:].any() and (proba[0][start:] == 0).all()  # ... the policy drops them
     assert (labels[0][:start] == with_comments[:start]).all()  # the article is untouched
     assert labels[0][:start].sum() >= 4
+
+
+@pytest.mark.parametrize("heading", ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论"])
+def test_threads_under_headings_in_other_languages_are_dropped(heading):
+    page = ARTICLE + ["", heading] + COMMENTS[2:]
+    start = page.index(heading)
+    assert copy.copy(load_model()).set_params(keep_comments=True).predict([page])[0][start:].any()
+    labels, proba = load_model().predict_with_proba([page])
+    assert not labels[0][start:].any() and (proba[0][start:] == 0).all()
 
 
 def test_where_a_heading_counts():

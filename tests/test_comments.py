@@ -69,6 +69,8 @@ def test_the_heading_pattern():
     headings += ["Publier un nouveau commentaire", "Kommentare lesen (1 Beitrag)", "Scrivi un commento"]
     headings += ["Wszystkie komentarze", "Dodaj komentarz", "Добавить комментарий", "Комментарии: 0"]
     headings += ["Σχόλια (3)", "Αφήστε ένα σχόλιο", "网友评论：", "我要评论(0)", "评论", "コメント", "댓글 3"]
+    headings += ["Коментарі (2)", "Додати коментар", "Komentari: 4", "Hozzászólások", "Adaugă un comentariu"]
+    headings += ["Bình luận (3)", "التعليقات", "תגובות", "Komentāri", "Kommentaarid 5"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.

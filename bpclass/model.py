@@ -54,7 +54,13 @@ from bpclass.passes import (
     passes_proba,
     rows_per_page,
 )
-from bpclass.policy import drop_comment_sections, drop_repeated_copies, lift_headlines, policy_boilerplate_rows
+from bpclass.policy import (
+    HEADLINE_FREE_COLUMNS,
+    drop_comment_sections,
+    drop_repeated_copies,
+    lift_headlines,
+    policy_boilerplate_rows,
+)
 from bpclass.sites import check_sites, template_flags
 from bpclass.wrapping import (
     MIN_BREAKS,
@@ -285,7 +291,6 @@ class BoilerplateClassifier(Estimator):
                 probas[k][:] = np.where(blank, 0.0, again[j][runs])
                 if flags is not None:
                     policy[start + k] = flags[j][runs] & ~blank
-        lift_headlines(pages, probas, self.threshold)
         return probas, masks
 
     def _line_proba(
@@ -302,6 +307,7 @@ class BoilerplateClassifier(Estimator):
         flat = np.zeros(int(ends[-1]) if len(ends) else 0)
         non_blank = np.zeros(len(flat), dtype=bool)
         policy_flat = np.zeros(len(flat), dtype=bool) if policy is not None else None
+        free = np.zeros(len(flat), dtype=bool)  # free of the patterns a headline has not (bpclass.policy)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
         for first, start, stop in chunks(pages):
@@ -325,6 +331,7 @@ class BoilerplateClassifier(Estimator):
                     wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page))
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
+                free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
         probas = np.split(flat, ends[:-1])
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
@@ -333,6 +340,7 @@ class BoilerplateClassifier(Estimator):
         if sites is not None:
             for proba, template in zip(probas, template_flags(pages, sites)):
                 proba[template] = 0.0
+        lift_headlines(pages, probas, self.threshold, np.split(free, ends[:-1]))
         if policy is not None:
             policy.extend(np.split(policy_flat, ends[:-1]))
         return probas, np.split(non_blank, ends[:-1])

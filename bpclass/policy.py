@@ -290,35 +290,54 @@ _NOT_HEADLINE = (
 )  # fmt: skip
 
 
-def title_like(line: str) -> bool:
-    """Could the line be a headline: a few words (or CJK characters), no sentence or
-    list end, no separator bar, no date, time, byline, credit, copyright, widget
-    phrase or address?"""
+# The feature columns of those patterns: a line with none of them set is free of them.
+HEADLINE_FREE_COLUMNS = np.array(
+    [
+        FEATURE_INDEX[name]
+        for name in ("has_date", "has_time", "has_relative_time", "has_caption_cue", "has_byline")
+        + ("n_boiler_phrases", "has_url", "has_email", "has_copyright")
+    ]
+)
+
+
+def title_shaped(line: str) -> bool:
+    """A few words (or CJK characters), no sentence or list end, no separator bar."""
     text = line.strip()
     if not text or len(text) > 200 or text[-1] in ".:;,|»›>" or "|" in text:
         return False
     cjk = len(CJK.findall(text))
     if cjk >= HEADLINE_MIN_CJK:
-        if cjk > HEADLINE_MAX_CJK:
-            return False
-    elif not HEADLINE_MIN_WORDS <= len(text.split()) <= HEADLINE_MAX_WORDS:
-        return False
-    return not any(pattern.search(text) for pattern in _NOT_HEADLINE)
+        return cjk <= HEADLINE_MAX_CJK
+    return HEADLINE_MIN_WORDS <= len(text.split()) <= HEADLINE_MAX_WORDS
 
 
-def headline_above(lines: list[str], proba: np.ndarray, threshold: float) -> int | None:
+def title_like(line: str) -> bool:
+    """Could the line be a headline: :func:`title_shaped`, and no date, time, byline,
+    credit, copyright, widget phrase or address?"""
+    return title_shaped(line) and not any(pattern.search(line) for pattern in _NOT_HEADLINE)
+
+
+def headline_above(lines: list[str], proba: np.ndarray, threshold: float, free=None) -> int | None:
     """The index of the line to keep as the page's headline, or ``None``: the
     likeliest :func:`title_like` line among the HEADLINE_REACH non-blank lines above
     the first line with P(content) at least ``threshold``, when that line is not
-    title-like itself (the headline is kept already, or there is none to find)."""
+    title-like itself (the headline is kept already, or there is none to find).
+    ``free`` (optional): per line, is it free of the patterns title_like looks for
+    (from the feature columns HEADLINE_FREE_COLUMNS, which say the same)?"""
     kept = np.flatnonzero(proba >= threshold)
-    if not len(kept) or title_like(lines[kept[0]]):
+    if not len(kept):
+        return None
+
+    def like(k: int) -> bool:
+        return title_like(lines[k]) if free is None else bool(free[k]) and title_shaped(lines[k])
+
+    if like(int(kept[0])):
         return None
     best, seen = None, 0
     for k in range(int(kept[0]) - 1, -1, -1):
         if not lines[k].strip():
             continue
-        if proba[k] >= HEADLINE_MIN_PROBA and (best is None or proba[k] > proba[best]) and title_like(lines[k]):
+        if proba[k] >= HEADLINE_MIN_PROBA and (best is None or proba[k] > proba[best]) and like(k):
             best = k
         seen += 1
         if seen == HEADLINE_REACH:
@@ -326,9 +345,10 @@ def headline_above(lines: list[str], proba: np.ndarray, threshold: float) -> int
     return best
 
 
-def lift_headlines(pages: list[list[str]], probas: list[np.ndarray], threshold: float) -> None:
-    """Raise, in place, each page's :func:`headline_above` line to ``threshold``."""
-    for lines, proba in zip(pages, probas):
-        k = headline_above(lines, proba, threshold)
-        if k is not None:
-            proba[k] = max(proba[k], threshold)
+def lift_headlines(pages: list[list[str]], probas: list[np.ndarray], threshold: float, free=None) -> None:
+    """Raise, in place, each page's :func:`headline_above` line to ``threshold``.
+    ``free``: per page, as headline_above takes it, or None."""
+    for k, (lines, proba) in enumerate(zip(pages, probas)):
+        line = headline_above(lines, proba, threshold, None if free is None else free[k])
+        if line is not None:
+            proba[line] = max(proba[line], threshold)

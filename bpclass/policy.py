@@ -217,10 +217,14 @@ def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray], cand
 # A copy is a run of at least REPEAT_MIN_RUN lines of at least REPEAT_MIN_CHARS
 # characters each (blank and shorter lines between them do not break the run) whose
 # texts follow an earlier such run's, one for one. Cross-validated by site on daniel,
-# Polish 0.890 -> 0.906, other sets within 0.002 but for readability's test pages,
-# whose made-up articles repeat paragraphs (docs/experiments.md, 2026-12-06).
+# Polish 0.890 -> 0.906 before the comment headings of the same day caught most of
+# those copies (now +0.000; Russian +0.0005); other sets within 0.002 but for
+# readability's test pages, whose made-up articles repeat paragraphs
+# (docs/experiments.md, 2026-12-06). At most REPEAT_MAX_EARLIER earlier lines of the
+# same text are tried as a copy's start.
 REPEAT_MIN_CHARS = 50
 REPEAT_MIN_RUN = 2
+REPEAT_MAX_EARLIER = 8
 
 
 def repeated_copies(lines: list[str], proba: np.ndarray) -> list[np.ndarray]:
@@ -239,7 +243,9 @@ def repeated_copies(lines: list[str], proba: np.ndarray) -> list[np.ndarray]:
     j = 0
     while j < len(longs):
         best_start, best_len = -1, 0
-        for i in seen.get(texts[j], ()) if texts[j] is not None else ():
+        # The latest few earlier lines of the same text only: a line repeated all
+        # over a page (a separator between items) must not make the search quadratic.
+        for i in seen.get(texts[j], [])[-REPEAT_MAX_EARLIER:] if texts[j] is not None else ():
             if dropped[i]:
                 continue
             n = 0

@@ -63,6 +63,10 @@ def test_single_repeated_lines_and_short_runs_are_not_copies():
     # Two long lines in the same order, anywhere later, are.
     page = [*BODY[:3], "Read more", *BODY[:3]]
     assert _copies(page, np.full(len(page), 0.9)) == [[4, 6]]
+    # A long separator line between distinct items repeats, but runs of one line are no copies.
+    separator = "A separator line between the items of this page, long enough to count."
+    page = [line for k in range(200) for line in (separator, f"Item {k} of the list, with its own text, long enough.")]
+    assert _copies(page, np.full(len(page), 0.9)) == []
     # A third copy of a run is found too.
     page = [*BODY, "Read more", *BODY, "Print", *BODY]
     assert len(_copies(page, np.full(len(page), 0.9))) == 2

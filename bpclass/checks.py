@@ -108,6 +108,7 @@ def check_line_weight(how) -> None:
         raise ValueError(f"line_weight must be one of {LINE_WEIGHTS}; got {how!r}.")
 
 
-def check_keep_comments(keep, name: str = "keep_comments") -> None:
-    if not isinstance(keep, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, not {keep!r}.")
+def check_flag(value, name: str) -> None:
+    """Raise TypeError unless ``value`` (the parameter ``name``) is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {value!r}.")

@@ -28,7 +28,7 @@ from bpclass.base import Estimator, check_fitted
 from bpclass.checks import (
     DEFAULT_THRESHOLD,
     check_first_pass_weight,
-    check_keep_comments,
+    check_flag,
     check_labels,
     check_line_weight,
     check_markup_text_weight,
@@ -273,8 +273,8 @@ class BoilerplateClassifier(Estimator):
         its paragraph's numbers."""
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
-        check_keep_comments(self.keep_comments)
-        check_keep_comments(self.drop_repeats, "drop_repeats")
+        check_flag(self.keep_comments, "keep_comments")
+        check_flag(self.drop_repeats, "drop_repeats")
         pages = check_pages(pages)
         if sites is not None:
             sites = check_sites(sites, len(pages))

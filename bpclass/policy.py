@@ -39,23 +39,17 @@ import re
 
 import numpy as np
 
-from bpclass.features import FEATURE_INDEX, holds_comment_word
+from bpclass.features import FEATURE_INDEX, holds_comment_word, line_features
 from bpclass.patterns import (
-    BOILER_PHRASE,
-    BYLINE,
-    CAPTION,
     CJK,
     CLOCK_TIME,
     COMMENT_HEADING,
     COMMENT_META,
     COMMENT_WORDS,
-    COPYRIGHT,
-    EMAIL,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
     TERMINAL_END,
-    URL,
     WORD,
 )
 
@@ -291,12 +285,9 @@ HEADLINE_REACH = 6
 HEADLINE_MIN_PROBA = 0.15
 HEADLINE_MIN_WORDS, HEADLINE_MAX_WORDS = 3, 25
 HEADLINE_MIN_CJK, HEADLINE_MAX_CJK = 5, 60
-_NOT_HEADLINE = (
-    MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME, CAPTION, BYLINE, COPYRIGHT, BOILER_PHRASE, URL, EMAIL
-)  # fmt: skip
-
-
-# The feature columns of those patterns: a line with none of them set is free of them.
+# A headline has none of these line features (a date, a time, a photo credit, a
+# byline, a widget phrase, an address, a copyright): the predictions read them from
+# the rows the line scan filled, title_like from line_features.
 HEADLINE_FREE_COLUMNS = np.array(
     [
         FEATURE_INDEX[name]
@@ -318,9 +309,10 @@ def title_shaped(line: str) -> bool:
 
 
 def title_like(line: str) -> bool:
-    """Could the line be a headline: :func:`title_shaped`, and no date, time, byline,
-    credit, copyright, widget phrase or address?"""
-    return title_shaped(line) and not any(pattern.search(line) for pattern in _NOT_HEADLINE)
+    """Could the line be a headline: :func:`title_shaped`, and none of the features
+    HEADLINE_FREE_COLUMNS name (no date, time, byline, credit, copyright, widget
+    phrase or address)?"""
+    return title_shaped(line) and not np.asarray(line_features(line))[HEADLINE_FREE_COLUMNS].any()
 
 
 def headline_above(lines: list[str], proba: np.ndarray, threshold: float, free=None) -> int | None:
@@ -328,8 +320,8 @@ def headline_above(lines: list[str], proba: np.ndarray, threshold: float, free=N
     likeliest :func:`title_like` line among the HEADLINE_REACH non-blank lines above
     the first line with P(content) at least ``threshold``, when that line is not
     title-like itself (the headline is kept already, or there is none to find).
-    ``free`` (optional): per line, is it free of the patterns title_like looks for
-    (from the feature columns HEADLINE_FREE_COLUMNS, which say the same)?"""
+    ``free`` (optional): per line, are its HEADLINE_FREE_COLUMNS all 0 (from feature
+    rows already computed; else title_like computes them)?"""
     kept = np.flatnonzero(proba >= threshold)
     if not len(kept):
         return None

@@ -104,6 +104,10 @@ COMMENT_MAX_HEADINGS = 3
 # Comments »", "53 Responses to ...", "Leave a Reply"), where a listing counts each item
 # ("2 comments", "5 comments") and a forum repeats one line ("Add a comment").
 COMMENT_MAX_THREAD_HEADINGS = 6
+# Only heading-like lines with a likely line (P >= COMMENT_LIKELY) within this many
+# non-blank lines count towards COMMENT_MAX_HEADINGS: a sidebar's "107 Comments", laid
+# out on its own line by a scraper that gives one text node per line, is not a listing.
+COMMENT_COUNT_REACH = 3
 # A heading with a count or a word for comments ("Comments", "{ 131 comments }"; not
 # "Response to ...", which also titles articles) starts the section whatever the share
 # of the likely text above it, given this many of its characters: a long thread below
@@ -165,9 +169,13 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     if candidates is None:
         candidates = _comment_word_lines(lines)
     headings = [k for k in candidates if _is_heading(lines[k])]
-    if not headings or (len(headings) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in headings])):
+    if not headings:
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
+    if len(headings) > COMMENT_MAX_HEADINGS:
+        counted = [k for k in headings if _near_likely(lines, likely, k)]
+        if len(counted) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in counted]):
+            return None
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
     total = int(chars[-1]) if len(chars) else 0
     for k in headings:
@@ -180,6 +188,19 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
         ):
             return int(k)
     return None
+
+
+def _near_likely(lines: list[str], likely: np.ndarray, k: int) -> bool:
+    """Is a likely line among the COMMENT_COUNT_REACH non-blank lines on either side of
+    line k (a listing's "2 comments" under each item), rather than a heading-like line
+    amid boilerplate (a sidebar's "107 Comments" beside a headline)?"""
+    i = int(np.searchsorted(likely, k))
+    for j in (i - 1, i + 1 if i < len(likely) and likely[i] == k else i):
+        if 0 <= j < len(likely):
+            lo, hi = sorted((int(likely[j]), k))
+            if sum(1 for line in itertools.islice(lines, lo + 1, hi) if line.strip()) < COMMENT_COUNT_REACH:
+                return True
+    return False
 
 
 def _one_thread(headings: list[str]) -> bool:

@@ -16,6 +16,7 @@ from bpclass.corpus import CorpusOptions, clean_batch
 from bpclass.features import holds_comment_word
 from bpclass.patterns import COMMENT_HEADING
 from bpclass.policy import (
+    COMMENT_COUNT_REACH,
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
     COMMENT_MAX_HEADINGS,
@@ -98,10 +99,22 @@ def _reference_start(lines, proba):
     ]
     if not headings:
         return None
-    if len(headings) > COMMENT_MAX_HEADINGS:
-        texts = [lines[k].strip().lower() for k in headings]
-        counts = set(re.findall(r"\d+", " ".join(lines[k] for k in headings)))
-        if len(headings) > COMMENT_MAX_THREAD_HEADINGS or len(set(texts)) < len(texts) or len(counts) > 1:
+
+    def near_likely(k):  # walk out from line k on each side
+        for step in (-1, 1):
+            j, seen = k + step, 0
+            while 0 <= j < len(lines) and seen < COMMENT_COUNT_REACH:
+                if proba[j] >= COMMENT_LIKELY:
+                    return True
+                seen += bool(lines[j].strip())
+                j += step
+        return False
+
+    counted = [k for k in headings if near_likely(k)] if len(headings) > COMMENT_MAX_HEADINGS else headings
+    if len(counted) > COMMENT_MAX_HEADINGS:
+        texts = [lines[k].strip().lower() for k in counted]
+        counts = set(re.findall(r"\d+", " ".join(lines[k] for k in counted)))
+        if len(counted) > COMMENT_MAX_THREAD_HEADINGS or len(set(texts)) < len(texts) or len(counts) > 1:
             return None
     chars = [len(line) if p >= COMMENT_LIKELY else 0 for line, p in zip(lines, proba)]
     for k in headings:
@@ -217,6 +230,30 @@ def test_where_a_heading_counts():
     probas = [np.array([0.9, 0.9, 0.9, 0.1, 0.8]), np.array([0.7])]
     drop_comment_sections([odd, ["Comments"]], probas)
     assert probas[0].tolist() == [0.9, 0.9, 0.9, 0.0, 0.0] and probas[1].tolist() == [0.7]
+
+
+def test_comment_counts_amid_boilerplate_do_not_make_a_listing():
+    # A scraper that gives one text node per line puts a sidebar's "107 Comments" on a
+    # line of its own, next to its headline: far from any likely line, it is no listing.
+    sidebar = []
+    for k in range(COMMENT_MAX_THREAD_HEADINGS + 2):
+        sidebar += [f"Most discussed story number {k}", f"{k + 100} Comments", "Share", "Tweet"]
+    page = ARTICLE + COMMENTS + sidebar
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
+    assert comment_section_start(page, proba) == page.index("12 Comments")
+    # The same counts beside likely lines (a listing's items' text) still stop the rule.
+    listing = ARTICLE + COMMENTS + [ARTICLE[2] if line == "Share" else line for line in sidebar]
+    listing_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in listing])
+    assert comment_section_start(listing, listing_proba) is None
+    # Likely text COMMENT_COUNT_REACH non-blank lines away is too far to count.
+    spaced = ["Share"] * (COMMENT_COUNT_REACH - 1)
+    far = ARTICLE + COMMENTS + [line for k in range(8) for line in [ARTICLE[2], *spaced, "", f"{k + 2} comments"]]
+    far_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in far])
+    assert comment_section_start(far, far_proba) is None  # within reach: counted
+    item = [ARTICLE[2], *spaced, "x", "{} comments", "x", *spaced]
+    far = ARTICLE + COMMENTS + [line.format(k + 2) for k in range(8) for line in item]
+    far_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in far])
+    assert comment_section_start(far, far_proba) == (ARTICLE + COMMENTS).index("12 Comments")
 
 
 def test_keep_comments_is_saved_and_checked(tmp_path):

@@ -117,7 +117,7 @@ _NUMBER = re.compile(r"\d+")
 # The words of COMMENT_WORDS that name comments themselves (not replies, thoughts or
 # discussions).
 COMMENT_NOUNS = COMMENT_WORDS - {
-    "reply", "response", "responses", "thought", "thoughts", "discussion", "conversation"
+    "reply", "response", "responses", "thought", "thoughts", "discussion", "conversation", "email", "mail"
 }  # fmt: skip
 
 

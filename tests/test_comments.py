@@ -72,6 +72,9 @@ def test_the_heading_pattern():
     headings += ["Σχόλια (3)", "Αφήστε ένα σχόλιο", "网友评论：", "我要评论(0)", "评论", "コメント", "댓글 3"]
     headings += ["Коментарі (2)", "Додати коментар", "Komentari: 4", "Hozzászólások", "Adaugă un comentariu"]
     headings += ["Bình luận (3)", "التعليقات", "תגובות", "Komentāri", "Kommentaarid 5"]
+    # A comment form's e-mail field, marked required or never published.
+    headings += ["Email *", "E-mail (required)", "Email (will not be published) (required)", "Email Address: *"]
+    headings += ["E-mail (niepublikowany) (potrzebny)", "E-Mail (не публикуется)"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
@@ -80,6 +83,8 @@ def test_the_heading_pattern():
     others += ["Kommentarer till inlägget (Atom)", "留言", "Lascia un messaggio"]  # a feed link; a menu's guestbook
     # A menu, a column's name, an expert's comment, a heading that names a comment.
     others += ["业界|评论|专题|滚动", "新民评论", "Komentarze ekspertów", "Актуальный комментарий"]
+    # Share buttons and a contact address are no form.
+    others += ["Email", "E-mail this article", "Email: desk@example.com", "Email to a friend (2)"]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -230,6 +235,21 @@ def test_where_a_heading_counts():
     probas = [np.array([0.9, 0.9, 0.9, 0.1, 0.8]), np.array([0.7])]
     drop_comment_sections([odd, ["Comments"]], probas)
     assert probas[0].tolist() == [0.9, 0.9, 0.9, 0.0, 0.0] and probas[1].tolist() == [0.7]
+
+
+def test_a_comment_form_starts_the_section():
+    # No heading names the thread, but the form's e-mail field (marked required or never
+    # published) ends the article: what follows is the thread and the page's teasers.
+    form = ["Имя (обязательно)", "E-Mail (не публикуется)", "Текст комментария", "Игорь [27/11/11 06:14]"]
+    page = ARTICLE + form + [line for line in COMMENTS if len(line) > 60] + ARTICLE[2:]
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
+    start = page.index("E-Mail (не публикуется)")
+    assert comment_section_start(page, proba) == start
+    labels, probas = load_model().predict_with_proba([page])
+    assert labels[0][: len(ARTICLE)].sum() >= 4 and (probas[0][start:] == 0).all()
+    # Without the field, the rule finds nothing to start from.
+    bare = [line for line in page if line != "E-Mail (не публикуется)"]
+    assert comment_section_start(bare, np.array([0.9 if len(line) > 60 else 0.2 for line in bare])) is None
 
 
 def test_comment_counts_amid_boilerplate_do_not_make_a_listing():

@@ -54,7 +54,9 @@ _TABLE_RULE = re.compile(r"^ *\|?(?: *:?-{2,}:? *\|)+ *:?-*:? *\|? *$")
 
 # Marks that go: a heading's hashes (and closing ones), list and quote marks at the
 # start, emphasis around words.
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)|[ \t]+#+[ \t]*$")
+# (A closing run is tried from the start of a run of blanks only: from every blank of
+# a long run, the search went quadratic.)
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)|(?<![ \t])[ \t]+#+[ \t]*$")
 _MARK = re.compile(r"^ *(?:> ?)*(?:[*+-]|\d{1,9}[.)])[ \t]+|^ *(?:> ?)+")
 _STRONG = re.compile(r"\*\*|__|~~")
 _EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)([^*_\n]*?\S)[*_](?![\w*])")
@@ -83,6 +85,8 @@ def holds_markdown(page: list[str]) -> bool:
 
 def shown_text(line: str) -> str:
     """The plain text a Markdown line shows (see the module's docstring)."""
+    if not line.strip():
+        return line
     if _RULE.match(line) or _TABLE_RULE.match(line) or _REFERENCE.match(line):
         return ""
     escaped = "\\" in line

@@ -121,3 +121,14 @@ def test_markdown_reading_is_the_same_without_the_compiled_scan(monkeypatch):
     monkeypatch.setattr(features, "_speedups", None)
     X_python, _ = features.batch_features(pages)
     np.testing.assert_allclose(X_native, X_python)
+
+
+def test_long_runs_of_blanks_are_read_in_linear_time():
+    # A text browser pads table cells with spaces; a heading's closing-hash pattern once
+    # searched from every blank of such a run (200,000 blanks: minutes, not milliseconds).
+    blanks = " " * 200_000
+    assert shown_text("## Title" + blanks + "x") == "Title" + blanks + "x"
+    assert shown_text("## Title" + blanks + "##") == "Title"
+    assert shown_text(blanks) == blanks
+    page = ["# Head", "* [a](/a)", "* [b](/b)", "* [c](/c)", "text" + blanks + "more", blanks]
+    assert is_markdown(page) and plain_page(page)[4] == "text" + blanks + "more"

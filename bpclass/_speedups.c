@@ -1949,6 +1949,10 @@ per_line_output(PyObject *obj, Py_buffer *view, Py_ssize_t lines, const char *na
  * each line, and, if given (float64, one per line), lengths[k] set to the k-th text's
  * length, firsts[k] to the code point of its first character and edges[k] to 1 if
  * the line began with exactly one space, plus 2 if it ended with exactly one space. */
+/* A line with at least this many white-space characters before or after its text is
+ * padded (bpclass.columns: a text browser's table cell); bpclass.features.PAD_RUN. */
+#define PAD_RUN 5
+
 static PyObject *
 strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
 {
@@ -2003,7 +2007,8 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             if (edge_of) {
                 Py_ssize_t n = PyUnicode_GET_LENGTH(line);
                 edge_of[PyList_GET_SIZE(texts) - 1] = (lo == 1 && PyUnicode_READ(kind, data, 0) == ' ' ? 1.0 : 0.0) +
-                                                      (hi == n - 1 && PyUnicode_READ(kind, data, n - 1) == ' ' ? 2.0 : 0.0);
+                                                      (hi == n - 1 && PyUnicode_READ(kind, data, n - 1) == ' ' ? 2.0 : 0.0) +
+                                                      (lo >= PAD_RUN || n - hi >= PAD_RUN ? 4.0 : 0.0);
             }
         }
     }

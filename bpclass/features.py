@@ -684,10 +684,18 @@ def batch_features(
     return X, non_blank
 
 
+# A line with at least this many white-space characters before or after its text is
+# padded (bpclass.columns); PAD_RUN in _speedups.c.
+PAD_RUN = 5
+
+
 def _edges(line: str) -> float:
     """The ``edges`` flags of one non-blank line (see :func:`features_and_comment_rows`)."""
-    return (len(line) > 1 and line[0] == " " and not line[1].isspace()) + 2.0 * (
-        len(line) > 1 and line[-1] == " " and not line[-2].isspace()
+    padded = len(line) - len(line.lstrip()) >= PAD_RUN or len(line) - len(line.rstrip()) >= PAD_RUN
+    return (
+        (len(line) > 1 and line[0] == " " and not line[1].isspace())
+        + 2.0 * (len(line) > 1 and line[-1] == " " and not line[-2].isspace())
+        + 4.0 * padded
     )
 
 
@@ -728,7 +736,9 @@ def features_and_comment_rows(
     ``read_markdown`` is False. Given a list as ``edges``, an array is appended to it
     holding, for each row, 1 if its line began with exactly one space, plus 2 if it
     ended with exactly one space (the mark of lines cut at inline elements, which
-    :mod:`bpclass.wrapping` reads)."""
+    :mod:`bpclass.wrapping` reads), plus 4 if at least PAD_RUN white-space characters
+    come before or after its text (a text browser's padded table cells, which
+    :mod:`bpclass.columns` reads)."""
     if type(spare_columns) is not int or spare_columns < 0:
         raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]

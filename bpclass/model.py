@@ -35,6 +35,7 @@ from bpclass.checks import (
     check_pages,
     check_threshold,
 )
+from bpclass.columns import MIN_PADDED, PADDED, column_pieces, likely_columned, line_flags, line_proba
 from bpclass.confidence import expected_bag_f1
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.estimator import LineClassifier, _logistic
@@ -270,7 +271,9 @@ class BoilerplateClassifier(Estimator):
         (a short dateline, byline or credit) is appended to it. A page whose
         paragraphs come in pieces (wrapped at a fixed width, or cut at every inline
         element) is read with them joined (:mod:`bpclass.wrapping`), each line getting
-        its paragraph's numbers."""
+        its paragraph's numbers; a page whose lines hold blocks side by side (a text
+        browser's table) is read with its lines cut at their gaps, each line getting
+        its likeliest piece's number (:mod:`bpclass.columns`)."""
         check_fitted(self, "estimator_")
         check_first_pass_weight(self.first_pass_weight)
         check_flag(self.keep_comments, "keep_comments")
@@ -280,7 +283,20 @@ class BoilerplateClassifier(Estimator):
             sites = check_sites(sites, len(pages))
         start = len(policy) if policy is not None else 0
         wrapped: dict[int, np.ndarray] = {}  # page -> its runs of wrapped lines
-        probas, masks = self._line_proba(pages, sites, policy, wrapped)
+        columned: dict[int, tuple] = {}  # page -> its pieces and the line of each
+        probas, masks = self._line_proba(pages, sites, policy, wrapped, columned)
+        for k in columned:
+            wrapped.pop(k, None)
+        if columned:  # read those pages again, their lines cut at their gaps
+            ks = sorted(columned)
+            flags = None if policy is None else []
+            read = [columned[k][0] for k in ks]
+            again, _ = self._line_proba(read, None if sites is None else [sites[k] for k in ks], flags, None)
+            for j, k in enumerate(ks):
+                pieces, owner = columned[k]
+                probas[k][:] = line_proba(again[j], owner, len(pages[k]))
+                if flags is not None:
+                    policy[start + k] = line_flags(flags[j], pieces, owner, len(pages[k])) & masks[k]
         if wrapped:  # read those pages again, their wrapped paragraphs joined
             ks = sorted(wrapped)
             flags: list | None = None if policy is None else []
@@ -294,10 +310,11 @@ class BoilerplateClassifier(Estimator):
         return probas, masks
 
     def _line_proba(
-        self, pages, sites, policy: list | None, wrapped: dict | None
+        self, pages, sites, policy: list | None, wrapped: dict | None, columned: dict | None = None
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """:meth:`_proba` of checked pages, line by line as they come; the pages found
-        wrapped go into ``wrapped`` (page number -> its runs), when it is a dict."""
+        wrapped go into ``wrapped`` (page number -> its runs), when it is a dict, and
+        those in columns into ``columned`` (page number -> its pieces and their lines)."""
         second = getattr(self, "context_estimator_", None)
         lexicon = getattr(self, "lexicon_", None)
         uncovered = getattr(self, "uncovered_estimator_", None)
@@ -329,6 +346,8 @@ class BoilerplateClassifier(Estimator):
                 )
                 if wrapped is not None:
                     wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page))
+                if columned is not None:
+                    columned.update(_columned_pages(pages, start, stop, chunk_non_blank, edges[0], per_page))
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
                 free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
@@ -506,12 +525,10 @@ def _wrapped_pages(
     # Most pages have neither enough lines going on in lower case mid sentence nor
     # enough single-space edges: a count settles it, for a batch as for one page.
     lower, ends = X[:, _STARTS_LOWER], X[:, _ENDS_TERMINAL]
+    edges = np.fmod(edges, PADDED)  # the single-space edges alone
     if np.count_nonzero((lower[1:] > 0) & (ends[:-1] == 0)) < MIN_BREAKS and np.count_nonzero(edges) < MIN_EDGES:
         return {}
-    n_pages = stop - start
-    if per_page is None:
-        per_page = rows_per_page(pages[start:stop], non_blank)
-    row_page = np.repeat(np.arange(n_pages), per_page)
+    n_pages, row_page = _row_pages(pages, start, stop, non_blank, per_page)
     found = {}
     for p in likely_wrapped(X[:, _CHARS], lower, ends, np.flatnonzero(non_blank), row_page, n_pages).tolist():
         runs = wrapped_runs(pages[start + p])
@@ -521,6 +538,29 @@ def _wrapped_pages(
         runs = None if start + p in found else cut_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs
+    return found
+
+
+def _row_pages(pages, start: int, stop: int, non_blank: np.ndarray, per_page=None) -> tuple[int, np.ndarray]:
+    """The number of pages of a chunk and the page (counted in the chunk) of each row."""
+    n_pages = stop - start
+    if per_page is None:
+        per_page = rows_per_page(pages[start:stop], non_blank)
+    return n_pages, np.repeat(np.arange(n_pages), per_page)
+
+
+def _columned_pages(pages, start: int, stop: int, non_blank: np.ndarray, edges: np.ndarray, per_page=None) -> dict:
+    """The pages of a chunk whose lines hold blocks side by side, with their pieces
+    (:mod:`bpclass.columns`); a count of padded lines (``edges``) spares the others
+    any cost."""
+    if np.count_nonzero(edges >= PADDED) < MIN_PADDED:
+        return {}
+    n_pages, row_page = _row_pages(pages, start, stop, non_blank, per_page)
+    found = {}
+    for p in likely_columned(edges, row_page, n_pages).tolist():
+        cut = column_pieces(pages[start + p])
+        if cut is not None:
+            found[start + p] = cut
     return found
 
 

@@ -1,0 +1,94 @@
+"""Lines that hold blocks side by side (a text browser's layout table), read a block at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import bpclass
+from bpclass import columns
+from bpclass import model as model_module
+from bpclass.columns import column_pieces, line_flags, line_proba
+from bpclass.metrics import bag_f1
+
+PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_library.txt"
+
+
+def in_table(lines: list[str], width: int = 30) -> list[str]:
+    """The page as a text browser sets out a two-column table: a news feed's times and
+    headlines on the left, padded to ``width``, the page on the right."""
+    feed = [f"{9 + k // 6:02d}:{k % 6 * 10:02d} Headline number {k}" for k in range(len(lines))]
+    return [
+        f"{left:<{width}}     {line}".rstrip() + " " * 8 if line.strip() else line for left, line in zip(feed, lines)
+    ]
+
+
+def test_a_page_in_columns_is_cut_at_its_gaps_and_read_a_column_at_a_time():
+    page = ["Title", "09:00 Feed     The first line of the body.     ", "10:00          and its second line,", ""]
+    page += ["11:00 Feed     the third.", "", "Footer line", "a     b"]
+    pieces, owner = column_pieces(page)
+    # The table (lines 1-4): its left column, then its right one; line 5 is blank, line 6
+    # outside any table; line 7 cut again.
+    assert pieces == ["Title", "09:00 Feed", "10:00", "11:00 Feed", ""] + [
+        "The first line of the body.",
+        "and its second line,",
+        "the third.",
+        "",
+        "",
+        "Footer line",
+        "a",
+        "",
+        "b",
+        "",
+    ]
+    assert owner.tolist() == [0, 1, 2, 4, 4, 1, 2, 4, 4, 5, 6, 7, 7, 7, 7]
+    # Fewer than MIN_LINES lines with a gap (or a small share of them): not in columns.
+    assert column_pieces(page[:3]) is None
+    assert column_pieces(page[:2] + ["a line of text"] * 40) is None
+    assert column_pieces(["one  two", "three four", "x"] * 5) is None  # two spaces are no gap
+
+
+def test_each_line_gets_its_likeliest_piece():
+    owner = np.array([0, 0, 1, 2, 2])
+    assert line_proba(np.array([0.1, 0.9, 0.0, 0.5, 0.2]), owner, 3).tolist() == [0.9, 0.0, 0.5]
+    pieces = ["14:09", "A long paragraph of the body", "", "x", ""]
+    assert line_flags(np.array([True, False, True, True, False]), pieces, owner, 3).tolist() == [False, True, True]
+
+
+def test_a_page_set_out_in_columns_keeps_what_the_page_keeps(monkeypatch):
+    model = bpclass.load_model()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    table = in_table(lines)
+    reference = "\n".join(line for line, y in zip(lines, model.predict([lines])[0]) if y)
+
+    def kept(labels):
+        # The left column's words are not the page's: score the right column's text.
+        return "\n".join(line[35:] for line, y in zip(table, labels) if y)
+
+    in_columns = model.predict([table])[0]
+    assert bag_f1(kept(in_columns), reference)[2] >= 0.9
+    monkeypatch.setattr(model_module, "likely_columned", lambda *args: np.zeros(0, dtype=np.int64))
+    whole = model.predict([table])[0]
+    assert bag_f1(kept(whole), reference)[2] < bag_f1(kept(in_columns), reference)[2]
+
+
+def test_pages_not_in_columns_are_read_as_before(monkeypatch):
+    model = bpclass.load_model()
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    padded = ["      " + line if line else line for line in lines]  # indented: padded, but no gaps
+    before = model.predict_proba([lines, padded])
+    monkeypatch.setattr(columns, "MIN_LINES", 10**9)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.predict_proba([lines, padded])))
+
+
+def test_padded_lines_are_the_same_without_the_compiled_scan(monkeypatch):
+    from bpclass import features
+
+    pages = [["a" + " " * 5, " " * 5 + "b", "  c  ", " d ", "e" + " " * 4, "\t" * 5 + "f"]]
+    native: list = []
+    features.features_and_comment_rows(pages, edges=native)
+    monkeypatch.setattr(features, "_speedups", None)
+    python: list = []
+    features.features_and_comment_rows(pages, edges=python)
+    assert native[0].tolist() == python[0].tolist() == [4, 4, 0, 3, 0, 4]

@@ -173,7 +173,7 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
     if len(headings) > COMMENT_MAX_HEADINGS:
-        counted = [k for k in headings if _near_likely(lines, likely, k)]
+        counted = [k for k in headings if _near_likely(lines, proba, k)]
         if len(counted) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in counted]):
             return None
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
@@ -190,16 +190,17 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     return None
 
 
-def _near_likely(lines: list[str], likely: np.ndarray, k: int) -> bool:
+def _near_likely(lines: list[str], proba: np.ndarray, k: int) -> bool:
     """Is a likely line among the COMMENT_COUNT_REACH non-blank lines on either side of
     line k (a listing's "2 comments" under each item), rather than a heading-like line
     amid boilerplate (a sidebar's "107 Comments" beside a headline)?"""
-    i = int(np.searchsorted(likely, k))
-    for j in (i - 1, i + 1 if i < len(likely) and likely[i] == k else i):
-        if 0 <= j < len(likely):
-            lo, hi = sorted((int(likely[j]), k))
-            if sum(1 for line in itertools.islice(lines, lo + 1, hi) if line.strip()) < COMMENT_COUNT_REACH:
+    for step in (-1, 1):
+        j, seen = k + step, 0
+        while 0 <= j < len(lines) and seen < COMMENT_COUNT_REACH:
+            if proba[j] >= COMMENT_LIKELY:
                 return True
+            seen += bool(lines[j].strip())
+            j += step
     return False
 
 

@@ -38,6 +38,10 @@ MIN_PADDED = 5
 # non-blank lines.
 MIN_LINES = 3
 MIN_SHARE = 0.1
+# Bounds against hostile input: a line is cut at its first MAX_CUTS gaps at most, and a
+# page that would be read as more than MAX_GROWTH pieces per line is read as it is.
+MAX_CUTS = 16
+MAX_GROWTH = 4
 # The ``edges`` flag of a padded line (bpclass.features.features_and_comment_rows).
 PADDED = 4.0
 
@@ -50,7 +54,8 @@ def likely_columned(edges: np.ndarray, row_page: np.ndarray, n_pages: int) -> np
 
 def column_pieces(page: list[str]) -> tuple[list[str], np.ndarray] | None:
     """A page in columns as the pieces it is read as, with the line each piece comes
-    from; ``None`` for a page that is not in columns.
+    from; ``None`` for a page that is not in columns (or that would come in more than
+    :data:`MAX_GROWTH` pieces per line).
 
     Each line is cut at its gaps. Within a run of lines that are cut or set in from the
     left by a gap (a table), the pieces are read a column at a time (those that start
@@ -67,13 +72,13 @@ def column_pieces(page: list[str]) -> tuple[list[str], np.ndarray] | None:
         lines += 1
         at = len(line) - len(line.lstrip())
         parts = []
-        for part in _GAP.split(text):
+        for part in _GAP.split(text, maxsplit=MAX_CUTS):
             start = line.index(part, at)
             parts.append((start, part))
             at = start + len(part)
         cut += len(parts) > 1
         cuts.append(parts)
-    if cut < MIN_LINES or cut < MIN_SHARE * lines:
+    if cut < MIN_LINES or cut < MIN_SHARE * lines or sum(map(len, cuts)) > MAX_GROWTH * len(page):
         return None
     pieces: list[str] = []
     owner: list[int] = []

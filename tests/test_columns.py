@@ -49,6 +49,16 @@ def test_a_page_in_columns_is_cut_at_its_gaps_and_read_a_column_at_a_time():
     assert column_pieces(["one  two", "three four", "x"] * 5) is None  # two spaces are no gap
 
 
+def test_hostile_pages_are_not_cut_without_bounds():
+    gaps = "     ".join("x" * 3 for _ in range(200_000))  # 200,000 pieces on one line
+    page = [gaps] * 5
+    assert column_pieces(page) is None  # 17 pieces a line at most: more than MAX_GROWTH
+    pieces, _ = column_pieces([gaps[:60]] * 4 + ["text"] * 10)  # 8 pieces on each of 4 lines
+    assert len(pieces) <= columns.MAX_GROWTH * 14
+    labels = bpclass.load_model().predict([page])[0]
+    assert len(labels) == 5
+
+
 def test_each_line_gets_its_likeliest_piece():
     owner = np.array([0, 0, 1, 2, 2])
     assert line_proba(np.array([0.1, 0.9, 0.0, 0.5, 0.2]), owner, 3).tolist() == [0.9, 0.0, 0.5]

@@ -322,7 +322,7 @@ HEADLINE_FREE_COLUMNS = np.array(
 def title_shaped(line: str) -> bool:
     """A few words (or CJK characters), no sentence or list end, no separator bar."""
     text = line.strip()
-    if not text or len(text) > 200 or text[-1] in ".:;,|»›>" or "|" in text:
+    if not text or len(text) > 200 or text[-1] in ".:;,|»›>。：；，" or "|" in text:
         return False
     cjk = len(CJK.findall(text))
     if cjk >= HEADLINE_MIN_CJK:

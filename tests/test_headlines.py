@@ -40,6 +40,8 @@ def test_title_like_lines(line):
         "5 December 2026, 08:15",
         "By Anna Berg",
         "The road was closed on Friday.",
+        "周五，沿海公路因暴雨导致山体滑坡而封闭。",  # a sentence, ended by a CJK full stop
+        "相关新闻：",
         "Related:",
         "Photo: Anna Berg",
         "© 2026 The Coast Paper",
@@ -65,6 +67,11 @@ def test_the_likeliest_title_like_line_above_the_first_kept_line_is_lifted():
     kept[1] = 0.8
     assert headline_above(PAGE, kept, 0.45) is None
     assert headline_above(PAGE, np.zeros(len(PAGE)), 0.45) is None
+
+
+def test_a_cjk_sentence_first_kept_does_not_hide_the_headline_above():
+    page = ["山体滑坡后警方封闭沿海公路", "周五，沿海公路因暴雨导致山体滑坡而封闭。", "司机们被要求改走内陆路线。"]
+    assert headline_above(page, np.array([0.3, 0.9, 0.9]), 0.45) == 0
 
 
 def test_the_headline_is_looked_for_only_a_few_lines_up():

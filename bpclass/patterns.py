@@ -48,6 +48,9 @@ MONTH_DATE = re.compile(
     rf"\b(?:\d{{1,2}}\.?\s(?:{_words(_MONTHS)})\b|(?:{_words(_MONTHS)})\.?\s\d{{1,4}}\b)",
     re.I,
 )
+# A date written the Chinese and Japanese way: "2012年01月12日", "1月12日" (the features'
+# date columns do not know it yet; the headline rule reads it, bpclass.policy).
+CJK_DATE = re.compile(r"\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}\s?年\s?\d{1,2}\s?月")
 NUMERIC_DATE = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 WEEKDAY = re.compile(rf"\b(?:{_words(_WEEKDAYS)})\b", re.I)
 CLOCK_TIME = re.compile(

@@ -42,6 +42,7 @@ import numpy as np
 from bpclass.features import FEATURE_INDEX, holds_comment_word, line_features
 from bpclass.patterns import (
     CJK,
+    CJK_DATE,
     CLOCK_TIME,
     COMMENT_HEADING,
     COMMENT_META,
@@ -326,7 +327,7 @@ def title_shaped(line: str) -> bool:
         return False
     cjk = len(CJK.findall(text))
     if cjk >= HEADLINE_MIN_CJK:
-        return cjk <= HEADLINE_MAX_CJK
+        return cjk <= HEADLINE_MAX_CJK and CJK_DATE.search(text) is None
     return HEADLINE_MIN_WORDS <= len(text.split()) <= HEADLINE_MAX_WORDS
 
 

@@ -42,6 +42,8 @@ def test_title_like_lines(line):
         "The road was closed on Friday.",
         "周五，沿海公路因暴雨导致山体滑坡而封闭。",  # a sentence, ended by a CJK full stop
         "相关新闻：",
+        "2012年01月12日 14:25 台海网",  # a CJK dateline
+        "1月12日 星期四 厦门新闻",
         "Related:",
         "Photo: Anna Berg",
         "© 2026 The Coast Paper",

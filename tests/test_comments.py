@@ -105,14 +105,14 @@ def _reference_start(lines, proba):
     if not headings:
         return None
 
-    def near_likely(k):  # walk out from line k on each side
-        for step in (-1, 1):
-            j, seen = k + step, 0
-            while 0 <= j < len(lines) and seen < COMMENT_COUNT_REACH:
-                if proba[j] >= COMMENT_LIKELY:
-                    return True
-                seen += bool(lines[j].strip())
-                j += step
+    def near_likely(k):  # the lines on each side up to the COMMENT_COUNT_REACH-th non-blank one
+        for side in (list(range(k - 1, -1, -1)), list(range(k + 1, len(lines)))):
+            filled = [j for j in side if lines[j].strip()]
+            window = (
+                side[: side.index(filled[COMMENT_COUNT_REACH - 1]) + 1] if len(filled) >= COMMENT_COUNT_REACH else side
+            )
+            if any(proba[j] >= COMMENT_LIKELY for j in window):
+                return True
         return False
 
     counted = [k for k in headings if near_likely(k)] if len(headings) > COMMENT_MAX_HEADINGS else headings

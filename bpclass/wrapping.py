@@ -52,6 +52,8 @@ import re
 
 import numpy as np
 
+from bpclass.columns import PADDED
+
 try:
     from bpclass import _speedups
 except ImportError:  # pragma: no cover - exercised where the extension is not built
@@ -223,7 +225,7 @@ def likely_cut(edges: np.ndarray, row_page: np.ndarray, n_pages: int) -> np.ndar
     """The pages of a batch that may be cut at every inline element, from each
     non-blank line's single-space edges (``edges`` of
     :func:`bpclass.features.features_and_comment_rows`) and its page."""
-    spaced = np.bincount(row_page[np.fmod(edges, 4.0) > 0], minlength=n_pages)  # 4: padded (bpclass.columns)
+    spaced = np.bincount(row_page[np.fmod(edges, PADDED) > 0], minlength=n_pages)  # the padded flag aside
     lines = np.bincount(row_page, minlength=n_pages)
     return np.flatnonzero((spaced >= MIN_EDGES) & (spaced >= MIN_EDGE_SHARE * lines))
 

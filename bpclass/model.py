@@ -63,6 +63,7 @@ from bpclass.policy import (
     policy_boilerplate_rows,
 )
 from bpclass.sites import check_sites, template_flags
+from bpclass.teasers import drop_teaser_lists
 from bpclass.wrapping import (
     MIN_BREAKS,
     MIN_EDGES,
@@ -360,6 +361,7 @@ class BoilerplateClassifier(Estimator):
             for proba, template in zip(probas, template_flags(pages, sites)):
                 proba[template] = 0.0
         lift_headlines(pages, probas, self.threshold, np.split(free, ends[:-1]))
+        drop_teaser_lists(pages, probas, self.threshold)
         if policy is not None:
             policy.extend(np.split(policy_flat, ends[:-1]))
         return probas, np.split(non_blank, ends[:-1])

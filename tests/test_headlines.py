@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from bpclass import load_model
-from bpclass.policy import HEADLINE_MIN_PROBA, HEADLINE_REACH, headline_above, lift_headlines, title_like
+from bpclass.policy import (
+    HEADLINE_MIN_PROBA,
+    HEADLINE_REACH,
+    HEADLINE_WORDS_REACH,
+    headline_above,
+    headline_by_words,
+    headline_words,
+    lift_headlines,
+    title_like,
+)
 
 PAGE = [
     "Home | News | Sport",  # 0
@@ -95,3 +104,37 @@ def test_the_model_keeps_a_headline_it_was_unsure_of():
     assert labels[head] == 1 and proba[head] == 0.55
     kept = [page[k] for k in np.flatnonzero(labels)]
     assert kept[0] == PAGE[1] and PAGE[5] in kept and "By Anna Berg" not in kept
+
+
+def test_the_headline_sharing_words_with_the_lead_is_kept_however_unsure_the_passes():
+    share_bar = ["Share on Facebook", "Share on Twitter", "Send by e-mail", "Print this page"]
+    page = ["Police close the coast road after a landslide", "Latest stories from the region"]
+    page += ["5 December 2026, 08:15", "By Anna Berg", *share_bar, PAGE[5], PAGE[6]]
+    lead = page.index(PAGE[5])
+    proba = np.full(len(page), 0.05)
+    proba[lead:] = 0.9
+    assert lead - 1 > HEADLINE_REACH and headline_above(page, proba, 0.45) is None  # too far for the first rule
+    assert headline_by_words(page, proba, 0.45) == 0
+    probas = [proba.copy()]
+    lift_headlines([page], probas, 0.45)
+    assert probas[0][0] == 0.45 and np.array_equal(probas[0][1:], proba[1:])
+    # Another story's title, a menu item: no words shared with the lead, nothing kept.
+    other = ["Storm warning for the islands tonight", *page[1:]]
+    assert headline_by_words(other, proba, 0.45) is None
+    # A title above the lead kept already: nothing more.
+    kept = proba.copy()
+    kept[1] = 0.6
+    assert headline_by_words(page, kept, 0.45) is None
+    # Beyond HEADLINE_WORDS_REACH lines: not looked at.
+    far = [page[0]] + [f"Menu item {k}" for k in range(HEADLINE_WORDS_REACH)] + page[lead:]
+    far_proba = np.array([0.05] * (HEADLINE_WORDS_REACH + 1) + [0.9, 0.9])
+    assert headline_by_words(far, far_proba, 0.45) is None
+    assert headline_by_words(far[:1] + far[2:], far_proba[1:], 0.45) == 0
+
+
+def test_cjk_headlines_share_pairs_of_characters_with_the_lead():
+    assert headline_words("山体滑坡 road closures") == {"山体", "体滑", "滑坡", "road", "closur"}
+    lead = "周五，沿海公路因暴雨导致山体滑坡而封闭，司机们被要求改走内陆路线。"
+    page = ["山体滑坡后警方封闭沿海公路", "记者 王明", lead]
+    assert headline_by_words(page, np.array([0.05, 0.1, 0.9]), 0.45) == 0
+    assert headline_by_words(["今日天气晴朗多云转阴", *page[1:]], np.array([0.05, 0.1, 0.9]), 0.45) is None

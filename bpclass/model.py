@@ -292,12 +292,17 @@ class BoilerplateClassifier(Estimator):
             ks = sorted(columned)
             flags = None if policy is None else []
             read = [columned[k][0] for k in ks]
-            again, _ = self._line_proba(read, None if sites is None else [sites[k] for k in ks], flags, None)
+            # The page's rules read its lines in their order, not the pieces' column order
+            # (a comment form in the first column read would end the article in the next).
+            again, _ = self._line_proba(
+                read, None if sites is None else [sites[k] for k in ks], flags, None, page_rules=False
+            )
             for j, k in enumerate(ks):
                 pieces, owner = columned[k]
                 probas[k][:] = line_proba(again[j], owner, len(pages[k]))
                 if flags is not None:
                     policy[start + k] = line_flags(flags[j], pieces, owner, len(pages[k])) & masks[k]
+            self._page_rules([[line.strip() for line in pages[k]] for k in ks], [probas[k] for k in ks])
         if wrapped:  # read those pages again, their wrapped paragraphs joined
             ks = sorted(wrapped)
             flags: list | None = None if policy is None else []
@@ -311,11 +316,19 @@ class BoilerplateClassifier(Estimator):
         return probas, masks
 
     def _line_proba(
-        self, pages, sites, policy: list | None, wrapped: dict | None, columned: dict | None = None
+        self,
+        pages,
+        sites,
+        policy: list | None,
+        wrapped: dict | None,
+        columned: dict | None = None,
+        page_rules: bool = True,
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """:meth:`_proba` of checked pages, line by line as they come; the pages found
         wrapped go into ``wrapped`` (page number -> its runs), when it is a dict, and
-        those in columns into ``columned`` (page number -> its pieces and their lines)."""
+        those in columns into ``columned`` (page number -> its pieces and their lines).
+        ``page_rules=False`` leaves out the rules that read a page's lines in order
+        (:meth:`_page_rules`); a site's template lines are dropped either way."""
         second = getattr(self, "context_estimator_", None)
         lexicon = getattr(self, "lexicon_", None)
         uncovered = getattr(self, "uncovered_estimator_", None)
@@ -352,19 +365,32 @@ class BoilerplateClassifier(Estimator):
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
                 free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
-        probas = np.split(flat, ends[:-1])
-        if not self.keep_comments:
-            drop_comment_sections(pages, probas, comment_lines)  # the split arrays are views of flat
-        if self.drop_repeats:
-            drop_repeated_copies(pages, probas)
-        if sites is not None:
-            for proba, template in zip(probas, template_flags(pages, sites)):
+        probas = np.split(flat, ends[:-1])  # views of flat
+        templates = None if sites is None else template_flags(pages, sites)
+        if page_rules:
+            self._page_rules(pages, probas, comment_lines, np.split(free, ends[:-1]), templates)
+        elif templates is not None:
+            for proba, template in zip(probas, templates):
                 proba[template] = 0.0
-        lift_headlines(pages, probas, self.threshold, np.split(free, ends[:-1]))
-        drop_teaser_lists(pages, probas, self.threshold)
         if policy is not None:
             policy.extend(np.split(policy_flat, ends[:-1]))
         return probas, np.split(non_blank, ends[:-1])
+
+    def _page_rules(self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None) -> None:
+        """The rules that read a page's lines in order, in place on ``probas``: comment
+        sections, repeated copies (when asked for), then a site's template lines (per
+        page, the mask ``templates``, when given), the headline, teaser lists.
+        ``comment_lines`` and ``free`` (per page: the lines holding a comment word, and
+        whether each line is free of the patterns a headline has not) when the features
+        found them; else the rules find them."""
+        if not self.keep_comments:
+            drop_comment_sections(pages, probas, comment_lines)
+        if self.drop_repeats:
+            drop_repeated_copies(pages, probas)
+        for proba, template in zip(probas, templates or ()):
+            proba[template] = 0.0
+        lift_headlines(pages, probas, self.threshold, free)
+        drop_teaser_lists(pages, probas, self.threshold)
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.

@@ -102,3 +102,21 @@ def test_padded_lines_are_the_same_without_the_compiled_scan(monkeypatch):
     python: list = []
     features.features_and_comment_rows(pages, edges=python)
     assert native[0].tolist() == python[0].tolist() == [4, 4, 0, 3, 0, 4]
+
+
+def test_the_page_rules_read_a_columned_page_in_the_order_of_its_lines(monkeypatch):
+    # Read a column at a time, a comment form in the left column below the article would
+    # come before the article in the right one, and the comment rule would drop it.
+    model = bpclass.load_model()
+    table = in_table(PAGE.read_text(encoding="utf-8").splitlines())
+    seen = []
+    real = model_module.drop_comment_sections
+
+    def spy(pages, probas, candidates=None):
+        seen.extend(pages)
+        real(pages, probas, candidates)
+
+    monkeypatch.setattr(model_module, "drop_comment_sections", spy)
+    model.predict([table])
+    assert [line.strip() for line in table] in seen  # the page's own lines, in order
+    assert column_pieces(table)[0] not in seen  # never its pieces in column order

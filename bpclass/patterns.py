@@ -141,6 +141,7 @@ COMMENT_HEADING = re.compile(
     rf"|comments?[^\S\n]*(?:\(\d+\)|:)?[^\S\n]*$"
     rf"|(?:reader|user){_SP}comments\b"
     rf"|join{_SP}the{_SP}(?:discussion|conversation)\b"
+    rf"|comments?{_SP}(?:are|is|have{_SP}been){_SP}(?:now{_SP})?closed\b"
     rf"|responses?{_SP}to\b"
     rf"|(?:\d+{_SP})?(?:kommentare?|komentar|kommentit|commentaires?|comentarios?|comentários?|commenti|reacties)\b"
     rf"|(?:\d+{_SP})?(?:kommentarer|komentarze|komentáře|reactie|yorumlar|комментари[йия]|комментариев)"

@@ -145,7 +145,8 @@ def test_the_fast_scan_finds_what_matching_every_line_finds():
            "Comments " + "word " * 9, "commentary on the news", "7 Responses to “A Title of Eight More Words Here”",
            "12 comments were made at the meeting, the mayor said.", "2 thoughts on " + "word " * 14,
            "Anna says:", "3 March 2024 at 10:15", "Report abuse", "53 Comments »", "Comments (53)",
-           "{ 131 comments }", "Response to the critics", "Add a comment |", "Leave a comment"]  # fmt: skip
+           "{ 131 comments }", "Response to the critics", "Add a comment |", "Leave a comment",
+           "Comments are closed.", "Comments closed"]  # fmt: skip
     found = 0
     for _ in range(300):
         size = rng.integers(0, 60)
@@ -173,8 +174,10 @@ def test_lines_below_the_heading_are_dropped():
     assert labels[0][:start].sum() >= 4
 
 
-@pytest.mark.parametrize("heading", ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论"])
-def test_threads_under_headings_in_other_languages_are_dropped(heading):
+@pytest.mark.parametrize(
+    "heading", ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
+)
+def test_threads_under_other_headings_and_in_other_languages_are_dropped(heading):
     page = ARTICLE + ["", heading] + COMMENTS[2:]
     start = page.index(heading)
     assert copy.copy(load_model()).set_params(keep_comments=True).predict([page])[0][start:].any()

@@ -854,12 +854,15 @@ month_date_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, int starts
 }
 
 /* The ".com" alternative of URL, the dot just before text[p] (after a word
- * character): (?:com|net|org|id|co|io|de|fr|uk)\b, IGNORECASE. The \b makes the
+ * character): (?:com|net|...)\b (patterns.URL's list), IGNORECASE. The \b makes the
  * run of word characters after the dot the whole top-level domain. */
 static int
 tld_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
 {
-    static const char *tlds[] = {"com", "net", "org", "id", "co", "io", "de", "fr", "uk", NULL};
+    static const char *tlds[] = {"com", "net", "org", "info", "biz", "gov", "edu", "tv", "eu", "id", "co", "io",
+                                 "de",  "fr",  "uk",  "ru",   "ua",  "kz",  "pl",  "cz", "sk", "hu", "ro", "gr",
+                                 "cn",  "jp",  "kr",  "tw",   "hk",  "au",  "nl",  "ch", "se", "fi", "dk", "br",
+                                 NULL};
     return word_run_is_one_of(kind, data, n, p, tlds);
 }
 
@@ -1377,7 +1380,7 @@ scan_line_kind(PyObject *text, Py_ssize_t line, double *row, int32_t *need, Scra
             } else if (ch == '.' && i > 0 && i + 1 < head && is_word(PyUnicode_READ(kind, data, i - 1))) {
                 /* May start ".com" and the like (re.I: also folded letters). */
                 Py_UCS4 c = PyUnicode_READ(kind, data, i + 1);
-                if (c >= 128 || strchr("cnoidfuCNOIDFU", (int)c) != NULL) {
+                if (c >= 128 || strchr("abcdefghijknoprstuABCDEFGHIJKNOPRSTU", (int)c) != NULL) {
                     if (c != 0 && add_entry(s, i, E_URL_DOT) < 0)
                         return -1;
                 }

@@ -73,9 +73,16 @@ RELATIVE_TIME = re.compile(
     re.I,
 )
 SEPARATOR = re.compile(r"[|»›«‹•·>/\\]")
+# Top-level domains a bare domain name ends with: the generic ones and the country codes
+# of the languages bpclass is measured in and their neighbours; never a two-letter word
+# a sentence may start with after a missing space (".In", ".It", ".Es", ".By").
+URL_TLDS = tuple(
+    "com net org info biz gov edu tv eu id co io de fr uk ru ua kz pl cz sk hu ro gr cn jp"
+    " kr tw hk au nl ch se fi dk br".split()
+)
 # A bare domain is found by its ending (".com" after a word character), never by
 # scanning back over the name: "a-a-a-a..." must not make the search quadratic.
-URL = re.compile(r"\bhttps?://\S|\bwww\.\S|(?<=\w)\.(?:com|net|org|id|co|io|de|fr|uk)\b", re.I)
+URL = re.compile(r"\bhttps?://\S|\bwww\.\S|(?<=\w)\.(?:" + "|".join(URL_TLDS) + r")\b", re.I)
 # Anchored on the "@" for the same reason.
 EMAIL = re.compile(r"(?<=[\w.+-])@[\w-]+\.\w")
 COPYRIGHT_PHRASES = (

@@ -274,6 +274,18 @@ def test_the_patterns_the_line_scan_decides_are_the_ones_it_was_written_for():
 
 
 @native
+def test_the_line_scan_knows_every_top_level_domain_of_the_pattern():
+    """tld_at in _speedups.c holds its own copy of patterns.URL_TLDS."""
+    url = features.FEATURE_INDEX["has_url"]
+    lines = [f"see news.example.{tld.upper() if k % 2 else tld} now" for k, tld in enumerate(P.URL_TLDS)]
+    lines += ["it was over.In the end", "example.rus", "example.ruble"]
+    X, _ = features.batch_features([lines])
+    assert X[: len(P.URL_TLDS), url].tolist() == [1.0] * len(P.URL_TLDS)
+    assert X[len(P.URL_TLDS) :, url].tolist() == [0.0] * 3
+    assert [bool(P.URL.search(line)) for line in lines] == [True] * len(P.URL_TLDS) + [False] * 3
+
+
+@native
 @pytest.mark.parametrize("line", EDGES)
 def test_same_line_features_on_the_edges(line):
     X, _ = features.batch_features([[line]])

@@ -339,6 +339,7 @@ class BoilerplateClassifier(Estimator):
         non_blank = np.zeros(len(flat), dtype=bool)
         policy_flat = np.zeros(len(flat), dtype=bool) if policy is not None else None
         free = np.zeros(len(flat), dtype=bool)  # free of the patterns a headline has not (bpclass.policy)
+        log_chars = np.zeros(len(flat))  # each line's log(1 + characters), stripped (the teaser rule's)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
         for first, start, stop in chunks(pages):
@@ -365,10 +366,12 @@ class BoilerplateClassifier(Estimator):
                 if policy_flat is not None:
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
                 free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
+                log_chars[rows][chunk_non_blank] = X[:, _CHARS]
         probas = np.split(flat, ends[:-1])  # views of flat
         templates = None if sites is None else template_flags(pages, sites)
         if page_rules:
-            self._page_rules(pages, probas, comment_lines, np.split(free, ends[:-1]), templates)
+            lengths = np.split(np.rint(np.expm1(log_chars)).astype(np.int64), ends[:-1])
+            self._page_rules(pages, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths)
         elif templates is not None:
             for proba, template in zip(probas, templates):
                 proba[template] = 0.0
@@ -376,13 +379,16 @@ class BoilerplateClassifier(Estimator):
             policy.extend(np.split(policy_flat, ends[:-1]))
         return probas, np.split(non_blank, ends[:-1])
 
-    def _page_rules(self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None) -> None:
+    def _page_rules(
+        self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None, lengths=None
+    ) -> None:
         """The rules that read a page's lines in order, in place on ``probas``: comment
         sections, repeated copies (when asked for), then a site's template lines (per
         page, the mask ``templates``, when given), the headline, teaser lists.
-        ``comment_lines`` and ``free`` (per page: the lines holding a comment word, and
-        whether each line is free of the patterns a headline has not) when the features
-        found them; else the rules find them."""
+        ``comment_lines``, ``free`` and ``lengths`` (per page: the lines holding a
+        comment word, whether each line is free of the patterns a headline has not, and
+        each line's length stripped) when the features found them; else the rules find
+        them."""
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)
         if self.drop_repeats:
@@ -390,7 +396,7 @@ class BoilerplateClassifier(Estimator):
         for proba, template in zip(probas, templates or ()):
             proba[template] = 0.0
         lift_headlines(pages, probas, self.threshold, free)
-        drop_teaser_lists(pages, probas, self.threshold)
+        drop_teaser_lists(pages, probas, self.threshold, lengths)
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.

@@ -385,22 +385,23 @@ HEADLINE_MIN_SHARED = 2
 HEADLINE_MIN_SHARE = 0.3
 
 
+_CJK_RUN = re.compile(CJK.pattern + "{2,}")
+_LONG_WORD = re.compile(r"[^\W\d_" + CJK.pattern[1:-1] + "]{4,}")  # 4+ letters, none CJK
+
+
 def headline_words(text: str) -> set[str]:
     """The words a headline and its article's lead are compared by (see above)."""
-    out = {w[:6].lower() for w in WORD.findall(text) if len(w) >= 4 and not CJK.match(w)}
-    run: list[str] = []
-    for c in text + " ":
-        if CJK.match(c):
-            run.append(c)
-            continue
-        out.update(a + b for a, b in zip(run, run[1:]))
-        run = []
+    out = {w[:6].lower() for w in _LONG_WORD.findall(text)}
+    for run in _CJK_RUN.findall(text):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 
 def _is_lead(line: str) -> bool:
     text = line.strip()
-    return len(text) >= (HEADLINE_LEAD_CHARS // 3 if CJK.search(text) else HEADLINE_LEAD_CHARS)
+    if len(text) >= HEADLINE_LEAD_CHARS or len(text) < HEADLINE_LEAD_CHARS // 3:
+        return len(text) >= HEADLINE_LEAD_CHARS
+    return CJK.search(text) is not None
 
 
 def headline_by_words(lines: list[str], proba: np.ndarray, threshold: float, free=None) -> int | None:
@@ -419,21 +420,23 @@ def headline_by_words(lines: list[str], proba: np.ndarray, threshold: float, fre
     def like(k: int) -> bool:
         return title_like(lines[k]) if free is None else bool(free[k]) and title_shaped(lines[k])
 
-    lead_words: set[str] | None = None
-    best, best_share, seen = None, 0.0, 0
+    candidates, seen = [], 0
     for k in range(leads[0] - 1, -1, -1):
         if not lines[k].strip():
             continue
         seen += 1
         if seen > HEADLINE_WORDS_REACH:
             break
-        if not like(k):
-            continue
-        if proba[k] >= threshold:
-            return None  # a title above the article is kept already
+        if like(k):
+            if proba[k] >= threshold:
+                return None  # a title above the article is kept already
+            candidates.append(k)
+    if not candidates:
+        return None
+    lead_words = headline_words(" ".join(lines[j] for j in leads))
+    best, best_share = None, 0.0
+    for k in candidates:
         words = headline_words(lines[k])
-        if lead_words is None:
-            lead_words = headline_words(" ".join(lines[j] for j in leads))
         shared = len(words & lead_words)
         share = shared / len(words) if words else 0.0
         if shared >= HEADLINE_MIN_SHARED and share >= HEADLINE_MIN_SHARE and share > best_share:

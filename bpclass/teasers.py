@@ -36,6 +36,7 @@ from bpclass.patterns import CJK, WORD
 MIN_UNITS = 4
 LONG = 80
 PERIODS = (2, 3, 4)
+_PERIOD = np.isin(np.arange(max(PERIODS) + 2), PERIODS)  # spacing -> in PERIODS (the last: any longer)
 MIN_ARTICLE_LONG = 2
 MAX_MEAN_PROBA = 0.8
 MAX_TITLES_KEPT = 1 / 3
@@ -67,15 +68,30 @@ def _chains(long_at: list[int]):
         start = end
 
 
-def teaser_leads(lines: list[str], proba: np.ndarray, threshold: float) -> list[int]:
+def _may_chain(long_at: np.ndarray) -> bool:
+    """Do MIN_UNITS (3 or more) of the positions ``long_at`` follow each other at one
+    spacing in PERIODS anywhere? A first test that most pages fail: an article's
+    paragraphs follow each other with nothing between them."""
+    gaps = np.diff(long_at)
+    same = (gaps[1:] == gaps[:-1]) & _PERIOD[np.minimum(gaps[1:], len(_PERIOD) - 1)]  # three at one spacing
+    run = MIN_UNITS - 2  # so many of those in a row: MIN_UNITS lines
+    if len(same) < run:
+        return False
+    count = np.concatenate(([0], np.cumsum(same)))
+    return bool((count[run:] - count[:-run] == run).any())
+
+
+def teaser_leads(lines: list[str], proba: np.ndarray, threshold: float, length=None) -> list[int]:
     """Indices of the page's lines that lead a teaser list's units (see the module's
-    docstring); ``proba`` is P(content) of each line (blank lines 0)."""
-    filled = [k for k, line in enumerate(lines) if line.strip()]
+    docstring); ``proba`` is P(content) of each line (blank lines 0), ``length`` (if
+    known) each line's length without the white space around it."""
+    stripped = np.fromiter(map(len, map(str.strip, lines)), np.int64, len(lines)) if length is None else length
+    filled = np.flatnonzero(stripped)
     if len(filled) < MIN_UNITS * min(PERIODS):
         return []
-    length = np.fromiter((len(lines[k].strip()) for k in filled), np.int64, len(filled))
+    length = stripped[filled]
     is_long = length >= LONG
-    if np.count_nonzero(is_long) < MIN_ARTICLE_LONG + MIN_UNITS:
+    if np.count_nonzero(is_long) < MIN_ARTICLE_LONG + MIN_UNITS or not _may_chain(np.flatnonzero(is_long)):
         return []
     p = np.asarray(proba)[filled]
     kept = p >= threshold
@@ -104,13 +120,14 @@ def teaser_leads(lines: list[str], proba: np.ndarray, threshold: float) -> list[
             article_words = _words(" ".join(lines[filled[k]] for k in range(first, stop)))
         shares = [len(w & article_words) / len(w) if w else 0.0 for w in (_words(lines[filled[k]]) for k in chain)]
         if sum(shares) / len(shares) < MAX_OVERLAP:
-            out.extend(filled[k] for k in chain)
+            out.extend(filled[chain].tolist())
     return out
 
 
-def drop_teaser_lists(pages: list[list[str]], probas: list[np.ndarray], threshold: float) -> None:
-    """Set P(content) to 0, in place, on each page's teaser leads (:func:`teaser_leads`)."""
-    for lines, proba in zip(pages, probas):
-        leads = teaser_leads(lines, proba, threshold)
+def drop_teaser_lists(pages: list[list[str]], probas: list[np.ndarray], threshold: float, lengths=None) -> None:
+    """Set P(content) to 0, in place, on each page's teaser leads (:func:`teaser_leads`);
+    ``lengths``: per page, its lines' lengths as teaser_leads takes them, if known."""
+    for k, (lines, proba) in enumerate(zip(pages, probas)):
+        leads = teaser_leads(lines, proba, threshold, None if lengths is None else lengths[k])
         if leads:
             proba[leads] = 0.0

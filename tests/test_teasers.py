@@ -87,8 +87,10 @@ def test_the_model_drops_what_the_rule_finds(monkeypatch):
     before = model.predict_proba([lines])[0]
     calls = []
 
-    def spy(pages, probas, threshold):
+    def spy(pages, probas, threshold, lengths=None):
         calls.append(threshold)
+        # The lines' lengths come from the features, as the rule would measure them.
+        assert lengths[0].tolist() == [len(line.strip()) for line in lines]
         for proba in probas:
             proba[2] = 0.0  # the article's first paragraph, as if it were a lead
 

@@ -58,6 +58,7 @@ from bpclass.passes import (
 from bpclass.policy import (
     HEADLINE_FREE_COLUMNS,
     drop_comment_sections,
+    drop_kept_twins,
     drop_repeated_copies,
     lift_headlines,
     policy_boilerplate_rows,
@@ -340,6 +341,7 @@ class BoilerplateClassifier(Estimator):
         policy_flat = np.zeros(len(flat), dtype=bool) if policy is not None else None
         free = np.zeros(len(flat), dtype=bool)  # free of the patterns a headline has not (bpclass.policy)
         log_chars = np.zeros(len(flat))  # each line's log(1 + characters), stripped (the teaser rule's)
+        twin = np.zeros(len(flat), dtype=bool)  # a truncated twin of another line (the twin rule's)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
         for first, start, stop in chunks(pages):
@@ -367,11 +369,14 @@ class BoilerplateClassifier(Estimator):
                     policy_flat[rows][chunk_non_blank] = policy_boilerplate_rows(X)
                 free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
                 log_chars[rows][chunk_non_blank] = X[:, _CHARS]
+                twin[rows][chunk_non_blank] = X[:, _TWIN] > 0
         probas = np.split(flat, ends[:-1])  # views of flat
         templates = None if sites is None else template_flags(pages, sites)
         if page_rules:
             lengths = np.split(np.rint(np.expm1(log_chars)).astype(np.int64), ends[:-1])
-            self._page_rules(pages, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths)
+            self._page_rules(
+                pages, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths, np.split(twin, ends[:-1])
+            )
         elif templates is not None:
             for proba, template in zip(probas, templates):
                 proba[template] = 0.0
@@ -380,21 +385,22 @@ class BoilerplateClassifier(Estimator):
         return probas, np.split(non_blank, ends[:-1])
 
     def _page_rules(
-        self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None, lengths=None
+        self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None, lengths=None, twins=None
     ) -> None:
         """The rules that read a page's lines in order, in place on ``probas``: comment
         sections, repeated copies (when asked for), then a site's template lines (per
-        page, the mask ``templates``, when given), the headline, teaser lists.
-        ``comment_lines``, ``free`` and ``lengths`` (per page: the lines holding a
-        comment word, whether each line is free of the patterns a headline has not, and
-        each line's length stripped) when the features found them; else the rules find
-        them."""
+        page, the mask ``templates``, when given), kept truncated twins of kept lines,
+        the headline, teaser lists. ``comment_lines``, ``free``, ``lengths`` and
+        ``twins`` (per page: the lines holding a comment word, whether each line is free
+        of the patterns a headline has not, each line's length stripped, whether it is a
+        truncated twin) when the features found them; else the rules find them."""
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)
         if self.drop_repeats:
             drop_repeated_copies(pages, probas)
         for proba, template in zip(probas, templates or ()):
             proba[template] = 0.0
+        drop_kept_twins(pages, probas, self.threshold, twins)
         lift_headlines(pages, probas, self.threshold, free)
         drop_teaser_lists(pages, probas, self.threshold, lengths)
 
@@ -544,6 +550,7 @@ class BoilerplateClassifier(Estimator):
 
 # The feature columns the first test for pieced-up paragraphs reads (bpclass.wrapping).
 _CHARS = FEATURE_INDEX["log_chars"]
+_TWIN = FEATURE_INDEX["is_truncated_twin"]
 _STARTS_LOWER = FEATURE_INDEX["starts_lower"]
 _ENDS_TERMINAL = FEATURE_INDEX["ends_terminal"]
 

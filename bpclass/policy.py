@@ -39,7 +39,7 @@ import re
 
 import numpy as np
 
-from bpclass.features import FEATURE_INDEX, holds_comment_word, line_features
+from bpclass.features import FEATURE_INDEX, MIN_TWIN_PREFIX, holds_comment_word, line_features
 from bpclass.patterns import (
     CJK,
     CJK_DATE,
@@ -229,6 +229,49 @@ def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray], cand
         start = comment_section_start(lines, proba, None if candidates is None else candidates[k])
         if start is not None:
             proba[start:] = 0.0
+
+
+def twin_stem(line: str) -> str | None:
+    """A line cut short with an ellipsis ("Putin warns of..."): the text before the
+    ellipsis, as :func:`bpclass.features` compares truncated twins; else None."""
+    text = line.strip()
+    if text.endswith("..."):
+        stem = text[:-3]
+    elif text.endswith("\u2026"):
+        stem = text[:-1]
+    else:
+        return None
+    stem = stem.rstrip(" .,:;-\u2013")
+    return stem if len(stem) >= MIN_TWIN_PREFIX else None
+
+
+def kept_twins(lines: list[str], proba: np.ndarray, threshold: float, twins=None) -> list[int]:
+    """The kept lines that are a truncated twin of another kept line of the page (a
+    related-headline link to the article's own title, a teaser of its first
+    paragraph): its text again, cut short. ``twins``: per line, is it a truncated twin
+    of some line (the features' ``is_truncated_twin``), if known."""
+    kept = np.flatnonzero(np.asarray(proba) >= threshold)
+    candidates = kept if twins is None else kept[np.asarray(twins)[kept]]
+    out = []
+    for k in candidates.tolist():
+        stem = twin_stem(lines[k])
+        if stem is None:
+            continue
+        for j in kept.tolist():
+            text = lines[j].strip()
+            if j != k and len(text) > len(stem) and text.startswith(stem) and twin_stem(text) != stem:
+                out.append(k)
+                break
+    return out
+
+
+def drop_kept_twins(pages: list[list[str]], probas: list[np.ndarray], threshold: float, twins=None) -> None:
+    """Set P(content) to 0, in place, on each page's :func:`kept_twins`; ``twins``: per
+    page, as kept_twins takes it, or None."""
+    for k, (lines, proba) in enumerate(zip(pages, probas)):
+        found = kept_twins(lines, proba, threshold, None if twins is None else twins[k])
+        if found:
+            proba[found] = 0.0
 
 
 # A copy is a run of at least REPEAT_MIN_RUN lines of at least REPEAT_MIN_CHARS

@@ -1,4 +1,4 @@
-"""drop_repeats: one copy of an article that a page's text holds twice."""
+"""Text a page holds twice: one copy of an article (drop_repeats), and a kept line cut short beside its full version."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from conftest import rewrite_model_file
 from bpclass import ModelFileError, clean, clean_pages, load_model
 from bpclass.cli import EXIT_OK, main
 from bpclass.corpus import CorpusOptions, clean_batch
-from bpclass.policy import REPEAT_MIN_CHARS, REPEAT_MIN_RUN, repeated_copies
+from bpclass.policy import REPEAT_MIN_CHARS, REPEAT_MIN_RUN, drop_kept_twins, kept_twins, repeated_copies
 
 BODY = [
     "The council voted on Tuesday to close the old bridge over the river to cars from next spring.",
@@ -115,3 +115,25 @@ def test_drop_repeats_is_saved_and_checked(tmp_path):
     rewrite_model_file(tmp_path / "once.npz", tmp_path / "bad.npz", change_meta=lambda m: m.update(drop_repeats=1))
     with pytest.raises(ModelFileError, match="drop_repeats"):
         load_model(tmp_path / "bad.npz")
+
+
+def test_a_kept_truncated_twin_of_a_kept_line_is_dropped():
+    page = [
+        "Putin warns of a long and hard winter ahead",
+        "Putin warns of...",  # the headline again, cut short: a related link
+        "The president said on Tuesday that the coming months would test the country.",
+        "Related: Putin warns of...",  # no twin: it does not start as the headline does
+        "Short...",  # too short a stem to tell
+    ]
+    proba = np.array([0.9, 0.6, 0.9, 0.6, 0.6])
+    assert kept_twins(page, proba, 0.45) == [1]
+    probas = [proba.copy()]
+    drop_kept_twins([page], probas, 0.45)
+    assert probas[0].tolist() == [0.9, 0.0, 0.9, 0.6, 0.6]
+    # The full line dropped, or the twin dropped already: nothing to do.
+    assert kept_twins(page, np.array([0.2, 0.6, 0.9, 0.6, 0.6]), 0.45) == []
+    assert kept_twins(page, np.array([0.9, 0.2, 0.9, 0.6, 0.6]), 0.45) == []
+    # Two copies of one truncated line are not each other's twin.
+    assert kept_twins(["Putin warns of...", "Putin warns of..."], np.array([0.9, 0.9]), 0.45) == []
+    # The features' twin flags, when given, narrow the search.
+    assert kept_twins(page, proba, 0.45, twins=np.array([False] * 5)) == []

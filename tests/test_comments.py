@@ -175,7 +175,9 @@ def test_lines_below_the_heading_are_dropped():
 
 
 @pytest.mark.parametrize(
-    "heading", ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
+    "heading",
+    ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
+    + ["Комментарии закрыты", "Les commentaires sont fermés", "Τα σχόλια είναι κλειστά"],
 )
 def test_threads_under_other_headings_and_in_other_languages_are_dropped(heading):
     page = ARTICLE + ["", heading] + COMMENTS[2:]

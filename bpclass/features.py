@@ -249,6 +249,21 @@ def _stopword_share(words: list[str], head: str, n_cjk: int, word_count: int) ->
     return min(hits / word_count, 1.0)
 
 
+def twin_stem(line: str) -> str | None:
+    """A line cut short with an ellipsis ("Putin warns of..."): the text before the
+    ellipsis (MIN_TWIN_PREFIX characters at least), by which truncated twins are
+    compared; else None."""
+    text = line.strip()
+    if text.endswith("..."):
+        stem = text[:-3]
+    elif text.endswith("…"):
+        stem = text[:-1]
+    else:
+        return None
+    stem = stem.rstrip(" .,:;-–")
+    return stem if len(stem) >= MIN_TWIN_PREFIX else None
+
+
 def _twins(texts: list[str], candidates=None) -> tuple[np.ndarray, np.ndarray]:
     """Flags: line is a truncated twin of another line / has such a twin.
 
@@ -262,15 +277,8 @@ def _twins(texts: list[str], candidates=None) -> tuple[np.ndarray, np.ndarray]:
     has_twin = np.zeros(n)
     buckets: dict[str, dict[str, list[int]]] = {}
     for i in range(n) if candidates is None else candidates:
-        text = texts[i]
-        if text.endswith("..."):
-            stem = text[:-3]
-        elif text.endswith("…"):
-            stem = text[:-1]
-        else:
-            continue
-        stem = stem.rstrip(" .,:;-–")
-        if len(stem) >= MIN_TWIN_PREFIX:
+        stem = twin_stem(texts[i])
+        if stem is not None:
             stems = buckets.setdefault(stem[:MIN_TWIN_PREFIX], {})
             if stem in stems or len(stems) < MAX_TWIN_CANDIDATES:
                 stems.setdefault(stem, []).append(i)

@@ -39,7 +39,7 @@ import re
 
 import numpy as np
 
-from bpclass.features import FEATURE_INDEX, MIN_TWIN_PREFIX, holds_comment_word, line_features
+from bpclass.features import FEATURE_INDEX, holds_comment_word, line_features, twin_stem
 from bpclass.patterns import (
     CJK,
     CJK_DATE,
@@ -231,20 +231,6 @@ def drop_comment_sections(pages: list[list[str]], probas: list[np.ndarray], cand
             proba[start:] = 0.0
 
 
-def twin_stem(line: str) -> str | None:
-    """A line cut short with an ellipsis ("Putin warns of..."): the text before the
-    ellipsis, as :func:`bpclass.features` compares truncated twins; else None."""
-    text = line.strip()
-    if text.endswith("..."):
-        stem = text[:-3]
-    elif text.endswith("\u2026"):
-        stem = text[:-1]
-    else:
-        return None
-    stem = stem.rstrip(" .,:;-\u2013")
-    return stem if len(stem) >= MIN_TWIN_PREFIX else None
-
-
 def kept_twins(lines: list[str], proba: np.ndarray, threshold: float, twins=None) -> list[int]:
     """The kept lines that are a truncated twin of another kept line of the page (a
     related-headline link to the article's own title, a teaser of its first
@@ -381,6 +367,12 @@ def title_like(line: str) -> bool:
     return title_shaped(line) and not np.asarray(line_features(line))[HEADLINE_FREE_COLUMNS].any()
 
 
+def _title_at(lines: list[str], k: int, free=None) -> bool:
+    """Is line k :func:`title_like`? ``free`` (per line: free of HEADLINE_FREE_COLUMNS'
+    patterns, from feature rows already computed) spares computing its features."""
+    return title_like(lines[k]) if free is None else bool(free[k]) and title_shaped(lines[k])
+
+
 def headline_above(lines: list[str], proba: np.ndarray, threshold: float, free=None) -> int | None:
     """The index of the line to keep as the page's headline, or ``None``: the
     likeliest :func:`title_like` line among the HEADLINE_REACH non-blank lines above
@@ -391,17 +383,13 @@ def headline_above(lines: list[str], proba: np.ndarray, threshold: float, free=N
     kept = np.flatnonzero(proba >= threshold)
     if not len(kept):
         return None
-
-    def like(k: int) -> bool:
-        return title_like(lines[k]) if free is None else bool(free[k]) and title_shaped(lines[k])
-
-    if like(int(kept[0])):
+    if _title_at(lines, int(kept[0]), free):
         return None
     best, seen = None, 0
     for k in range(int(kept[0]) - 1, -1, -1):
         if not lines[k].strip():
             continue
-        if proba[k] >= HEADLINE_MIN_PROBA and (best is None or proba[k] > proba[best]) and like(k):
+        if proba[k] >= HEADLINE_MIN_PROBA and (best is None or proba[k] > proba[best]) and _title_at(lines, k, free):
             best = k
         seen += 1
         if seen == HEADLINE_REACH:
@@ -459,10 +447,6 @@ def headline_by_words(lines: list[str], proba: np.ndarray, threshold: float, fre
                 break
     if not leads:
         return None
-
-    def like(k: int) -> bool:
-        return title_like(lines[k]) if free is None else bool(free[k]) and title_shaped(lines[k])
-
     candidates, seen = [], 0
     for k in range(leads[0] - 1, -1, -1):
         if not lines[k].strip():
@@ -470,7 +454,7 @@ def headline_by_words(lines: list[str], proba: np.ndarray, threshold: float, fre
         seen += 1
         if seen > HEADLINE_WORDS_REACH:
             break
-        if like(k):
+        if _title_at(lines, k, free):
             if proba[k] >= threshold:
                 return None  # a title above the article is kept already
             candidates.append(k)

@@ -96,6 +96,11 @@ COMMENT_MIN_CHARS_ABOVE = 300
 # COMMENT_MIN_CHARS_ABOVE of likely text above, not the share: a short post with a
 # long thread below it.
 COMMENT_META_REACH = 4
+# A scraper that gives one text node per line cuts a comment's header into pieces
+# ("Posted by:", "Ann |", "May 2, 2012 at 10:11 AM"): lines shorter than
+# COMMENT_META_PIECE do not count towards the reach, within COMMENT_META_LOOK lines.
+COMMENT_META_PIECE = 25
+COMMENT_META_LOOK = 10
 COMMENT_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it ...
@@ -114,6 +119,11 @@ COMMENT_COUNT_REACH = 3
 # of the likely text above it, given this many of its characters: a long thread below
 # a whole article.
 COMMENT_MIN_CHARS_ALONE = 2500
+# A scraper that gives one text node per line cuts a heading into pieces ("174",
+# "comments"): a line holding a comment word is read with up to COMMENT_PIECES
+# non-blank lines of at most COMMENT_PIECE_CHARS characters on either side joined to it.
+COMMENT_PIECES = 2
+COMMENT_PIECE_CHARS = 12
 _NUMBER = re.compile(r"\d+")
 # The words of COMMENT_WORDS that name comments themselves (not replies, thoughts or
 # discussions).
@@ -142,16 +152,20 @@ def _is_short_heading(line: str) -> bool:
 
 
 def _comment_headers_follow(lines: list[str], k: int) -> bool:
-    """Is one of the COMMENT_META_REACH non-blank lines below line k a comment's header?"""
-    seen = 0
+    """Is one of the COMMENT_META_REACH non-blank lines below line k a comment's header?
+    Pieces under COMMENT_META_PIECE characters ("Posted by:", "Ann |") do not count
+    towards the reach, but at most COMMENT_META_LOOK lines are read."""
+    seen = looked = 0
     for line in itertools.islice(lines, k + 1, None):
-        if not line.strip():
+        text = line.strip()
+        if not text:
             continue
         if len(line) <= COMMENT_MAX_CHARS and len(line.split()) <= COMMENT_MAX_WORDS + 4:
             if any(pattern.search(line) for pattern in COMMENT_META_PATTERNS):
                 return True
-        seen += 1
-        if seen == COMMENT_META_REACH:
+        looked += 1
+        seen += len(text) >= COMMENT_META_PIECE
+        if seen == COMMENT_META_REACH or looked == COMMENT_META_LOOK:
             return False
     return False
 
@@ -160,34 +174,72 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     """Index of the line that heads the page's comment section, or ``None``.
 
     ``proba`` is P(content) of each line (blank lines 0). The heading is the first
-    short line matching :data:`~bpclass.patterns.COMMENT_HEADING` with enough likely
-    content above it (see the constants above: a share of it, or less when comments'
-    headers follow the heading, or a whole article's worth under a heading that counts
-    or names comments), on a page with at most :data:`COMMENT_MAX_HEADINGS` such lines
-    (or a few more that name one thread). ``candidates``: the indices of the lines that hold a comment word, if
-    known (else they are looked for).
+    short line matching :data:`~bpclass.patterns.COMMENT_HEADING` (alone, or with the
+    short pieces a scraper cut it into around it: :func:`_heading_at`) with enough
+    likely content above it (see the constants above: a share of it, or less when
+    comments' headers follow the heading, or a whole article's worth under a heading
+    that counts or names comments), on a page with at most
+    :data:`COMMENT_MAX_HEADINGS` such lines (or a few more that name one thread).
+    ``candidates``: the indices of the lines that hold a comment word, if known (else
+    they are looked for).
     """
     if candidates is None:
         candidates = _comment_word_lines(lines)
-    headings = [k for k in candidates if _is_heading(lines[k])]
+    headings = [found for found in (_heading_at(lines, k) for k in candidates) if found is not None]
     if not headings:
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
     if len(headings) > COMMENT_MAX_HEADINGS:
-        counted = [k for k in headings if _near_likely(lines, proba, k)]
-        if len(counted) > COMMENT_MAX_HEADINGS and not _one_thread([lines[k] for k in counted]):
+        counted = [(k, text) for k, _, text in headings if _near_likely(lines, proba, k)]
+        if len(counted) > COMMENT_MAX_HEADINGS and not _one_thread([text for _, text in counted]):
             return None
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
     total = int(chars[-1]) if len(chars) else 0
-    for k in headings:
+    for k, end, text in headings:
         n_above = int(np.searchsorted(likely, k))  # likely lines above line k
         above = int(chars[n_above - 1]) if n_above else 0
         if above >= COMMENT_MIN_CHARS_ABOVE and (
             above >= COMMENT_MIN_SHARE_ABOVE * total
-            or _comment_headers_follow(lines, k)
-            or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(lines[k]))
+            or _comment_headers_follow(lines, end)
+            or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(text))
         ):
             return int(k)
+    return None
+
+
+def _pieces(lines: list[str], k: int, step: int) -> list[int]:
+    """The indices of up to COMMENT_PIECES non-blank lines next to line k (above it for
+    ``step`` -1, below for 1), nearest first, while each is a piece of at most
+    COMMENT_PIECE_CHARS characters."""
+    out: list[int] = []
+    j = k + step
+    while 0 <= j < len(lines) and len(out) < COMMENT_PIECES:
+        text = lines[j].strip()
+        if text:
+            if len(text) > COMMENT_PIECE_CHARS:
+                break
+            out.append(j)
+        j += step
+    return out
+
+
+def _heading_at(lines: list[str], k: int) -> tuple[int, int, str] | None:
+    """``(first line, last line, text)`` of the comment heading line k belongs to, or
+    None: line k alone, else line k with the short pieces around it joined (both
+    sides, then those above, then those below: "18" and "comments", or "{", "18",
+    "comments… read them below or", "add one", "}", from a scraper that gives one
+    text node per line)."""
+    line = lines[k]
+    if _is_heading(line):
+        return k, k, line
+    if len(line) > COMMENT_MAX_CHARS:
+        return None
+    above, below = _pieces(lines, k, -1)[::-1], _pieces(lines, k, 1)
+    for first, last in ((above, below), (above, []), ([], below)):
+        if first or last:
+            text = " ".join(lines[j].strip() for j in first + [k] + last)
+            if _is_heading(text):
+                return (first or [k])[0], (last or [k])[-1], text
     return None
 
 

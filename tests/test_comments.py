@@ -23,12 +23,15 @@ from bpclass.policy import (
     COMMENT_MAX_THREAD_HEADINGS,
     COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
+    COMMENT_META_LOOK,
     COMMENT_META_PATTERNS,
+    COMMENT_META_PIECE,
     COMMENT_META_REACH,
     COMMENT_MIN_CHARS_ABOVE,
     COMMENT_MIN_CHARS_ALONE,
     COMMENT_MIN_SHARE_ABOVE,
     COMMENT_NOUNS,
+    COMMENT_PIECE_CHARS,
     comment_section_start,
     drop_comment_sections,
 )
@@ -240,6 +243,32 @@ def test_where_a_heading_counts():
     probas = [np.array([0.9, 0.9, 0.9, 0.1, 0.8]), np.array([0.7])]
     drop_comment_sections([odd, ["Comments"]], probas)
     assert probas[0].tolist() == [0.9, 0.9, 0.9, 0.0, 0.0] and probas[1].tolist() == [0.7]
+
+
+def test_headings_and_headers_cut_into_pieces():
+    # One text node per line (BeautifulSoup's get_text("\\n")): the heading comes in
+    # pieces, joined to the line that holds the comment word; the section starts at the first.
+    pieces = ["{", "", "18", "comments… read them below or", "add one", "}"]
+    assert all(len(line) <= COMMENT_PIECE_CHARS for line in pieces if "comments" not in line)
+    page = ARTICLE + pieces + [line for line in COMMENTS if len(line) > 60]
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
+    assert comment_section_start(page, proba) == len(ARTICLE)
+    # A longer line next to it is no piece: "comments… read them below or" is no heading alone.
+    apart = ARTICLE + ["Read what the mayor said", "comments… read them below or"] + COMMENTS[4:]
+    assert comment_section_start(apart, np.array([0.9 if len(line) > 60 else 0.2 for line in apart])) is None
+    # A comment's header cut into pieces ("Posted by:", a name, the date): the pieces do not
+    # use up the reach in which a header is looked for, so a short post's thread is found ...
+    header = ["Posted by:", "Ricardo Bueno |", "September 12, 2012 at 10:11 AM"]
+    assert all(len(line) < COMMENT_META_PIECE for line in header[:2])
+    thread = ["Comments", "You can follow this conversation by subscribing to the comment feed."]
+    thread += [ARTICLE[2], ARTICLE[4]] + header + [ARTICLE[6]] * 6
+    post = ARTICLE[:7] + thread
+    post_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in post])
+    assert COMMENT_META_REACH == 4  # counting every line, "Posted by:" would be the last looked at
+    assert comment_section_start(post, post_proba) == 7
+    # ... but only within COMMENT_META_LOOK lines.
+    far = post[:8] + ["Share"] * COMMENT_META_LOOK + post[8:]
+    assert comment_section_start(far, np.array([0.9 if len(line) > 60 else 0.2 for line in far])) is None
 
 
 def test_a_comment_form_starts_the_section():

@@ -710,11 +710,14 @@ def _edges(line: str) -> float:
 _MARKDOWN_FIRSTS = np.array([ord(c) for c in MARKDOWN_STARTS], dtype=np.float64)
 
 
-def _read_markdown(pages: list, firsts: np.ndarray, non_blank: np.ndarray, page_lens: np.ndarray) -> bool:
+def _read_markdown(
+    pages: list, firsts: np.ndarray, non_blank: np.ndarray, page_lens: np.ndarray, shown: dict | None = None
+) -> bool:
     """Replace the pages that are Markdown (:func:`bpclass.markdown.is_markdown`) by
     the plain text their lines show, in place; whether any was. The first test (lines
     starting with a Markdown character) reads the first characters the line scan
-    found, so a page that is not Markdown costs nothing more."""
+    found, so a page that is not Markdown costs nothing more. Given a dict as
+    ``shown``, each replaced page's plain lines go in it under the page's number."""
     marked = firsts == _MARKDOWN_FIRSTS[0]
     for code in _MARKDOWN_FIRSTS[1:]:  # a few comparisons: cheaper than np.isin on a page's lines
         marked |= firsts == code
@@ -726,6 +729,8 @@ def _read_markdown(pages: list, firsts: np.ndarray, non_blank: np.ndarray, page_
     for p in np.flatnonzero(per_page >= MIN_SIGNS).tolist():
         if holds_markdown(pages[p]):
             pages[p] = plain_lines(pages[p])
+            if shown is not None:
+                shown[p] = pages[p]
             changed = True
     return changed
 
@@ -736,6 +741,7 @@ def features_and_comment_rows(
     lexicon: Lexicon | None = None,
     read_markdown: bool = True,
     edges: list | None = None,
+    shown: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`batch_features`, and the rows (indices into ``X``) whose lines hold a
     comment word (:func:`holds_comment_word`; the line scan finds them for free): the
@@ -746,7 +752,8 @@ def features_and_comment_rows(
     ended with exactly one space (the mark of lines cut at inline elements, which
     :mod:`bpclass.wrapping` reads), plus 4 if at least PAD_RUN white-space characters
     come before or after its text (a text browser's padded table cells, which
-    :mod:`bpclass.columns` reads)."""
+    :mod:`bpclass.columns` reads). Given a dict as ``shown``, the plain lines of each
+    page read as Markdown go in it under the page's number (in ``pages``)."""
     if type(spare_columns) is not int or spare_columns < 0:
         raise ValueError(f"spare_columns must be a whole number >= 0, not {spare_columns!r}.")
     pages = [page if type(page) is list else list(page) for page in pages]
@@ -766,7 +773,7 @@ def features_and_comment_rows(
         chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
         firsts = np.fromiter((ord(t[0]) for t in texts), dtype=np.float64, count=len(texts))
         spaced = None if edges is None else np.array([_edges(line) for page in pages for line in page if line.strip()])
-    if read_markdown and _read_markdown(pages, firsts, non_blank, page_lens):
+    if read_markdown and _read_markdown(pages, firsts, non_blank, page_lens, shown):
         return features_and_comment_rows(pages, spare_columns, lexicon, read_markdown=False, edges=edges)
     if edges is not None:
         edges.append(spaced[: len(texts)] if len(texts) else np.zeros(0))

@@ -344,13 +344,16 @@ class BoilerplateClassifier(Estimator):
         twin = np.zeros(len(flat), dtype=bool)  # a truncated twin of another line (the twin rule's)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
+        shown: dict[int, list[str]] = {}  # page -> the plain lines of a page read as Markdown
         for first, start, stop in chunks(pages):
             # With a second pass, X has room for its columns: the first forest reads
             # the feature columns, the second all of them.
             edges: list | None = [] if wrapped is not None else None  # lines' single-space edges
+            chunk_shown: dict[int, list[str]] = {}
             X, chunk_non_blank, comment_rows = features_and_comment_rows(
-                pages[start:stop], spare_columns=spare, lexicon=lexicon, edges=edges
+                pages[start:stop], spare_columns=spare, lexicon=lexicon, edges=edges, shown=chunk_shown
             )
+            shown.update((start + p, lines) for p, lines in chunk_shown.items())
             rows = slice(first, first + len(chunk_non_blank))
             non_blank[rows] = chunk_non_blank
             if len(comment_rows):  # their line numbers in the batch, handed out to their pages
@@ -362,7 +365,9 @@ class BoilerplateClassifier(Estimator):
                     self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
                 )
                 if wrapped is not None:
-                    wrapped.update(_wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page))
+                    wrapped.update(
+                        _wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page, chunk_shown)
+                    )
                 if columned is not None:
                     columned.update(_columned_pages(pages, start, stop, chunk_non_blank, edges[0], per_page))
                 if policy_flat is not None:
@@ -374,8 +379,10 @@ class BoilerplateClassifier(Estimator):
         templates = None if sites is None else template_flags(pages, sites)
         if page_rules:
             lengths = np.split(np.rint(np.expm1(log_chars)).astype(np.int64), ends[:-1])
+            # The rules read what a Markdown page's lines show ("### Comments" is "Comments").
+            read = [shown.get(k, page) for k, page in enumerate(pages)] if shown else pages
             self._page_rules(
-                pages, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths, np.split(twin, ends[:-1])
+                read, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths, np.split(twin, ends[:-1])
             )
         elif templates is not None:
             for proba, template in zip(probas, templates):
@@ -556,22 +563,30 @@ _ENDS_TERMINAL = FEATURE_INDEX["ends_terminal"]
 
 
 def _wrapped_pages(
-    pages, start: int, stop: int, X: np.ndarray, non_blank: np.ndarray, edges: np.ndarray, per_page=None
+    pages, start: int, stop: int, X: np.ndarray, non_blank: np.ndarray, edges: np.ndarray, per_page=None, markdown=()
 ) -> dict:
     """The pages of a chunk (``pages[start:stop]``, feature rows ``X``, ``per_page``
     rows each if known) whose paragraphs come in pieces, wrapped at a fixed width or
     cut at every inline element, with their runs (:mod:`bpclass.wrapping`); first
     tests on what the features found (``edges``: the rows' single-space edges) spare
-    the other pages any cost."""
+    the other pages any cost. The pages numbered in ``markdown`` (counted in the
+    chunk) were read as Markdown: their rows hold the lengths of the text the lines
+    show, not of the lines a converter wrapped, so they get the full test at once."""
+    found = {}
+    for p in markdown:
+        runs = wrapped_runs(pages[start + p])
+        if runs is not None:
+            found[start + p] = runs
     # Most pages have neither enough lines going on in lower case mid sentence nor
     # enough single-space edges: a count settles it, for a batch as for one page.
     lower, ends = X[:, _STARTS_LOWER], X[:, _ENDS_TERMINAL]
     edges = np.fmod(edges, PADDED)  # the single-space edges alone
     if np.count_nonzero((lower[1:] > 0) & (ends[:-1] == 0)) < MIN_BREAKS and np.count_nonzero(edges) < MIN_EDGES:
-        return {}
+        return found
     n_pages, row_page = _row_pages(pages, start, stop, non_blank, per_page)
-    found = {}
     for p in likely_wrapped(X[:, _CHARS], lower, ends, np.flatnonzero(non_blank), row_page, n_pages).tolist():
+        if p in markdown:
+            continue
         runs = wrapped_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs

@@ -207,10 +207,22 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     cased = lower + int((shapes[following, UPPER] > 0).sum())
     if lower < MIN_BREAKS or lower < MIN_LOWER_SHARE * cased:
         return None
-    # A line going on in lower case after one that ends no sentence continues it.
+    # A line going on in lower case after one that ends no sentence continues it, and
+    # so does a line that leaves a bracket open (a Markdown link wrapped mid-way:
+    # "When I arrived at The [Oberoi" / "Grand](http://www.oberoihotels.com/...)").
     goes_on = np.zeros(len(page), dtype=bool)
     goes_on[:-1] = (lengths[:-1] > 0) & (shapes[:-1, SENTENCE_END] == 0) & (shapes[1:, LOWER] > 0)
+    for i in range(len(page) - 1):
+        if lengths[i + 1] > 0 and _leaves_open(page[i]):
+            goes_on[i] = True
     return _runs(breaks | goes_on)
+
+
+def _leaves_open(line: str) -> bool:
+    """Does the line open a bracket it does not close ("[", or the "](" of a link)?"""
+    if "[" not in line and "(" not in line:
+        return False
+    return line.rfind("[") > line.rfind("]") or line.rfind("](") > line.rfind(")")
 
 
 def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:

@@ -9,7 +9,9 @@ import pytest
 
 import bpclass
 from bpclass import features
+from bpclass import model as model_module
 from bpclass.markdown import NOTHING_SHOWN, is_markdown, plain_page, shown_text
+from bpclass.policy import COMMENT_MAX_CHARS
 
 PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_library.txt"
 
@@ -88,6 +90,21 @@ def test_a_markdown_page_gets_the_labels_of_its_text():
     kept = bpclass.clean("\n".join(markdown)).splitlines()
     assert kept and all(line in markdown for line in kept)  # the user's own lines, syntax and all
     assert any("](" in line for line in kept)
+
+
+def test_the_page_rules_read_what_markdown_lines_show(monkeypatch):
+    # A comment's header in Markdown is a line of links, longer than any header the
+    # comment rule looks for: the rules that read a page's lines in order get the text
+    # they show, the other pages of the batch as they are.
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    url = "https://www.example.com/2024/03/city-opens-a-new-library-in-the-old-train-station/#comment-"
+    header = f"Posted by: [Reader]({url}1) | [3 March 2024 at 10:15]({url}1)"
+    assert len(header) > COMMENT_MAX_CHARS > len(shown_text(header))
+    markdown = as_markdown(lines) + ["", "## Comments", "", header, "", lines[-1]]
+    read = []
+    monkeypatch.setattr(model_module, "drop_comment_sections", lambda pages, *args: read.extend(pages))
+    bpclass.load_model().predict_proba([markdown, lines])
+    assert read == [plain_page(markdown), lines]
 
 
 def test_a_line_that_shows_nothing_stays_a_line():

@@ -43,6 +43,20 @@ def test_a_wrapped_page_is_found_and_its_paragraphs_joined():
     assert len(joined) < len(lines)
 
 
+def test_a_markdown_link_cut_by_the_wrapping_is_joined_whole():
+    # html2text wraps a paragraph's Markdown as text, and may cut it short before a
+    # link: "When I arrived at The [Oberoi" / "Grand](https://...) in Kolkata, ...".
+    lines = wrapped(long_page())
+    cut = ["When I arrived at The [Oberoi", "Grand](https://www.example.com/oberoi) in Kolkata, I checked in."]
+    at = lines.index("") + 1
+    page = lines[:at] + cut + lines[at:]
+    runs = wrapped_runs(page)
+    assert runs is not None and runs[at] == runs[at + 1]
+    assert "When I arrived at The [Oberoi Grand](https://www.example.com/oberoi) in Kolkata" in " ".join(
+        joined_lines(page, runs)
+    )
+
+
 @pytest.mark.parametrize("path", sorted(PAGES.glob("*.txt")), ids=lambda p: p.name)
 def test_pages_that_are_not_wrapped_are_read_as_they_are(path):
     assert wrapped_runs(path.read_text(encoding="utf-8").splitlines()) is None

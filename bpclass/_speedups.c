@@ -1947,8 +1947,25 @@ per_line_output(PyObject *obj, Py_buffer *view, Py_ssize_t lines, const char *na
     return 0;
 }
 
+/* Where a stripped line's text starts (data[lo..hi)): past a list bullet (BULLETS in
+ * bpclass/features.py) and the white space after it, when text follows; else lo. */
+static Py_ssize_t
+bullet_end(int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, lo);
+    if (!(c == 0x2022 || c == 0x25AA || c == 0x25E6 || c == 0x2023 || c == 0x2219 || c == 0x25CF || c == 0x00B7))
+        return lo;
+    Py_ssize_t j = lo + 1;
+    if (j >= hi || !is_space(PyUnicode_READ(kind, data, j)))
+        return lo;
+    while (j < hi && is_space(PyUnicode_READ(kind, data, j)))
+        j++;
+    return j < hi ? j : lo;
+}
+
 /* strip_pages(pages, non_blank[, lengths[, firsts[, edges]]]) -> texts: every line
- * stripped (str.strip), the non-blank ones returned in order, non_blank[i] set for
+ * stripped (str.strip; a list bullet before the text cut off too: bullet_end), the
+ * non-blank ones returned in order, non_blank[i] set for
  * each line, and, if given (float64, one per line), lengths[k] set to the k-th text's
  * length, firsts[k] to the code point of its first character and edges[k] to 1 if
  * the line began with exactly one space, plus 2 if it ended with exactly one space. */
@@ -1997,16 +2014,17 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             ((char *)mask.buf)[at] = hi > lo;
             if (hi == lo)
                 continue;
-            PyObject *text = PyUnicode_Substring(line, lo, hi); /* the line itself when nothing is cut */
+            Py_ssize_t start = bullet_end(kind, data, lo, hi);
+            PyObject *text = PyUnicode_Substring(line, start, hi); /* the line itself when nothing is cut */
             if (!text || PyList_Append(texts, text) < 0) {
                 Py_XDECREF(text);
                 goto fail;
             }
             Py_DECREF(text);
             if (length_of)
-                length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - lo);
+                length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - start);
             if (first_of)
-                first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, lo);
+                first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, start);
             if (edge_of) {
                 Py_ssize_t n = PyUnicode_GET_LENGTH(line);
                 edge_of[PyList_GET_SIZE(texts) - 1] = (lo == 1 && PyUnicode_READ(kind, data, 0) == ' ' ? 1.0 : 0.0) +

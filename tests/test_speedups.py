@@ -313,6 +313,33 @@ def test_compiled_strip_gives_the_lengths_of_the_lines_it_keeps():
         strip(pages, np.zeros(5, bool), None, np.zeros(4))
 
 
+def test_a_list_bullet_is_no_part_of_the_line_text(monkeypatch):
+    # resiliparse and other tools begin list items with a bullet; our layout does not.
+    bulleted = [
+        "  \u2022 Latest posts",
+        "\u25cf\tWeather",
+        "\u00b7  Sport",
+        "\u2022",
+        "\u2022 ",
+        "Home \u2022 News",
+        "\u2022x",
+    ]
+    plain = ["Latest posts", "Weather", "Sport", "\u2022", "\u2022", "Home \u2022 News", "\u2022x"]
+    assert all(b[0] in features.BULLETS or b.lstrip()[0] in features.BULLETS for b in bulleted[:5])
+
+    def rows(pages):
+        X, non_blank = features.batch_features(pages)
+        return X, non_blank.tolist()
+
+    X_bulleted, X_plain = (
+        both_ways(monkeypatch, lambda: rows([bulleted])),
+        both_ways(monkeypatch, lambda: rows([plain])),
+    )
+    for (x, mask), (y, plain_mask) in zip(X_bulleted, X_plain):
+        assert mask == plain_mask == [True] * len(plain)  # a bullet alone stays a line
+        np.testing.assert_array_equal(x, y)
+
+
 def test_repeats_count_within_the_page_only():
     X, _ = features.batch_features([["Home", "Text", "Home"], ["Home"]])
     column = features.FEATURE_INDEX["log_repeats"]

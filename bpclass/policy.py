@@ -190,7 +190,7 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count
     if len(headings) > COMMENT_MAX_HEADINGS:
-        counted = [(k, text) for k, _, text in headings if _near_likely(lines, proba, k)]
+        counted = [(k, text) for k, _, text in headings if _near_likely(lines, proba, k) and not _dated(text)]
         if len(counted) > COMMENT_MAX_HEADINGS and not _one_thread([text for _, text in counted]):
             return None
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
@@ -255,6 +255,13 @@ def _near_likely(lines: list[str], proba: np.ndarray, k: int) -> bool:
             seen += bool(lines[j].strip())
             j += step
     return False
+
+
+def _dated(line: str) -> bool:
+    """Does a heading-like line hold a date or a clock time? Then it heads one comment
+    ("Response to Ann, 13 December 2011 7:05PM"), not a listing's item: it does not
+    count towards COMMENT_MAX_HEADINGS."""
+    return any(pattern.search(line) for pattern in (MONTH_DATE, NUMERIC_DATE, CLOCK_TIME))
 
 
 def _one_thread(headings: list[str]) -> bool:

@@ -245,6 +245,21 @@ def test_where_a_heading_counts():
     assert probas[0].tolist() == [0.9, 0.9, 0.9, 0.0, 0.0] and probas[1].tolist() == [0.7]
 
 
+def test_dated_reply_headings_are_no_listing():
+    # Each reply headed "Response to <name>, <date> <time>": more heading-like lines than
+    # a thread's, but each names one comment, where a listing counts each item.
+    replies = []
+    for k, line in enumerate(COMMENTS[4:] * 3):
+        if len(line) > 60:
+            replies += [f"Response to Reader{k}, 13 December 2011 7:0{k}PM", line]
+    page = ARTICLE + replies
+    assert sum(COMMENT_HEADING.match(line) is not None for line in replies) > COMMENT_MAX_HEADINGS
+    assert comment_section_start(page, np.array([0.9 if len(line) > 60 else 0.2 for line in page])) == len(ARTICLE)
+    # Undated, they read as a listing's counts.
+    undated = ARTICLE + [line.split(",")[0] if line.startswith("Response") else line for line in replies]
+    assert comment_section_start(undated, np.array([0.9 if len(line) > 60 else 0.2 for line in undated])) is None
+
+
 def test_headings_and_headers_cut_into_pieces():
     # One text node per line (BeautifulSoup's get_text("\\n")): the heading comes in
     # pieces, joined to the line that holds the comment word; the section starts at the first.

@@ -1953,7 +1953,8 @@ static Py_ssize_t
 bullet_end(int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi)
 {
     Py_UCS4 c = PyUnicode_READ(kind, data, lo);
-    if (!(c == 0x2022 || c == 0x25AA || c == 0x25E6 || c == 0x2023 || c == 0x2219 || c == 0x25CF || c == 0x00B7))
+    if (!(c == 0x2022 || c == 0x25AA || c == 0x25E6 || c == 0x2023 || c == 0x2219 || c == 0x25CF || c == 0x00B7 ||
+          c == '*'))
         return lo;
     Py_ssize_t j = lo + 1;
     if (j >= hi || !is_space(PyUnicode_READ(kind, data, j)))
@@ -1967,7 +1968,8 @@ bullet_end(int kind, const void *data, Py_ssize_t lo, Py_ssize_t hi)
  * stripped (str.strip; a list bullet before the text cut off too: bullet_end), the
  * non-blank ones returned in order, non_blank[i] set for
  * each line, and, if given (float64, one per line), lengths[k] set to the k-th text's
- * length, firsts[k] to the code point of its first character and edges[k] to 1 if
+ * length, firsts[k] to the code point of its line's first non-space character (a
+ * bullet's: Markdown's list marks count) and edges[k] to 1 if
  * the line began with exactly one space, plus 2 if it ended with exactly one space. */
 /* A line with at least this many white-space characters before or after its text is
  * padded (bpclass.columns: a text browser's table cell); bpclass.features.PAD_RUN. */
@@ -2024,7 +2026,7 @@ strip_pages(PyObject *Py_UNUSED(self), PyObject *args)
             if (length_of)
                 length_of[PyList_GET_SIZE(texts) - 1] = (double)(hi - start);
             if (first_of)
-                first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, start);
+                first_of[PyList_GET_SIZE(texts) - 1] = (double)PyUnicode_READ(kind, data, lo); /* bullet and all */
             if (edge_of) {
                 Py_ssize_t n = PyUnicode_GET_LENGTH(line);
                 edge_of[PyList_GET_SIZE(texts) - 1] = (lo == 1 && PyUnicode_READ(kind, data, 0) == ' ' ? 1.0 : 0.0) +

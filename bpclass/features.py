@@ -693,10 +693,10 @@ def batch_features(
     return X, non_blank
 
 
-# A list item's bullet, as resiliparse and other tools' lines begin ("• Latest posts"),
-# is no part of its text: the features read the text after it (bullet_end in
-# _speedups.c). Our own layout gives list items without one.
-BULLETS = "\u2022\u25aa\u25e6\u2023\u2219\u25cf\u00b7"
+# A list item's bullet, as resiliparse ("• Latest posts") and inscriptis ("* Latest
+# posts") begin their lines, is no part of its text: the features read the text after
+# it (bullet_end in _speedups.c). Our own layout gives list items without one.
+BULLETS = "\u2022\u25aa\u25e6\u2023\u2219\u25cf\u00b7*"
 _BULLET = re.compile(f"^[{BULLETS}]\\s+(?=\\S)")
 
 # A line with at least this many white-space characters before or after its text is
@@ -775,10 +775,10 @@ def features_and_comment_rows(
     else:
         stripped = [line.strip() for page in pages for line in page]
         non_blank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
+        firsts = np.fromiter((ord(t[0]) for t in stripped if t), dtype=np.float64)  # a bullet's: Markdown's marks
         texts = [_BULLET.sub("", t, count=1) if t[0] in BULLETS else t for t in stripped if t]
         del stripped
         chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
-        firsts = np.fromiter((ord(t[0]) for t in texts), dtype=np.float64, count=len(texts))
         spaced = None if edges is None else np.array([_edges(line) for page in pages for line in page if line.strip()])
     if read_markdown and _read_markdown(pages, firsts, non_blank, page_lens, shown):
         return features_and_comment_rows(pages, spare_columns, lexicon, read_markdown=False, edges=edges)

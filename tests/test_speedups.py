@@ -314,7 +314,7 @@ def test_compiled_strip_gives_the_lengths_of_the_lines_it_keeps():
 
 
 def test_a_list_bullet_is_no_part_of_the_line_text(monkeypatch):
-    # resiliparse and other tools begin list items with a bullet; our layout does not.
+    # resiliparse ("\u2022") and inscriptis ("*") begin list items with a bullet; our layout does not.
     bulleted = [
         "  \u2022 Latest posts",
         "\u25cf\tWeather",
@@ -323,8 +323,10 @@ def test_a_list_bullet_is_no_part_of_the_line_text(monkeypatch):
         "\u2022 ",
         "Home \u2022 News",
         "\u2022x",
+        "  * Travel",
+        "*Note*",
     ]
-    plain = ["Latest posts", "Weather", "Sport", "\u2022", "\u2022", "Home \u2022 News", "\u2022x"]
+    plain = ["Latest posts", "Weather", "Sport", "\u2022", "\u2022", "Home \u2022 News", "\u2022x", "Travel", "*Note*"]
     assert all(b[0] in features.BULLETS or b.lstrip()[0] in features.BULLETS for b in bulleted[:5])
 
     def rows(pages):

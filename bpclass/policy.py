@@ -101,7 +101,9 @@ COMMENT_META_REACH = 4
 # COMMENT_META_PIECE do not count towards the reach, within COMMENT_META_LOOK lines.
 COMMENT_META_PIECE = 25
 COMMENT_META_LOOK = 10
-COMMENT_META_PATTERNS = (COMMENT_META, MONTH_DATE, NUMERIC_DATE, CLOCK_TIME, RELATIVE_TIME)
+# A date or a clock time: in a comment's header, and in a heading that names one reply.
+_DATE_OR_TIME = (MONTH_DATE, NUMERIC_DATE, CLOCK_TIME)
+COMMENT_META_PATTERNS = (COMMENT_META, *_DATE_OR_TIME, RELATIVE_TIME)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it ...
 COMMENT_MAX_HEADINGS = 3
@@ -261,7 +263,7 @@ def _dated(line: str) -> bool:
     """Does a heading-like line hold a date or a clock time? Then it heads one comment
     ("Response to Ann, 13 December 2011 7:05PM"), not a listing's item: it does not
     count towards COMMENT_MAX_HEADINGS."""
-    return any(pattern.search(line) for pattern in (MONTH_DATE, NUMERIC_DATE, CLOCK_TIME))
+    return any(pattern.search(line) for pattern in _DATE_OR_TIME)
 
 
 def _one_thread(headings: list[str]) -> bool:

@@ -340,6 +340,12 @@ def test_a_list_bullet_is_no_part_of_the_line_text(monkeypatch):
     for (x, mask), (y, plain_mask) in zip(X_bulleted, X_plain):
         assert mask == plain_mask == [True] * len(plain)  # a bullet alone stays a line
         np.testing.assert_array_equal(x, y)
+    # Every bullet of features.BULLETS, which the compiled scan lists again (bullet_end).
+    each = [f"{bullet} Sport" for bullet in features.BULLETS]
+    for x, y in zip(
+        both_ways(monkeypatch, lambda: rows([each])), both_ways(monkeypatch, lambda: rows([["Sport"] * len(each)]))
+    ):
+        np.testing.assert_array_equal(x[0], y[0])
 
 
 def test_repeats_count_within_the_page_only():

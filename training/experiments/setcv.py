@@ -12,6 +12,7 @@ test splits stay held out in every fit).
     python -m training.experiments.setcv --set daniel --out build/cv              # the recipe as it is
     python -m training.experiments.setcv --set daniel --out build/cv --folds-only 0   # a screen: one fold
     python -m training.experiments.setcv --set daniel --out build/cv --score-only  # score fits made before
+    python -m training.experiments.setcv --set daniel --out build/cv --score-only --layout soup  # another tool's lines
 
 Run it from the checkout whose recipe you want to measure: the fits run that
 checkout's ``training.train``. A fold's model is reused when its file exists.
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import bpclass
 from training import script_parser
-from training.data import evaluation_pages
+from training.data import evaluation_pages, in_layout, without_blank_lines
 from training.prepare import DEFAULT_OUT
 from training.textmetrics import bag_f1
 
@@ -69,12 +70,19 @@ def fit(folder: Path, model: Path, extra: list[str]) -> None:
         subprocess.run([*command, "--no-eval", "--no-html", *extra], check=True, stdout=log, stderr=log)
 
 
-def score(name: str, dirs: list[Path], models: dict[int, Path]) -> dict[str, list[tuple[float, float, float]]]:
-    """(precision, recall, F1) of each page, by language, from the fit that did not see its site."""
+def score(
+    name: str, dirs: list[Path], models: dict[int, Path], layout: str | None = None, blank_lines: bool = True
+) -> dict[str, list[tuple[float, float, float]]]:
+    """(precision, recall, F1) of each page, by language, from the fit that did not see its site;
+    ``layout`` and ``blank_lines`` lay the pages out as ``training.evaluate`` does."""
     out = defaultdict(list)
     for k, model_path in models.items():
         model = bpclass.load_model(model_path)
         pages = [p for p in evaluation_pages(name, dirs[k], (name,)) if p.get("gold")]
+        if layout is not None:
+            pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
+        if not blank_lines:
+            pages = [without_blank_lines(p) for p in pages]
         for page, labels in zip(pages, model.predict([p["lines"] for p in pages])):
             kept = "\n".join(line for line, y in zip(page["lines"], labels) if y)
             out[page.get("lang") or "?"].append(bag_f1(kept, page["gold"]))
@@ -91,6 +99,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="fits at a time")
     parser.add_argument("--tag", default="fit", help="model files are OUT/TAG<k>.npz")
     parser.add_argument("--score-only", action="store_true", help="score the fits already in OUT")
+    parser.add_argument("--layout", default=None, help="score the pages as this tool lays them out (training.layouts)")
+    parser.add_argument("--no-blank-lines", action="store_true", help="score the pages with their blank lines removed")
     parser.add_argument("train_args", nargs="*", help="more arguments for training.train (after --)")
     args = parser.parse_args(argv)
     dirs = write_folds(args.prepared, args.set, args.folds, args.out)
@@ -99,8 +109,11 @@ def main(argv=None) -> int:
     if not args.score_only:
         with ThreadPoolExecutor(args.jobs) as pool:
             list(pool.map(lambda k: fit(dirs[k], models[k], args.train_args), which))
-    scores = score(args.set, dirs, {k: m for k, m in models.items() if m.exists()})
-    print(f"{args.set}, folds {' '.join(map(str, which))} of {args.folds} by site; bag F1 / precision / recall\n")
+    done = {k: m for k, m in models.items() if m.exists()}
+    scores = score(args.set, dirs, done, args.layout, not args.no_blank_lines)
+    how = f", as {args.layout} lays them out" if args.layout else ""
+    how += ", blank lines removed" if args.no_blank_lines else ""
+    print(f"{args.set}, folds {' '.join(map(str, which))} of {args.folds} by site{how}; bag F1 / precision / recall\n")
     print("| language | pages | bag F1 | precision | recall |\n|---|---|---|---|---|")
     everything = [s for rows in scores.values() for s in rows]
     for lang, rows in [*sorted(scores.items()), ("all", everything)]:

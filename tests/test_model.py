@@ -51,6 +51,37 @@ def test_threshold_moves_the_decision(small_model):
         small_model.predict([PAGE], threshold=1.5)
 
 
+def test_a_page_with_no_line_above_the_threshold_keeps_its_best_lines(small_model):
+    import copy
+
+    from bpclass.model import EMPTY_PAGE_MIN_PROBA, EMPTY_PAGE_SHARE
+
+    proba = small_model.predict_proba([PAGE])[0]
+    best = proba.max()
+    assert best >= EMPTY_PAGE_MIN_PROBA
+    unsure = copy.deepcopy(small_model)
+    unsure.threshold = best + 0.01  # no line of the page reaches the model's own threshold
+    kept = unsure.predict([PAGE])[0]
+    assert kept.any()
+    assert kept.tolist() == [int(p >= EMPTY_PAGE_SHARE * best and line.strip() != "") for p, line in zip(proba, PAGE)]
+    # A threshold the caller asks for above the model's own keeps what it says, on a
+    # page the model's own threshold keeps lines of.
+    assert best >= small_model.threshold
+    assert not small_model.predict([PAGE], threshold=min(1.0, best + 0.01))[0].any()
+
+
+def test_the_empty_page_fallback_rule():
+    from bpclass.model import EMPTY_PAGE_MIN_PROBA, _labels
+
+    mask = np.array([True, True, False, True])
+    proba = np.array([0.3, 0.1, 0.35, 0.16])
+    assert _labels(proba, mask, 0.5, 0.5).tolist() == [1, 0, 0, 1]  # the blank line (mask) never
+    assert _labels(proba, mask, 0.2, 0.5).tolist() == [1, 0, 0, 0]  # a line reaches the threshold
+    low = np.full(4, EMPTY_PAGE_MIN_PROBA / 2)
+    assert _labels(low, mask, 0.5, 0.5).tolist() == [0, 0, 0, 0]  # too unsure to keep anything
+    assert _labels(proba, mask, 0.5, 0.25).tolist() == [0, 0, 0, 0]  # the model's own threshold keeps one
+
+
 @pytest.mark.parametrize("page", [[], [""], ["   ", "\t"], ["one line"]])
 def test_small_pages(small_model, page):
     labels = small_model.predict([page])[0]

@@ -466,6 +466,32 @@ def test_line_label_sets_are_trained_on_as_given(tmp_path):
     assert copies and all(c["set"] == "wcxb_dev" for c in copies)  # given lines are not cut or stripped
 
 
+def test_a_set_trained_whole_has_no_held_out_page(tmp_path, monkeypatch):
+    import gzip
+    import json
+
+    from training.data import evaluation_pages, training_pages
+    from training.experiments.setcv import fit
+
+    body = "The council said on Monday that the new bridge will open to traffic next spring."
+    page = {"labeler_f1": 1.0, "lines": ["Menu", "", body], "labels": [0, None, 1], "gold": body}
+    pages = [{**page, "id": str(k), "site": f"s{k}.org", "split": "test" if k < 3 else "train"} for k in range(10)]
+    with gzip.open(tmp_path / "daniel.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p) + "\n" for p in pages)
+    assert len(training_pages(tmp_path, sets=("daniel",))) == 7  # the train split
+    assert len(training_pages(tmp_path, sets=("daniel",), whole=("daniel",))) == 10  # every page
+    assert [p["id"] for p in evaluation_pages("daniel", tmp_path, ("daniel",))] == ["0", "1", "2"]
+    assert evaluation_pages("daniel", tmp_path, ("daniel",), whole=("daniel",)) == []
+    assert len(evaluation_pages("daniel", tmp_path, ())) == 10  # a set not trained on: all of it
+    # Cross-validation's fold fits must hold their test fold out: they ask for no whole set.
+    calls = []
+    monkeypatch.setattr("subprocess.run", lambda command, **kwargs: calls.append(command))
+    fit(tmp_path, tmp_path / "fold.npz", [])
+    command = calls[0]
+    at = command.index("--whole-sets")
+    assert at == len(command) - 1 or command[at + 1].startswith("--")
+
+
 def test_benchmark_systems_take_turns_in_rotating_order():
     from training.benchmark import REPEATS, timed
 

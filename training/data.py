@@ -116,15 +116,16 @@ def load_prepared(name: str, prepared: Path = DEFAULT_OUT) -> list[dict]:
         return [{**json.loads(line), "set": name} for line in fh]
 
 
-def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS), policy: bool = True) -> list[dict]:
+def training_pages(prepared: Path = DEFAULT_OUT, sets=tuple(TRAIN_SETS), policy: bool = True, whole=()) -> list[dict]:
     """Train-split pages of the training sets whose labels are trustworthy, labeled
-    by our policy (``policy=False``: as the gold texts have them)."""
+    by our policy (``policy=False``: as the gold texts have them); of the sets in
+    ``whole``, every page, their test splits too."""
     pages = []
     for name in sets:
         if name in TEST_ONLY_SETS:
             raise ValueError(f"{name} is test-only: never train on it.")
         for p in load_prepared(name, prepared):
-            if p["split"] != "train":
+            if p["split"] != "train" and name not in whole:
                 continue
             if name in SNIPPET_SETS:
                 if any(y is not None for y in p["labels"]):
@@ -154,8 +155,11 @@ def laid_out(pages: list[dict]) -> list[dict]:
     return [p for p in pages if p["set"] not in LINE_LABEL_SETS]
 
 
-def evaluation_pages(name: str, prepared: Path = DEFAULT_OUT, trained_on=tuple(TRAIN_SETS)) -> list[dict]:
-    """Held-out pages of a set: its test split if we train on it, else all of it."""
+def evaluation_pages(name: str, prepared: Path = DEFAULT_OUT, trained_on=tuple(TRAIN_SETS), whole=()) -> list[dict]:
+    """Held-out pages of a set: none if the model trained on all of it (``whole``),
+    its test split if on its train split (``trained_on``), else all of it."""
+    if name in whole:
+        return []
     pages = load_prepared(name, prepared)
     if name in trained_on:
         pages = [p for p in pages if p["split"] == "test"]

@@ -73,6 +73,11 @@ def trained_sets(model) -> tuple[str, ...]:
     return tuple(model.metadata_.get("training_data", {}).get("sets", {}))
 
 
+def whole_sets(model) -> tuple[str, ...]:
+    """The sets a model was trained on every page of (it has no held-out page of them)."""
+    return tuple(model.metadata_.get("training_data", {}).get("whole_sets", ()))
+
+
 def site_keys(pages: list[dict]) -> list[str]:
     """Each page's site for ``predict(..., sites=...)``: its set and host (pages
     without a URL are their own site)."""
@@ -174,6 +179,7 @@ def evaluate(
     policy=False,
     sites=False,
     layout=None,
+    whole=(),
 ) -> dict:
     """Scores per set (see :func:`score_pages`), plus ``all pages`` pooling every page with a gold text.
 
@@ -186,11 +192,12 @@ def evaluate(
     model each page's site (see :func:`score_pages`). ``layout`` (a key of
     ``training.layouts.LAYOUTS``) scores the pages as that tool lays them out, leaving
     out those it has no lines of (the line-label sets, which come without HTML).
+    Sets in ``whole`` (the model trained on all their pages) are left out.
     """
     results = {}
     every = []
     for name in sets:
-        pages = evaluation_pages(name, prepared, trained_on)
+        pages = evaluation_pages(name, prepared, trained_on, whole)
         if layout is not None:
             pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
         if not blank_lines:
@@ -378,6 +385,7 @@ def main(argv=None) -> int:
             policy=args.policy_labels,
             sites=args.sites,
             layout=args.layout,
+            whole=whole_sets(model),
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@ import sys
 import bpclass
 from training import script_parser
 from training.data import content_span, evaluation_pages, without_blank_lines
-from training.evaluate import page_bag_f1s, trained_sets
+from training.evaluate import page_bag_f1s, trained_sets, whole_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
 
 
@@ -54,13 +54,18 @@ def main(argv=None) -> int:
         return 2
     # The pages neither model trained on: the test splits of the sets either trained on.
     trained = tuple(dict.fromkeys(trained_sets(a) + trained_sets(b)))
+    whole = tuple(dict.fromkeys(whole_sets(a) + whole_sets(b)))
     told = " told each page's site" if args.sites_b else ""
     print(f"B minus A, mean bag F1 difference per page (A = {args.model_a}, B = {args.model_b}{told})\n")
     print("| set | pages | A | B | B - A | standard error |\n|---|---|---|---|---|---|")
     everything, all_a, all_b = [], [], []
     for name in args.sets:
         try:
-            pages = [p for p in evaluation_pages(name, args.prepared, trained_on=trained) if p.get("gold") is not None]
+            pages = [
+                p
+                for p in evaluation_pages(name, args.prepared, trained_on=trained, whole=whole)
+                if p.get("gold") is not None
+            ]
         except FileNotFoundError:
             continue
         if args.no_blank_lines:

@@ -20,7 +20,7 @@ import sys
 import bpclass
 from training import script_parser
 from training.data import evaluation_pages
-from training.evaluate import page_bag_scores, trained_sets
+from training.evaluate import page_bag_scores, trained_sets, whole_sets
 from training.prepare import ALL_SETS, DEFAULT_OUT
 from training.textmetrics import tokenize
 
@@ -77,7 +77,11 @@ def main(argv=None) -> int:
     print("|---|---|---|" + "---|" * len(names) + "---|")
     for name in args.sets:
         try:
-            pages = [p for p in evaluation_pages(name, args.prepared, trained_on=trained) if p.get("gold") is not None]
+            pages = [
+                p
+                for p in evaluation_pages(name, args.prepared, trained_on=trained, whole=whole_sets(model))
+                if p.get("gold") is not None
+            ]
         except FileNotFoundError:
             continue
         if not pages:

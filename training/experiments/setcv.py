@@ -67,7 +67,9 @@ def fit(folder: Path, model: Path, extra: list[str]) -> None:
         return
     command = [sys.executable, "-m", "training.train", "--prepared", str(folder), "--out", str(model)]
     with open(model.with_suffix(".log"), "w", encoding="utf-8") as log:
-        subprocess.run([*command, "--no-eval", "--no-html", *extra], check=True, stdout=log, stderr=log)
+        # --whole-sets with no value: a fold's model must not train on the test fold's
+        # sites (the bundled recipe trains on all of daniel).
+        subprocess.run([*command, "--no-eval", "--no-html", "--whole-sets", *extra], check=True, stdout=log, stderr=log)
 
 
 def score(
@@ -78,6 +80,8 @@ def score(
     out = defaultdict(list)
     for k, model_path in models.items():
         model = bpclass.load_model(model_path)
+        if name in model.metadata_.get("training_data", {}).get("whole_sets", ()):
+            raise ValueError(f"{model_path} trained on every page of {name}: it has no held-out fold")
         pages = [p for p in evaluation_pages(name, dirs[k], (name,)) if p.get("gold")]
         if layout is not None:
             pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]

@@ -391,7 +391,11 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"model: {args.model or 'bundled default'}; trained on {', '.join(trained_on) or 'unknown sets'}")
-    print(f"held out: the test split (by site) of {', '.join(trained_on) or '-'}; every page of the other sets")
+    whole = whole_sets(model)
+    split = [name for name in trained_on if name not in whole]
+    print(f"held out: the test split (by site) of {', '.join(split) or '-'}; every page of the other sets")
+    if whole:
+        print(f"trained on every page of {', '.join(whole)}: scored by training.experiments.setcv instead")
     forms = [f"as {LAYOUTS[args.layout][1]} lays them out"] if args.layout else []
     forms += ["blank lines removed"] * args.no_blank_lines + ["cut to the content span"] * args.content_span
     notes = [f"pages {' and '.join(forms)}"] * bool(forms)

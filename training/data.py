@@ -182,6 +182,17 @@ def content_span(page: dict) -> dict:
     return {**page, "lines": page["lines"][first:last], "labels": page["labels"][first:last]}
 
 
+def laid_out_as(pages: list[dict], layout: str | None = None, blank_lines: bool = True) -> list[dict]:
+    """The pages as the tool ``layout`` lays them out (leaving out those it has no
+    lines of; ``None``: as they are), without their blank lines if ``blank_lines`` is
+    false."""
+    if layout is not None:
+        pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
+    if not blank_lines:
+        pages = [without_blank_lines(p) for p in pages]
+    return pages
+
+
 def in_layout(page: dict, key: str) -> dict | None:
     """The page as another tool lays it out (``training.layouts``: its own lines,
     labels and labeler F1), or None when ``training.prepare`` gave it no such layout."""

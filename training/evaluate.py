@@ -36,7 +36,7 @@ import bpclass
 from bpclass.confidence import expected_bag_f1
 from training import script_parser
 from training.c4rules import c4_labels
-from training.data import content_span, evaluation_pages, in_layout, with_policy_labels, without_blank_lines
+from training.data import content_span, evaluation_pages, laid_out_as, with_policy_labels
 from training.layouts import LAYOUTS
 from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT
 from training.textmetrics import bag_f1
@@ -76,6 +76,12 @@ def trained_sets(model) -> tuple[str, ...]:
 def whole_sets(model) -> tuple[str, ...]:
     """The sets a model was trained on every page of (it has no held-out page of them)."""
     return tuple(model.metadata_.get("training_data", {}).get("whole_sets", ()))
+
+
+def held_out_pages(model, name: str, prepared: Path = DEFAULT_OUT) -> list[dict]:
+    """The pages of a set the model never trained on, with a gold text."""
+    pages = evaluation_pages(name, prepared, trained_sets(model), whole_sets(model))
+    return [p for p in pages if p.get("gold") is not None]
 
 
 def site_keys(pages: list[dict]) -> list[str]:
@@ -197,11 +203,7 @@ def evaluate(
     results = {}
     every = []
     for name in sets:
-        pages = evaluation_pages(name, prepared, trained_on, whole)
-        if layout is not None:
-            pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
-        if not blank_lines:
-            pages = [without_blank_lines(p) for p in pages]
+        pages = laid_out_as(evaluation_pages(name, prepared, trained_on, whole), layout, blank_lines)
         if span:
             pages = [content_span(p) for p in pages]
         if policy:

@@ -27,8 +27,8 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from training.data import TEST_ONLY_SETS, evaluation_pages, load_prepared, with_policy_labels
-from training.evaluate import _kept_text, trained_sets, whole_sets
+from training.data import TEST_ONLY_SETS, load_prepared, with_policy_labels
+from training.evaluate import _kept_text, held_out_pages, trained_sets
 from training.peers import HTML_SETS, _htmls, _peer_scores, installed_peers
 from training.textmetrics import bag_f1
 
@@ -64,11 +64,7 @@ def stage_pages(
                 continue
             pages = [p for p in load_prepared(name, prepared) if p["split"] == "train" and p.get("gold") is not None]
         else:
-            pages = [
-                p
-                for p in evaluation_pages(name, prepared, trained_sets(model), whole_sets(model))
-                if p.get("gold") is not None
-            ]
+            pages = held_out_pages(model, name, prepared)
         htmls = _htmls(data, name, {str(p["id"]) for p in pages})
         pages = [p for p in pages if str(p["id"]) in htmls][:limit]
         kept = []

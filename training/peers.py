@@ -27,7 +27,7 @@ import bpclass
 from bpclass.html import html_lines as html_to_lines
 from training import script_parser
 from training.data import LINE_LABEL_SETS
-from training.evaluate import _kept_text, page_bag_f1s, trained_sets, whole_sets
+from training.evaluate import _kept_text, held_out_pages, page_bag_f1s
 from training.layouts import LAYOUTS, installed, installed_layouts
 from training.prepare import ALL_SETS, DEFAULT_DATA, DEFAULT_OUT
 from training.textmetrics import bag_f1
@@ -95,11 +95,7 @@ def score_set(
 ) -> dict:
     """Per system, the bag F1 of each held-out page of a set that has HTML; with
     ``layouts``, also bpclass on each of those tools' lines of the page."""
-    from training.data import evaluation_pages
-
-    pages = [
-        p for p in evaluation_pages(name, prepared, trained_sets(model), whole_sets(model)) if p.get("gold") is not None
-    ]
+    pages = held_out_pages(model, name, prepared)
     htmls = _htmls(data, name, {str(p["id"]) for p in pages})
     pages = [p for p in pages if str(p["id"]) in htmls][:limit]
     scores = {"bpclass": page_bag_f1s(model, pages)}

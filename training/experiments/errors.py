@@ -19,8 +19,7 @@ import sys
 
 import bpclass
 from training import script_parser
-from training.data import evaluation_pages
-from training.evaluate import page_bag_scores, trained_sets, whole_sets
+from training.evaluate import held_out_pages, page_bag_scores
 from training.prepare import ALL_SETS, DEFAULT_OUT
 from training.textmetrics import tokenize
 
@@ -70,18 +69,13 @@ def main(argv=None) -> int:
     except (OSError, bpclass.ModelFileError) as error:
         print(f"cannot load the model: {error}", file=sys.stderr)
         return 2
-    trained = trained_sets(model)
     names = band_names()
     print("Per set: pages in each band of bag F1 / share of the set's loss / mean precision and recall there\n")
     print("| set | pages | mean bag F1 | " + " | ".join(names) + " | empty gold: pages (something kept) |")
     print("|---|---|---|" + "---|" * len(names) + "---|")
     for name in args.sets:
         try:
-            pages = [
-                p
-                for p in evaluation_pages(name, args.prepared, trained_on=trained, whole=whole_sets(model))
-                if p.get("gold") is not None
-            ]
+            pages = held_out_pages(model, name, args.prepared)
         except FileNotFoundError:
             continue
         if not pages:

@@ -30,8 +30,7 @@ from pathlib import Path
 import bpclass
 from bpclass.markdown import shown_text
 from training import script_parser
-from training.data import evaluation_pages
-from training.evaluate import _kept_text, _predicted, trained_sets, whole_sets
+from training.evaluate import _kept_text, _predicted, held_out_pages
 from training.layouts import installed
 from training.peers import _htmls
 from training.prepare import DEFAULT_DATA
@@ -106,9 +105,7 @@ def laid_out(fn, html: str) -> list[str]:
 def held_out(name: str, per_set: int, data: Path, model) -> tuple[list[dict], dict]:
     """Up to ``per_set`` held-out pages of a set with a gold text and HTML (a fixed
     shuffle), and their HTML by id."""
-    pages = [
-        p for p in evaluation_pages(name, trained_on=trained_sets(model), whole=whole_sets(model)) if p.get("gold")
-    ]
+    pages = [p for p in held_out_pages(model, name) if p.get("gold")]
     random.Random(0).shuffle(pages)
     pages = pages[:per_set]
     htmls = _htmls(data, name, {str(p["id"]) for p in pages})

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import bpclass
 from training import script_parser
-from training.data import evaluation_pages, in_layout, without_blank_lines
+from training.data import evaluation_pages, laid_out_as
+from training.evaluate import whole_sets
 from training.prepare import DEFAULT_OUT
 from training.textmetrics import bag_f1
 
@@ -80,13 +81,9 @@ def score(
     out = defaultdict(list)
     for k, model_path in models.items():
         model = bpclass.load_model(model_path)
-        if name in model.metadata_.get("training_data", {}).get("whole_sets", ()):
+        if name in whole_sets(model):
             raise ValueError(f"{model_path} trained on every page of {name}: it has no held-out fold")
-        pages = [p for p in evaluation_pages(name, dirs[k], (name,)) if p.get("gold")]
-        if layout is not None:
-            pages = [p for p in (in_layout(p, layout) for p in pages) if p is not None]
-        if not blank_lines:
-            pages = [without_blank_lines(p) for p in pages]
+        pages = laid_out_as([p for p in evaluation_pages(name, dirs[k], (name,)) if p.get("gold")], layout, blank_lines)
         for page, labels in zip(pages, model.predict([p["lines"] for p in pages])):
             kept = "\n".join(line for line, y in zip(page["lines"], labels) if y)
             out[page.get("lang") or "?"].append(bag_f1(kept, page["gold"]))

@@ -5,6 +5,7 @@
 >>> labels = model.predict([lines])[0]               # doctest: +SKIP
 >>> text = bpclass.clean(page_text)                  # doctest: +SKIP
 >>> text = bpclass.clean_html(page_html)             # doctest: +SKIP
+>>> kinds = bpclass.page_types([lines], [url])       # doctest: +SKIP
 """
 
 import logging
@@ -14,6 +15,7 @@ from bpclass.features import FEATURE_DESCRIPTIONS, FEATURE_NAMES, batch_features
 from bpclass.html import html_lines
 from bpclass.io import LabeledPage, read_labeled_pages, write_labeled_pages
 from bpclass.model import BoilerplateClassifier, ModelFileError, clean, clean_html, clean_pages, load_model
+from bpclass.pagetype import PAGE_TYPES, html_page_types, page_types
 from bpclass.sites import template_lines
 
 __version__ = "0.1.0"
@@ -21,6 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FEATURE_DESCRIPTIONS",
     "FEATURE_NAMES",
+    "PAGE_TYPES",
     "BoilerplateClassifier",
     "LabeledPage",
     "LineClassifier",
@@ -31,8 +34,10 @@ __all__ = [
     "clean_html",
     "clean_pages",
     "html_lines",
+    "html_page_types",
     "load_model",
     "page_features",
+    "page_types",
     "read_labeled_pages",
     "template_lines",
     "write_labeled_pages",

@@ -124,8 +124,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     clean.add_argument(
         "--report",
         action="store_true",
-        help="one page: also say on standard error how many lines were kept and the model's confidence (the bag "
-        "F1 it expects of its output; corpus outputs always carry it)",
+        help="one page: also say on standard error how many lines were kept, the model's confidence (the bag "
+        "F1 it expects of its output; corpus outputs always carry it) and the page's type",
+    )
+    clean.add_argument(
+        "--page-type",
+        action="store_true",
+        help="corpus mode: also give each record its page type (article, collection, documentation, forum, "
+        "listing, product or service; read from its lines, its HTML and its url field), as page_type in crawl "
+        "rows, else as OUTPUT_FIELD_page_type. Costs about a fifth of the speed on text pages",
     )
     clean.add_argument("--jsonl", action="store_true", help="input is JSON Lines (.gz allowed), one page per record")
     clean.add_argument(
@@ -298,6 +305,7 @@ class PageLines(list):
 
     kinds: list[str] | None = None
     markup: list | None = None
+    html: str | None = None  # the page's HTML, for its page type (--report)
 
 
 def _page_lines(source: str, args, markup: bool = False) -> PageLines:
@@ -311,7 +319,7 @@ def _page_lines(source: str, args, markup: bool = False) -> PageLines:
         text = decode_html(data) if args.encoding is None else _decode(data, source, args.encoding, args.strict)
         laid = lay_out(text, markup=markup)
         lines = PageLines(laid.lines)
-        lines.kinds, lines.markup = laid.kinds, laid.markup
+        lines.kinds, lines.markup, lines.html = laid.kinds, laid.markup, text
         return lines
     return PageLines(_decode(data, source, args.encoding or "utf-8", args.strict).splitlines())
 
@@ -463,10 +471,20 @@ def _clean_page(args, model) -> int:
         confidence = expected_bag_f1(lines, proba, labels, weights)
         print(
             f"bpclass: kept {kept} of {total} non-blank lines; confidence {confidence:.3f} "
-            "(the bag F1 the model expects of the kept text)",
+            f"(the bag F1 the model expects of the kept text); page type {_page_type(lines)}",
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _page_type(lines) -> str:
+    """The page's type (bpclass.pagetype), from its HTML when it was HTML."""
+    from bpclass.pagetype import bundled_page_types, html_signals, text_signals
+
+    html = getattr(lines, "html", None)
+    if html is not None:
+        return bundled_page_types()["html"].predict([html_signals(html, None, list(lines))])[0]
+    return bundled_page_types()["text"].predict([text_signals(list(lines))])[0]
 
 
 def _crawl_paths(patterns: list[str]) -> list[str]:
@@ -507,6 +525,7 @@ def _clean_jsonl(args, model) -> int:
         line_labels=args.labels,
         parquet=args.parquet,
         markdown=args.markdown,
+        page_type=args.page_type,
     )
     if args.parquet and args.input == "-":
         raise InputError("--parquet reads a file, not standard input.")

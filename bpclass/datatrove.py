@@ -66,6 +66,10 @@ class BoilerplateCleaner(PipelineStep):
     markdown : bool, default=False
         Write the kept lines as Markdown (:func:`bpclass.html.markdown`): an HTML
         page's headings, lists, quotes, code and tables as its markup has them.
+    page_type : bool, default=False
+        Also add each document's page type (:mod:`bpclass.pagetype`: article, forum,
+        product, ...) to ``doc.metadata["page_type"]``, read from its text or HTML
+        and its ``url``.
     """
 
     name = "✂ bpclass"
@@ -81,6 +85,7 @@ class BoilerplateCleaner(PipelineStep):
         max_page_lines: int = MAX_PAGE_LINES,
         drop_repeats: bool | None = None,
         markdown: bool = False,
+        page_type: bool = False,
     ):
         super().__init__()
         if input not in INPUTS:
@@ -102,6 +107,7 @@ class BoilerplateCleaner(PipelineStep):
             drop_repeats=drop_repeats,
             max_page_lines=max_page_lines,
             markdown=markdown,
+            page_type=page_type,
         )
         self._warned = False
 
@@ -122,7 +128,7 @@ class BoilerplateCleaner(PipelineStep):
 
     def _clean(self, docs: list, model):
         field = CRAWL_HTML_FIELD if self.input == "html" else CRAWL_TEXT_FIELD
-        raw = [(k, {field: doc.text}) for k, doc in enumerate(docs)]
+        raw = [(k, {field: doc.text, "url": doc.metadata.get("url")}) for k, doc in enumerate(docs)]
         with self.track_time(unit="batch"):
             results = clean_batch(raw, self.options, model, serialize=False)
         for doc, result in zip(docs, results):
@@ -138,6 +144,8 @@ class BoilerplateCleaner(PipelineStep):
             doc.metadata["lines_kept"] = row["lines_kept"]
             doc.metadata["lines_total"] = row["lines_total"]
             doc.metadata["confidence"] = row["confidence"]
+            if "page_type" in row:
+                doc.metadata["page_type"] = row["page_type"]
             if doc.text:
                 self.stat_update("forwarded")
                 self.update_doc_stats(doc)

@@ -125,20 +125,27 @@ def _flattened(html: str) -> str:
     return _TAG.sub(keep_or_drop, html)
 
 
-def _parse(html: str):
-    """The document's root element, or None for an empty page; the page is cut to
-    MAX_HTML_CHARS and nested at most MAX_DEPTH deep."""
+def parsed_tree(html):
+    """The whole parsed document (str or bytes; scripts and hidden elements too), or
+    None for an empty page; the page is cut to MAX_HTML_CHARS and nested at most
+    MAX_DEPTH deep."""
     from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
 
-    html = html[:MAX_HTML_CHARS]
+    html = _as_text(html)[:MAX_HTML_CHARS]
     if not html.strip():
         return None
     html = _flattened(html)
     # Without DOM mutation events: with them, a <select> of many <option>s takes
     # time in the square of their number (30,000: 4 s), and what they mirror is
     # text the page already holds.
-    tree = LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
-    root = tree.root
+    return LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
+
+
+def _parse(html: str):
+    """The document's root element without what a browser does not show, or None for
+    an empty page (see :func:`parsed_tree`)."""
+    tree = parsed_tree(html)
+    root = tree.root if tree is not None else None
     if root is None:
         return None
     tree.strip_tags(list(SKIP_TAGS))

@@ -287,9 +287,11 @@ def _file_first_pass_weight(metadata: dict):
     return metadata.get("first_pass_weight", 0.0) if metadata["format_version"] >= 3 else 0.0
 
 
-def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = len(FEATURE_NAMES)) -> dict:
+def _check_trees(
+    arrays: dict, name: str, prefix: str = "", n_features: int = len(FEATURE_NAMES), n_classes: int = 1
+) -> dict:
     """Refuse tree arrays (those named ``prefix`` + a TREE_ARRAYS name) that are
-    inconsistent, out of range, or cyclic."""
+    inconsistent, out of range, or cyclic (``n_classes``: raw-score columns)."""
     missing = [prefix + key for key in TREE_ARRAYS if prefix + key not in arrays]
     if missing:
         raise ModelFileError(f"{name} lacks the arrays {missing}; refused.")
@@ -302,7 +304,7 @@ def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = le
     n_nodes = len(trees["feature"])
     if any(len(trees[k]) != n_nodes for k in ("threshold", "left", "right", "value")):
         raise ModelFileError(f"{name}: node arrays differ in length.")
-    if len(trees["roots"]) != len(trees["tree_class"]) or len(trees["baseline"]) != 1:
+    if len(trees["roots"]) != len(trees["tree_class"]) or len(trees["baseline"]) != n_classes:
         raise ModelFileError(f"{name}: tree arrays are inconsistent.")
     if not all(np.isfinite(trees[k]).all() for k in ("value", "baseline")) or np.isnan(trees["threshold"]).any():
         raise ModelFileError(f"{name}: tree values are not finite.")
@@ -316,7 +318,8 @@ def _check_trees(arrays: dict, name: str, prefix: str = "", n_features: int = le
         child = trees[side][inner]
         if ((child <= idx[inner]) | (child >= n_nodes)).any():
             raise ModelFileError(f"{name}: tree links are out of range or cyclic; refused.")
-    if ((trees["roots"] < 0) | (trees["roots"] >= max(n_nodes, 1))).any() or (trees["tree_class"] != 0).any():
+    bad_class = (trees["tree_class"] < 0) | (trees["tree_class"] >= n_classes)
+    if ((trees["roots"] < 0) | (trees["roots"] >= max(n_nodes, 1))).any() or bad_class.any():
         raise ModelFileError(f"{name}: tree roots or classes are out of range.")
     _check_forest(trees, inner, name)
     return trees

@@ -67,6 +67,10 @@ class CorpusOptions:
     # Write the kept lines as Markdown (bpclass.html.markdown): an HTML page's
     # headings, lists, quotes, code and tables as its markup has them.
     markdown: bool = False
+    # Also add each page's type (bpclass.pagetype: article, forum, product, ...), read
+    # from its lines, its HTML and its "url" field, as "page_type" in a crawl row, else
+    # as OUTPUT_FIELD_page_type.
+    page_type: bool = False
 
     @property
     def page_field(self) -> str:
@@ -242,6 +246,30 @@ def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None
     return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
 
 
+def _page_types(parsed: list, batch: list, options: CorpusOptions) -> dict:
+    """Each parsed record's page type (bpclass.pagetype), by its place in the batch;
+    one whose signals cannot be read gets None."""
+    from bpclass.pagetype import bundled_page_types, html_signals, text_signals
+
+    signals: dict = {"text": [], "html": []}
+    for k, _, record, lines, kinds, _ in parsed:
+        url = record.get("url") if isinstance(record.get("url"), str) else None
+        try:
+            if kinds is not None:  # an HTML page: read its markup too
+                page = record.get(options.page_field_of(record))
+                signals["html"].append((k, html_signals(page, url, lines)))
+            else:
+                signals["text"].append((k, text_signals(lines, url)))
+        except Exception:  # noqa: BLE001 - the page is still cleaned; its type is unknown
+            continue
+    types: dict = dict.fromkeys((page[0] for page in parsed), None)
+    classifiers = bundled_page_types()
+    for kind, pages in signals.items():
+        if pages:
+            types.update(zip((k for k, _ in pages), classifiers[kind].predict([s for _, s in pages])))
+    return types
+
+
 def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None, serialize: bool = True) -> list:
     """Clean one batch of (line number, raw JSON line).
 
@@ -276,6 +304,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, reason, raw)
             continue
         parsed.append((k, number, record, lines, kinds, markup))
+    types = _page_types(parsed, batch, options) if options.page_type else {}
     if parsed:
         sites = None
         if options.site_field is not None:
@@ -312,6 +341,8 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
                 if page_proba is not None:  # the bag F1 the model expects (bpclass.confidence)
                     confidence = round(expected_bag_f1(lines, page_proba, page_labels, weights), 3)
                     record["confidence" if options.crawl else options.output_field + "_confidence"] = confidence
+                if k in types:
+                    record["page_type" if options.crawl else options.output_field + "_page_type"] = types[k]
                 results[k] = ("ok", number, output_line(record) if serialize else record, kept, dropped)
             except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
                 results[k] = ("error", number, f"{type(exc).__name__}: {exc}", raw)

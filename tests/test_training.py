@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import bpclass
 from training.align import label_lines
 from training.c4rules import c4_keep
 from training.prepare import prepare_record, site_of, split_of
@@ -196,11 +197,15 @@ def test_page_type_table():
     untyped = score_pages(_FixedModel(), [article, product])
     assert format_page_types({"someset": untyped, "all pages": untyped}) == ""  # no set gives types
     pages = [{**article, "page_type": "article"}, {**product, "page_type": "product"}, article]
-    table = format_page_types({"someset": score_pages(_FixedModel(), pages)}).splitlines()
+    scored = score_pages(_FixedModel(), pages)
+    assert len(scored["typed_as"]) == 3 and all(t in bpclass.PAGE_TYPES for t in scored["typed_as"])
+    scored["typed_as"] = ["article", "article", "forum"]  # as if bpclass.pagetype said so
+    table = format_page_types({"someset": scored}).splitlines()
     assert table[2:] == [
-        "| someset | article | 1 | **1.000** | 0.800 | 0.000 |",  # keep-all: 2 of its 3 words are gold
-        "| someset | product | 1 | **0.000** | 0.500 | 0.000 |",
-        "| someset | ? | 1 | **1.000** | 0.800 | 0.000 |",
+        "| someset | article | 1 | **1.000** | 0.800 | 0.000 | 1.000 |",  # keep-all: 2 of its 3 words are gold
+        "| someset | product | 1 | **0.000** | 0.500 | 0.000 | 0.000 |",
+        "| someset | ? | 1 | **1.000** | 0.800 | 0.000 | - |",  # no type to be right about
+        "| someset | all typed pages | 2 | | | | **0.500** |",
     ]
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 import bpclass
 from bpclass.confidence import expected_bag_f1
+from bpclass.pagetype import page_types
 from training import script_parser
 from training.c4rules import c4_labels
 from training.data import content_span, evaluation_pages, laid_out_as, with_policy_labels
@@ -130,6 +131,9 @@ def score_pages(model, pages: list[dict], threshold=None, sites: bool = False) -
         predicted = _predicted(model, pages, threshold, sites) if pages else []
     out = {"per_page": [(p.get("lang") or "?", {}) for p in pages], "page_types": [p.get("page_type") for p in pages]}
     out["confidence"] = confidence
+    if any(out["page_types"]):  # what bpclass.pagetype says (lines and address) of pages it did not learn from
+        typed = page_types([p["lines"] for p in pages], [p.get("url") for p in pages])
+        out["typed_as"] = [None if p.get("split") == "train" else t for p, t in zip(pages, typed)]
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
         bags = []
@@ -237,15 +241,25 @@ def format_languages(results: dict) -> str:
 
 
 def format_page_types(results: dict) -> str:
-    """Mean bag F1 per page type, for the sets that give their pages' types ("" if none does)."""
-    rows = ["| set | page type | pages | bpclass bag F1 | keep-all bag F1 | C4 rules bag F1 |", "|---" * 6 + "|"]
+    """Mean bag F1 per page type, for the sets that give their pages' types ("" if none
+    does), and how often bpclass.pagetype tells the type from the text lines and address."""
+    head = "| set | page type | pages | bpclass bag F1 | keep-all bag F1 | C4 rules bag F1 | typed so by bpclass |"
+    rows = [head, "|---" * 7 + "|"]
     for name, r in results.items():
         if name == "all pages" or not any(r.get("page_types", ())):
             continue
         by_type: dict = {}
-        for kind, (_, scores) in zip(r["page_types"], r["per_page"]):
+        typed: dict = {}
+        for kind, told, (_, scores) in zip(r["page_types"], r.get("typed_as", ()), r["per_page"]):
             by_type.setdefault(kind or "?", []).append(scores)
-        rows += [_means_row(f"{name} | {kind}", pages) for kind, pages in _largest_first(by_type)]
+            if told is not None and kind:
+                typed.setdefault(kind, []).append(told == kind)
+        for kind, pages in _largest_first(by_type):
+            share = f"{statistics.mean(typed[kind]):.3f}" if typed.get(kind) else "-"
+            rows.append(f"{_means_row(f'{name} | {kind}', pages)} {share} |")
+        hits = [told == kind for kind, told in zip(r["page_types"], r.get("typed_as", ())) if kind and told]
+        if hits:
+            rows.append(f"| {name} | all typed pages | {len(hits)} | | | | **{statistics.mean(hits):.3f}** |")
     return "\n".join(rows) if len(rows) > 2 else ""
 
 
@@ -413,7 +427,7 @@ def main(argv=None) -> int:
     print(format_languages(results))
     by_type = format_page_types(results)
     if by_type:
-        print("\nBy page type (sets that give one):\n")
+        print("\nBy page type (sets that give one; the last column: the share bpclass.pagetype types so):\n")
         print(by_type)
     if "trafilatura_eval" in args.sets and not (args.no_blank_lines or args.content_span):
         try:
@@ -427,6 +441,7 @@ def main(argv=None) -> int:
         for r in results.values():
             r.pop("per_page", None)
             r.pop("page_types", None)
+            r.pop("typed_as", None)
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
 

@@ -479,12 +479,12 @@ def _clean_page(args, model) -> int:
 
 def _page_type(lines) -> str:
     """The page's type (bpclass.pagetype), from its HTML when it was HTML."""
-    from bpclass.pagetype import bundled_page_types, html_signals, text_signals
+    from bpclass.pagetype import classify, html_signals, text_signals
 
     html = getattr(lines, "html", None)
     if html is not None:
-        return bundled_page_types()["html"].predict([html_signals(html, None, list(lines))])[0]
-    return bundled_page_types()["text"].predict([text_signals(list(lines))])[0]
+        return classify([html_signals(html, None, list(lines))], html=True)[0]
+    return classify([text_signals(list(lines))])[0]
 
 
 def _crawl_paths(patterns: list[str]) -> list[str]:

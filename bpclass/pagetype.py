@@ -46,6 +46,12 @@ HTML_GROUPS = ("words", "url", "markup")
 
 # A page's signals are read from at most this many characters of its text.
 MAX_SIGNAL_CHARS = 50_000
+# A page of whose words the classifier knows fewer than this share (a language it did
+# not learn, for one) is typed by the classifier fitted without words, from its shape,
+# address and markup (:func:`classify`). Read with words it does not know, a page went
+# to whichever type its few known words leaned to: 0 to 6% of Polish, Greek and
+# Chinese news typed as articles (docs/experiments.md, 2026-12-07).
+MIN_WORD_COVERAGE = 0.5
 
 TEXT_NUMBER_NAMES = (
     "log_lines",
@@ -90,6 +96,10 @@ MARKUP_NUMBER_NAMES = (
 _ASCII_WORD = re.compile(r"[a-z]+")
 _CLASS_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# How many Latin characters a CJK character counts as in the line shapes: a line of
+# Chinese holds about as much as one of English three times its length.
+CJK_WIDTH = 3
 _WORD = re.compile(r"[^\W\d_]+")
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:€|zł|руб|usd|eur|kr)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d\b")  # no \b before: three times faster, nearly the same count
@@ -126,6 +136,10 @@ def _text_numbers(lines: Sequence[str]) -> list[float]:
             break
     lengths = np.fromiter(map(len, stripped), dtype=np.float64, count=len(stripped))
     text = "\n".join(stripped)[:MAX_SIGNAL_CHARS]
+    if _CJK.search(text):  # a CJK character says about what a word and its space do
+        lengths += np.fromiter((len(_CJK.findall(line)) for line in stripped), np.float64, len(stripped)) * (
+            CJK_WIDTH - 1
+        )
     return [
         math.log1p(len(stripped)),
         math.log1p(lengths.sum()),
@@ -210,22 +224,22 @@ def html_signals(html, url: str | None = None, lines: Sequence[str] | None = Non
     return PageSignals(tokens, np.concatenate([text.numbers, np.asarray(markup_numbers, dtype=np.float64)]))
 
 
-def _tfidf_row(bag: list[str], vocabulary: dict, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tfidf_row(bag: list[str], vocabulary: dict, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """A bag's sublinear TF-IDF (1 + log count, times idf), of unit length: the columns
-    of its known tokens and their values."""
+    of its known tokens and their values; and how many of its tokens are known."""
     counts = {t: c for t, c in Counter(bag).items() if t in vocabulary}  # unique tokens looked up once
     columns = np.fromiter((vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
-    values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-    values *= idf[columns]
+    known = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    values = (1.0 + np.log(known)) * idf[columns]
     norm = np.linalg.norm(values)
-    return columns, values / norm if norm else values
+    return columns, values / norm if norm else values, int(known.sum())
 
 
 def _tfidf_matrix(bags: list[list[str]], vocabulary: dict, idf: np.ndarray):
     """The bags' TF-IDF rows as a sparse matrix (for fitting)."""
     from scipy import sparse
 
-    rows = [_tfidf_row(bag, vocabulary, idf) for bag in bags]
+    rows = [_tfidf_row(bag, vocabulary, idf)[:2] for bag in bags]
     indptr = np.cumsum([0] + [len(c) for c, _ in rows])
     columns = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
     values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0)
@@ -247,11 +261,16 @@ class _Bag:
         self.vocabulary = {w: i for i, w in enumerate(words)}
 
     def proba(self, bags: list[list[str]]) -> np.ndarray:
+        """Each bag's probabilities."""
         scores = np.tile(self.intercept, (len(bags), 1))
         for i, bag in enumerate(bags):
-            columns, values = _tfidf_row(bag, self.vocabulary, self.idf)
+            columns, values, _ = _tfidf_row(bag, self.vocabulary, self.idf)
             scores[i] += self.coef[:, columns] @ values
         return _softmax(scores)
+
+    def coverage(self, bag: list[str]) -> float:
+        """The share of the bag's tokens that are known (1 for an empty bag)."""
+        return sum(c for t, c in Counter(bag).items() if t in self.vocabulary) / len(bag) if bag else 1.0
 
 
 def _fit_bag(bags: list[list[str]], y: np.ndarray, min_docs: int, C: float, n_types: int) -> _Bag:
@@ -305,12 +324,18 @@ class PageTypeClassifier(Estimator):
         Folds (by group) in which the bags' probabilities are computed out of fold
         for the trees.
     max_iter, learning_rate, max_leaf_nodes : gradient-boosted trees' settings.
+    words : bool
+        Read the page's words (else only its address, markup and numbers: the
+        classifier for pages in languages the words do not cover).
     """
 
     _estimator_kind = "classifier"
 
-    def __init__(self, markup=False, C=10.0, min_docs=3, folds=5, max_iter=200, learning_rate=0.05, max_leaf_nodes=15):
+    def __init__(
+        self, markup=False, C=10.0, min_docs=3, folds=5, max_iter=200, learning_rate=0.05, max_leaf_nodes=15, words=True
+    ):
         self.markup = markup
+        self.words = words
         self.C = C
         self.min_docs = min_docs
         self.folds = folds
@@ -320,7 +345,8 @@ class PageTypeClassifier(Estimator):
 
     @property
     def groups(self) -> tuple:
-        return HTML_GROUPS if self.markup else TEXT_GROUPS
+        groups = HTML_GROUPS if self.markup else TEXT_GROUPS
+        return groups if self.words else tuple(g for g in groups if g != "words")
 
     @property
     def n_numbers(self) -> int:
@@ -403,7 +429,9 @@ class PageTypeClassifier(Estimator):
 PAGE_TYPES_FORMAT = "bpclass-page-types"
 PAGE_TYPES_FORMAT_VERSION = 1
 BUNDLED_PAGE_TYPES = "page_types.npz"
-KINDS = ("text", "html")
+# The classifiers of a page-type file: for text pages and HTML pages, each with words
+# and (``_blind``) without them, for pages in a language the words do not cover.
+KINDS = ("text", "html", "text_blind", "html_blind")
 
 
 def write_page_types(classifiers: dict, path, metadata: dict | None = None) -> None:
@@ -426,8 +454,8 @@ def write_page_types(classifiers: dict, path, metadata: dict | None = None) -> N
             prefix = f"{kind}_{group}_"
             arrays[prefix + "words"] = np.frombuffer("\n".join(bag.words).encode("utf-8"), dtype=np.uint8)
             arrays[prefix + "idf"] = bag.idf.astype(np.float64)
-            arrays[prefix + "coef"] = bag.coef.astype(np.float32)
-            arrays[prefix + "intercept"] = bag.intercept.astype(np.float64)
+            # the intercepts as the coefficients' last column: a file holds at most 64 arrays
+            arrays[prefix + "coef"] = np.column_stack([bag.coef, bag.intercept]).astype(np.float32)
         arrays.update({f"{kind}_trees_{name}": clf.trees_[name] for name in TREE_ARRAYS})
     arrays[_METADATA_KEY] = np.frombuffer(json.dumps(meta, indent=1).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
@@ -439,11 +467,11 @@ def write_page_types(classifiers: dict, path, metadata: dict | None = None) -> N
 def _bag_from(arrays: dict, prefix: str, name: str) -> _Bag:
     from bpclass.modelfile import ModelFileError
 
-    keys = [prefix + k for k in ("words", "idf", "coef", "intercept")]
+    keys = [prefix + k for k in ("words", "idf", "coef")]
     missing = [k for k in keys if k not in arrays]
     if missing:
         raise ModelFileError(f"{name} lacks the arrays {missing}; refused.")
-    words, idf, coef, intercept = (arrays[k] for k in keys)
+    words, idf, coef = (arrays[k] for k in keys)
     if words.dtype != np.uint8 or words.ndim != 1:
         raise ModelFileError(f"{name}: {prefix}words is not text.")
     try:
@@ -454,12 +482,12 @@ def _bag_from(arrays: dict, prefix: str, name: str) -> _Bag:
     n = len(PAGE_TYPES)
     if (
         idf.shape != (len(word_list),)
-        or coef.shape != (n, len(word_list))
-        or intercept.shape != (n,)
-        or not all(np.issubdtype(a.dtype, np.floating) and np.isfinite(a).all() for a in (idf, coef, intercept))
+        or coef.shape != (n, len(word_list) + 1)
+        or not all(np.issubdtype(a.dtype, np.floating) and np.isfinite(a).all() for a in (idf, coef))
     ):
         raise ModelFileError(f"{name}: the arrays of {prefix[:-1]} have the wrong shape or type, or are not finite.")
-    return _Bag(word_list, idf.astype(np.float64), coef.astype(np.float64), intercept.astype(np.float64))
+    coef = coef.astype(np.float64)
+    return _Bag(word_list, idf.astype(np.float64), coef[:, :-1], coef[:, -1].copy())
 
 
 def read_page_types(data: bytes, name: str) -> dict:
@@ -479,7 +507,7 @@ def read_page_types(data: bytes, name: str) -> dict:
         raise ModelFileError(f"{name}: its kinds must be among {KINDS}.")
     out = {}
     for kind in kinds:
-        clf = PageTypeClassifier(markup=kind == "html")
+        clf = PageTypeClassifier(markup=kind.startswith("html"), words=not kind.endswith("_blind"))
         n_features = len(clf.groups) * len(PAGE_TYPES) + clf.n_numbers
         clf.trees_ = _check_trees(arrays, name, f"{kind}_trees_", n_features, n_classes=len(PAGE_TYPES))
         clf.bags_ = {g: _bag_from(arrays, f"{kind}_{g}_", name) for g in clf.groups}
@@ -493,29 +521,50 @@ _BUNDLED: dict = {}
 
 
 def bundled_page_types() -> dict:
-    """The bundled classifiers: ``{"text": ..., "html": ..., "metadata": {...}}``
-    (read once per process)."""
+    """The bundled classifiers by kind (:data:`KINDS`), and ``"metadata"`` (read once
+    per process)."""
     if not _BUNDLED:
         data = resources.files("bpclass").joinpath("models", BUNDLED_PAGE_TYPES).read_bytes()
         _BUNDLED.update(read_page_types(data, f"bundled {BUNDLED_PAGE_TYPES}"))
     return _BUNDLED
 
 
-def _bundled_types(kind: str, pages, urls, signals_of) -> list[str]:
+def classify(signals: list, html: bool = False, classifiers: dict | None = None) -> list[str]:
+    """Each page's type from its signals (of :func:`html_signals` with ``html``, else of
+    :func:`text_signals`), by the classifier with words where they know at least
+    MIN_WORD_COVERAGE of its words, else by the one without (``classifiers``: by kind,
+    as :func:`read_page_types` gives them; default the bundled ones)."""
+    classifiers = bundled_page_types() if classifiers is None else classifiers
+    kind = "html" if html else "text"
+    sighted, blind = classifiers[kind], classifiers.get(kind + "_blind")
+    signals = list(signals)
+    out: list = [None] * len(signals)
+    covered = [
+        blind is None or sighted.bags_["words"].coverage(s.tokens["words"]) >= MIN_WORD_COVERAGE for s in signals
+    ]
+    for clf, chosen in ((sighted, True), (blind, False)):
+        rows = [k for k, c in enumerate(covered) if c == chosen]
+        if rows:
+            for k, t in zip(rows, clf.predict([signals[k] for k in rows])):
+                out[k] = t
+    return out
+
+
+def _bundled_types(html: bool, pages, urls, signals_of) -> list[str]:
     if isinstance(pages, (str, bytes)):
         raise TypeError("pages must be a list of pages, not one page.")
     pages = list(pages)
     urls = [None] * len(pages) if urls is None else list(urls)
     if len(urls) != len(pages):
         raise ValueError("urls must be as many as pages.")
-    return bundled_page_types()[kind].predict([signals_of(page, url) for page, url in zip(pages, urls)])
+    return classify([signals_of(page, url) for page, url in zip(pages, urls)], html)
 
 
 def page_types(pages, urls=None) -> list[str]:
     """The type of each page of text lines (``urls``: their addresses, or None)."""
-    return _bundled_types("text", pages, urls, text_signals)
+    return _bundled_types(False, pages, urls, text_signals)
 
 
 def html_page_types(htmls, urls=None) -> list[str]:
     """The type of each HTML page (str or bytes; ``urls``: their addresses, or None)."""
-    return _bundled_types("html", htmls, urls, html_signals)
+    return _bundled_types(True, htmls, urls, html_signals)

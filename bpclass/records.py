@@ -249,7 +249,7 @@ def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None
 def _page_types(parsed: list, batch: list, options: CorpusOptions) -> dict:
     """Each parsed record's page type (bpclass.pagetype), by its place in the batch;
     one whose signals cannot be read gets None."""
-    from bpclass.pagetype import bundled_page_types, html_signals, text_signals
+    from bpclass.pagetype import classify, html_signals, text_signals
 
     signals: dict = {"text": [], "html": []}
     for k, _, record, lines, kinds, _ in parsed:
@@ -263,10 +263,9 @@ def _page_types(parsed: list, batch: list, options: CorpusOptions) -> dict:
         except Exception:  # noqa: BLE001 - the page is still cleaned; its type is unknown
             continue
     types: dict = dict.fromkeys((page[0] for page in parsed), None)
-    classifiers = bundled_page_types()
     for kind, pages in signals.items():
         if pages:
-            types.update(zip((k for k, _ in pages), classifiers[kind].predict([s for _, s in pages])))
+            types.update(zip((k for k, _ in pages), classify([s for _, s in pages], html=kind == "html")))
     return types
 
 

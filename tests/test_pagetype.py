@@ -200,4 +200,26 @@ def test_crawl_rows_read_html_and_address_for_the_type():
     ((status, _, row, _, _),) = clean_batch([(1, raw)], options, serialize=False)
     assert status == "ok" and "html" not in row
     signals = html_signals(html, "https://shop.example.com/product/kettle")
-    assert row["page_type"] == pagetype.bundled_page_types()["html"].predict([signals])[0]
+    assert row["page_type"] == pagetype.classify([signals], html=True)[0]
+
+
+def test_pages_of_unknown_words_go_to_the_classifier_without_words():
+    text = _fitted(False)
+    pages, types, groups = [], [], []
+    for k in range(30):
+        for kind, make in MAKERS.items():
+            pages.append(text_signals(make(k)))
+            types.append(kind)
+            groups.append(f"site{k}")
+    blind = PageTypeClassifier(words=False, min_docs=2, folds=3, max_iter=20).fit(pages, types, groups)
+    assert blind.groups == ("url",) and "words" not in blind.bags_
+    known = text_signals(_product(7))
+    foreign = text_signals(["Niebieski czajnik", "49,99 zł", "Dodaj do koszyka", "Dostępny", "Ilość", "Opinie (3)"])
+    assert text.bags_["words"].coverage(foreign.tokens["words"]) < pagetype.MIN_WORD_COVERAGE
+    classifiers = {"text": text, "text_blind": blind}
+    assert pagetype.classify([known, foreign], classifiers=classifiers) == [
+        text.predict([known])[0],
+        blind.predict([foreign])[0],
+    ]
+    # without a classifier for them, such pages are read with their words
+    assert pagetype.classify([foreign], classifiers={"text": text}) == text.predict([foreign])

@@ -1,10 +1,15 @@
-"""Train and score the page-type classifiers (bpclass.pagetype) on wcxb_dev's pages.
+"""Train and score the page-type classifiers (bpclass.pagetype) on wcxb_dev's pages and news.
 
 wcxb_dev is the one shared set whose pages carry a type (article, collection,
-documentation, forum, listing, product, service). The classifiers are fitted on its
-training split (by site) and scored on its held-out pages: accuracy, each type's
-recall, and the confusion matrix, for text lines (with and without the page's address)
-and for HTML. ``--cv`` scores five folds by site over all its pages instead.
+documentation, forum, listing, product, service). Its pages are English; the pages of
+``--article-sets`` (newspaper4k_aed: English news, Apache-2.0) join them as articles.
+Four classifiers are fitted on the training splits (by site): for text lines and for
+HTML, each with the page's words and without them (for pages in languages the words
+do not cover). They are scored on the held-out pages: on wcxb_dev, accuracy, each
+type's recall and the confusion matrix; on a news set, the share of its pages typed as
+articles; for text lines and HTML, with and without the page's address. daniel's
+news in five languages, never trained on, checks them outside English. ``--cv``
+scores five folds by site over all the pages instead.
 
     python -m training.pagetypes                                  # held-out scores only
     python -m training.pagetypes --out bpclass/models/page_types.npz   # ... and write the file
@@ -19,20 +24,47 @@ from pathlib import Path
 
 import numpy as np
 
-from bpclass.pagetype import PAGE_TYPES, PageTypeClassifier, html_signals, text_signals, write_page_types
+from bpclass.pagetype import PAGE_TYPES, PageTypeClassifier, classify, html_signals, text_signals, write_page_types
 from training import script_parser
 from training.data import load_prepared
 from training.peers import _htmls
 from training.prepare import DEFAULT_DATA, DEFAULT_OUT
 
 SET = "wcxb_dev"
+ARTICLE_SETS = ("newspaper4k_aed",)
+# News in five languages, never trained on: the share of its pages typed as articles
+# checks the classifiers outside English.
+CHECK_SET = "daniel"
 
 
-def typed_pages(prepared: Path, data: Path) -> list[dict]:
-    """wcxb_dev's prepared pages that have a type and HTML, each with its ``html``."""
-    pages = [p for p in load_prepared(SET, prepared) if p.get("page_type") in PAGE_TYPES]
-    htmls = _htmls(data, SET, {str(p["id"]) for p in pages})
-    return [{**p, "html": htmls[str(p["id"])]} for p in pages if str(p["id"]) in htmls]
+def typed_pages(prepared: Path, data: Path, article_sets=ARTICLE_SETS) -> list[dict]:
+    """wcxb_dev's prepared pages that have a type, and the pages of ``article_sets``
+    as articles, that have HTML, each with its ``html`` and ``set``."""
+    out = []
+    for name in (SET, *article_sets):
+        pages = load_prepared(name, prepared)
+        if name == SET:
+            pages = [p for p in pages if p.get("page_type") in PAGE_TYPES]
+        else:
+            pages = [{**p, "page_type": "article"} for p in pages]
+        htmls = _htmls(data, name, {str(p["id"]) for p in pages})
+        out += [{**p, "html": htmls[str(p["id"])], "set": name} for p in pages if str(p["id"]) in htmls]
+    return out
+
+
+def report_sets(label: str, pages: list[dict], predicted: list[str]) -> dict:
+    """wcxb_dev's report, and each news set's share of pages typed as articles."""
+    scores = {}
+    for name in dict.fromkeys(p["set"] for p in pages):
+        rows = [k for k, p in enumerate(pages) if p["set"] == name]
+        truth, told = [pages[k]["page_type"] for k in rows], [predicted[k] for k in rows]
+        if name == SET:
+            scores[name] = report(f"{label}, {name}", truth, told)
+        else:
+            share = sum(t == "article" for t in told) / len(told)
+            print(f"{label}, {name}: {share:.3f} of {len(told)} news pages typed as articles")
+            scores[name] = {"article_share": share, "pages": len(told)}
+    return scores
 
 
 def signals_of(pages: list[dict], kind: str) -> list:
@@ -43,10 +75,11 @@ def signals_of(pages: list[dict], kind: str) -> list:
     return [text_signals(p["lines"], p.get("url") if kind == "text" else None) for p in pages]
 
 
-def fit(pages: list[dict], kind: str) -> PageTypeClassifier:
+def fit(pages: list[dict], kind: str, words: bool = True) -> PageTypeClassifier:
     """A classifier fitted on each page twice, with its address and without (a page
-    often comes without one), the two in the same fold."""
-    clf = PageTypeClassifier(markup=kind == "html")
+    often comes without one), the two in the same fold; ``words=False``: the one for
+    pages whose words it would not know."""
+    clf = PageTypeClassifier(markup=kind == "html", words=words)
     signals = signals_of(pages, kind)
     if kind != "lines":
         signals += signals_of([{**p, "url": None} for p in pages], kind)
@@ -68,45 +101,78 @@ def report(name: str, truth: list[str], predicted: list[str]) -> dict:
     return {"accuracy": accuracy, "recall": recall, "pages": len(truth)}
 
 
+def fit_kinds(pages: list[dict]) -> dict:
+    """The four classifiers of a page-type file (bpclass.pagetype.KINDS)."""
+    return {kind + suffix: fit(pages, kind, words=not suffix) for kind in ("text", "html") for suffix in ("", "_blind")}
+
+
+def typed(classifiers: dict, pages: list[dict], kind: str, address: bool = True) -> list[str]:
+    """The pages' types as bpclass.pagetype.classify gives them (with or without their address)."""
+    shown = pages if address else [{**p, "url": None} for p in pages]
+    return classify(signals_of(shown, kind), html=kind == "html", classifiers=classifiers)
+
+
+def news_check(classifiers: dict, prepared: Path) -> dict:
+    """The share of each language's pages of the CHECK_SET news typed as articles
+    (text lines, no address), for a set the classifiers never saw."""
+    pages = load_prepared(CHECK_SET, prepared)
+    told = typed(classifiers, pages, "text", address=False)
+    shares = {}
+    for lang in dict.fromkeys(p.get("lang") for p in pages):
+        mine = [t for p, t in zip(pages, told) if p.get("lang") == lang]
+        shares[lang] = sum(t == "article" for t in mine) / len(mine)
+    listed = ", ".join(f"{lang} {share:.2f}" for lang, share in shares.items())
+    print(f"\n{CHECK_SET} (never trained on), text lines alone, share typed as articles: {listed}")
+    return shares
+
+
 def main(argv=None) -> int:
     parser = script_parser(__doc__, "training.pagetypes")
     parser.add_argument("--prepared", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, help="write the classifiers fitted on the training split here")
     parser.add_argument("--cv", action="store_true", help="score five folds by site over all pages")
+    parser.add_argument(
+        "--article-sets", nargs="*", default=list(ARTICLE_SETS), help="news sets whose pages join as articles"
+    )
     args = parser.parse_args(argv)
     start = time.time()
-    pages = typed_pages(args.prepared, args.data)
+    pages = typed_pages(args.prepared, args.data, args.article_sets)
     scores = {}
     if args.cv:
         from bpclass.pagetype import _group_folds
 
         sites = np.array([p["site"] for p in pages])
-        for kind in ("lines", "text", "html"):
-            predicted = [None] * len(pages)
-            for rows in _group_folds(sites, 5):
-                held = set(rows.tolist())
-                clf = fit([p for i, p in enumerate(pages) if i not in held], kind)
-                for i, t in zip(rows, clf.predict(signals_of([pages[i] for i in rows], kind))):
-                    predicted[i] = t
-            report(f"{kind} (five folds by site)", [p["page_type"] for p in pages], predicted)
+        predicted = {kind: [None] * len(pages) for kind in ("text", "html")}
+        for rows in _group_folds(sites, 5):
+            held = set(rows.tolist())
+            classifiers = fit_kinds([p for i, p in enumerate(pages) if i not in held])
+            for kind in predicted:
+                for i, t in zip(rows, typed(classifiers, [pages[i] for i in rows], kind)):
+                    predicted[kind][i] = t
+        for kind, told in predicted.items():
+            report_sets(f"{kind} and address (five folds by site)", pages, told)
         print(f"\n({time.time() - start:.0f} s)")
         return 0
     train = [p for p in pages if p["split"] == "train"]
     test = [p for p in pages if p["split"] != "train"]
-    fitted = {}
+    fitted = fit_kinds(train)
     for kind in ("text", "html"):
-        fitted[kind] = fit(train, kind)
         for address in (True, False):
-            shown = [p if address else {**p, "url": None} for p in test]
             label = f"{'HTML' if kind == 'html' else 'text lines'} {'and address' if address else 'alone'}"
-            scores[f"{kind}{'' if address else ' without address'}"] = report(
-                f"{label} (held-out wcxb_dev pages)",
-                [p["page_type"] for p in test],
-                fitted[kind].predict(signals_of(shown, kind)),
+            scores[f"{kind}{'' if address else ' without address'}"] = report_sets(
+                f"{label} (held-out pages)", test, typed(fitted, test, kind, address)
             )
+    blind = [fitted["text_blind"].predict(signals_of([p for p in test if p["set"] == SET], "text"))]
+    scores["text without words"] = report_sets(
+        "text lines and address, the classifier without words (held-out pages)",
+        [p for p in test if p["set"] == SET],
+        blind[0],
+    )
+    scores[f"{CHECK_SET} article share"] = news_check(fitted, args.prepared)
     if args.out:
-        metadata = {"trained_on": f"{SET} train split ({len(train)} pages)", "held_out_scores": scores}
+        sets = {name: sum(p["set"] == name for p in train) for name in dict.fromkeys(p["set"] for p in train)}
+        metadata = {"trained_on": {f"{name} train split": n for name, n in sets.items()}, "held_out_scores": scores}
         write_page_types(fitted, args.out, metadata)
         print(f"\nwrote {args.out}")
     print(f"\n({time.time() - start:.0f} s)")

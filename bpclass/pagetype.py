@@ -109,7 +109,8 @@ _HOST_SKIP = frozenset(("www", "com", "org", "net"))
 
 
 class PageSignals(NamedTuple):
-    """What a page type is read from: bags of tokens by group, and numbers."""
+    """What a page type is read from: bags of tokens by group (each a Counter of its
+    tokens), and numbers."""
 
     tokens: dict
     numbers: np.ndarray
@@ -166,7 +167,7 @@ def text_signals(lines: Sequence[str], url: str | None = None) -> PageSignals:
     """The signals of a page of text lines (and its address, when known)."""
     lines = _check_lines(lines)
     text = "\n".join(lines)[:MAX_SIGNAL_CHARS].lower()
-    tokens = {"words": _WORD.findall(text), "url": _url_tokens(url)}
+    tokens = {"words": Counter(_WORD.findall(text)), "url": Counter(_url_tokens(url))}
     return PageSignals(tokens, np.asarray(_text_numbers(lines), dtype=np.float64))
 
 
@@ -220,14 +221,14 @@ def html_signals(html, url: str | None = None, lines: Sequence[str] | None = Non
         lines = html_lines(html)
     text = text_signals(lines, url)
     markup_tokens, markup_numbers = _markup_signals(html)
-    tokens = {**text.tokens, "markup": markup_tokens}
+    tokens = {**text.tokens, "markup": Counter(markup_tokens)}
     return PageSignals(tokens, np.concatenate([text.numbers, np.asarray(markup_numbers, dtype=np.float64)]))
 
 
-def _tfidf_row(bag: list[str], vocabulary: dict, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def _tfidf_row(bag: Counter, vocabulary: dict, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """A bag's sublinear TF-IDF (1 + log count, times idf), of unit length: the columns
     of its known tokens and their values; and how many of its tokens are known."""
-    counts = {t: c for t, c in Counter(bag).items() if t in vocabulary}  # unique tokens looked up once
+    counts = {t: c for t, c in bag.items() if t in vocabulary}
     columns = np.fromiter((vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
     known = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     values = (1.0 + np.log(known)) * idf[columns]
@@ -235,7 +236,7 @@ def _tfidf_row(bag: list[str], vocabulary: dict, idf: np.ndarray) -> tuple[np.nd
     return columns, values / norm if norm else values, int(known.sum())
 
 
-def _tfidf_matrix(bags: list[list[str]], vocabulary: dict, idf: np.ndarray):
+def _tfidf_matrix(bags: list[Counter], vocabulary: dict, idf: np.ndarray):
     """The bags' TF-IDF rows as a sparse matrix (for fitting)."""
     from scipy import sparse
 
@@ -260,7 +261,7 @@ class _Bag:
         self.words, self.idf, self.coef, self.intercept = words, idf, coef, intercept
         self.vocabulary = {w: i for i, w in enumerate(words)}
 
-    def proba(self, bags: list[list[str]]) -> np.ndarray:
+    def proba(self, bags: list[Counter]) -> np.ndarray:
         """Each bag's probabilities."""
         scores = np.tile(self.intercept, (len(bags), 1))
         for i, bag in enumerate(bags):
@@ -268,15 +269,16 @@ class _Bag:
             scores[i] += self.coef[:, columns] @ values
         return _softmax(scores)
 
-    def coverage(self, bag: list[str]) -> float:
+    def coverage(self, bag: Counter) -> float:
         """The share of the bag's tokens that are known (1 for an empty bag)."""
-        return sum(c for t, c in Counter(bag).items() if t in self.vocabulary) / len(bag) if bag else 1.0
+        total = sum(bag.values())
+        return sum(c for t, c in bag.items() if t in self.vocabulary) / total if total else 1.0
 
 
-def _fit_bag(bags: list[list[str]], y: np.ndarray, min_docs: int, C: float, n_types: int) -> _Bag:
+def _fit_bag(bags: list[Counter], y: np.ndarray, min_docs: int, C: float, n_types: int) -> _Bag:
     from sklearn.linear_model import LogisticRegression
 
-    docs = Counter(t for bag in bags for t in set(bag))
+    docs = Counter(t for bag in bags for t in bag)  # a bag counts each of its tokens once
     words = sorted(t for t, d in docs.items() if d >= min_docs)
     if not words:
         return _Bag([], np.zeros(0), np.zeros((n_types, 0)), np.zeros(n_types))

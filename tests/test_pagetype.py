@@ -67,7 +67,7 @@ def _fitted(markup=False):
 def test_signals_have_their_numbers_and_tokens():
     s = text_signals(["Hello world, hello!", "", "Price: $12"], "https://shop.example.com/product/12?x=1")
     assert len(s.numbers) == len(TEXT_NUMBER_NAMES) and np.isfinite(s.numbers).all()
-    assert s.tokens["words"] == ["hello", "world", "hello", "price"]
+    assert s.tokens["words"] == {"hello": 2, "world": 1, "price": 1}
     assert "product" in s.tokens["url"] and "h_shop" in s.tokens["url"]
     h = html_signals('<html><head><meta property="og:type" content="product"></head><body class="ProductPage"><p>x</p>')
     assert len(h.numbers) == len(TEXT_NUMBER_NAMES) + len(MARKUP_NUMBER_NAMES)

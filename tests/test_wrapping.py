@@ -140,6 +140,19 @@ def test_a_page_cut_at_inline_elements_is_found_and_joined_again():
     assert cut_runs(["  indented", "   list item  ", "table\tcell  "] * 3) is None
 
 
+def test_a_cut_article_amid_a_large_menu_is_found(monkeypatch):
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    cut = soup_lines(lines) * 3  # a long article, as the shipped page three times
+    spaced = sum(1 for line in cut if line.startswith(" ") or line.endswith(" "))
+    assert spaced >= wrapping.MIN_EDGES_ALONE
+    menu = [f"Section {k}" for k in range(spaced * 12)]  # the edges: under a tenth of the lines
+    page = menu + cut
+    assert spaced < wrapping.MIN_EDGE_SHARE * len(page)
+    assert cut_runs(page) is not None
+    monkeypatch.setattr(wrapping, "MIN_EDGES_ALONE", spaced + 1)
+    assert cut_runs(page) is None  # a tenth of the lines, or MIN_EDGES_ALONE of them
+
+
 def test_a_cut_page_keeps_what_its_whole_page_keeps(monkeypatch):
     model = bpclass.load_model()
     lines = PAGE.read_text(encoding="utf-8").splitlines()

@@ -471,13 +471,13 @@ def _clean_page(args, model) -> int:
         confidence = expected_bag_f1(lines, proba, labels, weights)
         print(
             f"bpclass: kept {kept} of {total} non-blank lines; confidence {confidence:.3f} "
-            f"(the bag F1 the model expects of the kept text); page type {_page_type(lines)}",
+            f"(the bag F1 the model expects of the kept text); page type {_page_type(lines) or 'none (no text)'}",
             file=sys.stderr,
         )
     return EXIT_OK
 
 
-def _page_type(lines) -> str:
+def _page_type(lines) -> str | None:
     """The page's type (bpclass.pagetype), from its HTML when it was HTML."""
     from bpclass.pagetype import classify, html_signals, text_signals
 

@@ -531,11 +531,12 @@ def bundled_page_types() -> dict:
     return _BUNDLED
 
 
-def classify(signals: list, html: bool = False, classifiers: dict | None = None) -> list[str]:
+def classify(signals: list, html: bool = False, classifiers: dict | None = None) -> list:
     """Each page's type from its signals (of :func:`html_signals` with ``html``, else of
     :func:`text_signals`), by the classifier with words where they know at least
     MIN_WORD_COVERAGE of its words, else by the one without (``classifiers``: by kind,
-    as :func:`read_page_types` gives them; default the bundled ones)."""
+    as :func:`read_page_types` gives them; default the bundled ones); None for a page
+    with no text."""
     classifiers = bundled_page_types() if classifiers is None else classifiers
     kind = "html" if html else "text"
     sighted, blind = classifiers[kind], classifiers.get(kind + "_blind")
@@ -544,15 +545,16 @@ def classify(signals: list, html: bool = False, classifiers: dict | None = None)
     covered = [
         blind is None or sighted.bags_["words"].coverage(s.tokens["words"]) >= MIN_WORD_COVERAGE for s in signals
     ]
+    empty = [s.numbers[1] == 0 for s in signals]  # no text (log_chars 0): no type
     for clf, chosen in ((sighted, True), (blind, False)):
-        rows = [k for k, c in enumerate(covered) if c == chosen]
+        rows = [k for k, c in enumerate(covered) if c == chosen and not empty[k]]
         if rows:
             for k, t in zip(rows, clf.predict([signals[k] for k in rows])):
                 out[k] = t
     return out
 
 
-def _bundled_types(html: bool, pages, urls, signals_of) -> list[str]:
+def _bundled_types(html: bool, pages, urls, signals_of) -> list:
     if isinstance(pages, (str, bytes)):
         raise TypeError("pages must be a list of pages, not one page.")
     pages = list(pages)
@@ -562,11 +564,13 @@ def _bundled_types(html: bool, pages, urls, signals_of) -> list[str]:
     return classify([signals_of(page, url) for page, url in zip(pages, urls)], html)
 
 
-def page_types(pages, urls=None) -> list[str]:
-    """The type of each page of text lines (``urls``: their addresses, or None)."""
+def page_types(pages, urls=None) -> list:
+    """The type of each page of text lines (``urls``: their addresses, or None); None
+    for a page with no text."""
     return _bundled_types(False, pages, urls, text_signals)
 
 
-def html_page_types(htmls, urls=None) -> list[str]:
-    """The type of each HTML page (str or bytes; ``urls``: their addresses, or None)."""
+def html_page_types(htmls, urls=None) -> list:
+    """The type of each HTML page (str or bytes; ``urls``: their addresses, or None);
+    None for a page with no text."""
     return _bundled_types(True, htmls, urls, html_signals)

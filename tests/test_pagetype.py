@@ -165,6 +165,9 @@ def test_bundled_classifiers_read_their_pages():
     types = pagetype.page_types([doc, ["Only a line"]], ["https://docs.example.org/api/read_lines", None])
     assert types[0] == "documentation" and types[1] in PAGE_TYPES
     assert pagetype.html_page_types(["<p>hi</p>", b""]) == pagetype.html_page_types(["<p>hi</p>", ""])
+    # a page with no text has no type
+    assert pagetype.page_types([[], ["", "  "]]) == [None, None]
+    assert pagetype.html_page_types(["", "<html><body><script>x()</script></body></html>"]) == [None, None]
 
 
 def test_corpus_rows_carry_the_page_type_when_asked(tmp_path, capsys):

@@ -34,7 +34,7 @@ import numpy as np
 
 import bpclass
 from bpclass.confidence import expected_bag_f1
-from bpclass.pagetype import page_types
+from bpclass.pagetype import PAGE_TYPES, page_types
 from training import script_parser
 from training.c4rules import c4_labels
 from training.data import content_span, evaluation_pages, laid_out_as, with_policy_labels
@@ -133,7 +133,9 @@ def score_pages(model, pages: list[dict], threshold=None, sites: bool = False) -
     out["confidence"] = confidence
     if any(out["page_types"]):  # what bpclass.pagetype says (lines and address) of pages it did not learn from
         typed = page_types([p["lines"] for p in pages], [p.get("url") for p in pages])
-        out["typed_as"] = [None if p.get("split") == "train" else t for p, t in zip(pages, typed)]
+        out["typed_as"] = [
+            t if p.get("split") != "train" and p.get("page_type") in PAGE_TYPES else None for p, t in zip(pages, typed)
+        ]  # a set's own types (htmltotext_leogao's news, blog) are not bpclass.pagetype's
     for system in SYSTEMS:
         counts = np.zeros(3, dtype=np.int64)
         bags = []

@@ -584,6 +584,19 @@ def _info(args) -> int:
     meta["reads_markup"] = reads_markup(model)
     # Whether this install runs the compiled extension (same numbers, several times faster).
     meta["compiled_speedups"] = bpclass.features.NATIVE
+    # The bundled page-type classifiers (--page-type): what they learned from, how they score.
+    from bpclass.pagetype import bundled_page_types
+
+    types = bundled_page_types()["metadata"]
+    meta["page_types"] = {
+        "file": "page_types.npz (bundled, whatever --model says)",
+        "trained_on": types.get("trained_on"),
+        "held_out_accuracy": {
+            mode: round(scores["wcxb_dev"]["accuracy"], 3)
+            for mode, scores in types.get("held_out_scores", {}).items()
+            if isinstance(scores, dict) and "accuracy" in scores.get("wcxb_dev", {})
+        },
+    }
     print(json.dumps(meta, indent=1, ensure_ascii=False))
     return EXIT_OK
 

@@ -226,3 +226,12 @@ def test_pages_of_unknown_words_go_to_the_classifier_without_words():
     ]
     # without a classifier for them, such pages are read with their words
     assert pagetype.classify([foreign], classifiers={"text": text}) == text.predict([foreign])
+
+
+def test_info_says_what_the_page_types_learned_from(capsys):
+    from bpclass.cli import EXIT_OK, main
+
+    assert main(["info"]) == EXIT_OK
+    described = json.loads(capsys.readouterr().out)["page_types"]
+    assert described["trained_on"] == pagetype.bundled_page_types()["metadata"]["trained_on"]
+    assert 0.5 < described["held_out_accuracy"]["html"] <= 1.0

@@ -111,6 +111,10 @@ def test_datatrove_step_on_text_documents_and_bad_settings():
     assert out[0].metadata["lines_total"] == sum(1 for line in PAGE_TEXT.splitlines() if line.strip())
     (md,) = BoilerplateCleaner(input="html", markdown=True)([Document(text=PAGE_HTML.decode(), id="h")])
     assert md.text == bpclass.clean_html(PAGE_HTML, output="markdown") and md.text.startswith("# ")
+    url = "https://news.example.com/2024/03/flood"
+    (typed,) = BoilerplateCleaner(page_type=True)([Document(text=PAGE_TEXT, id="t", metadata={"url": url})])
+    assert typed.metadata["page_type"] == bpclass.page_types([PAGE_TEXT.splitlines()], [url])[0]
+    assert "page_type" not in out[0].metadata  # only when asked
     with pytest.raises(ValueError, match="input must be one of"):
         BoilerplateCleaner(input="markdown")
     with pytest.raises(ValueError, match="batch_size"):

@@ -12,14 +12,20 @@ A page is read as a few bags of tokens and a few numbers (:class:`PageSignals`):
 - ``markup`` (HTML pages only): the words of its elements' ``class`` and ``id``
   attributes, its schema.org types (JSON-LD ``@type``, ``itemtype``) and ``og:type``;
 - numbers: the shape of its lines (how many, how long, how many end a sentence, how
-  many prices and years they hold) and, for HTML, how often each telling element occurs
+  many prices, years and digits they hold) and, for HTML, how often each telling element occurs
   (forms, inputs, code, tables, articles, linked headings, the most repeated class).
 
 :class:`PageTypeClassifier` fits one logistic regression per bag (TF-IDF of its
 tokens) and stacks their probabilities, computed out of fold by site, with the numbers
-in gradient-boosted trees. Two are bundled (:func:`bundled_page_types`): one for text
-lines, one for HTML, trained by ``python -m training.pagetypes`` on wcxb_dev's
-training pages; that command prints their accuracy on its held-out pages.
+in gradient-boosted trees. Four are bundled (:func:`bundled_page_types`): for text
+lines and for HTML, each with words and without (``words=False``); :func:`classify`
+gives a page to the one without words when the other knows under
+:data:`MIN_WORD_COVERAGE` of its words (a language it did not learn). They are trained
+by ``python -m training.pagetypes`` on wcxb_dev's training pages and newspaper4k's
+(news, as articles); that command prints their accuracy on the held-out pages, and
+how much of daniel's news in five languages they type as articles. A line's CJK
+characters count :data:`CJK_WIDTH` times in its length. A page with no text has no
+type (None). :func:`page_types` and :func:`html_page_types` are the entry points.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ matching WET file (one ``conversion`` record per page: the page laid out as text
 lines). Then, on one core, each start to finish (gzip, WARC parsing, cleaning,
 writing), best of REPEATS runs (trafilatura: one run, it is slow):
 
-- ``bpclass clean --warc x.warc.wet.gz -o out.parquet`` (corpus mode, --jobs 1);
+- ``bpclass clean --warc x.warc.wet.gz -o out.parquet`` (corpus mode, --jobs 1),
+  and with ``--page-type`` (each row's page type, bpclass.pagetype);
 - ``bpclass clean --warc x.warc.gz -o out.parquet`` (HTML mode);
 - datatrove ``WarcReader -> BoilerplateCleaner(input="html")`` on the WARC file;
 - datatrove ``WarcReader -> Trafilatura`` on the WARC file (FineWeb's extraction step).
@@ -65,12 +66,12 @@ def write_crawl_files(folder: Path, htmls: list[str]) -> tuple[Path, Path]:
     return warc, wet
 
 
-def _bpclass_cli(path: Path, out: Path):
+def _bpclass_cli(path: Path, out: Path, *flags: str):
     from bpclass.cli import main
 
     def run():
         out.unlink(missing_ok=True)
-        if main(["clean", "--warc", str(path), "-o", str(out), "--no-progress"]) != 0:
+        if main(["clean", "--warc", str(path), "-o", str(out), "--no-progress", *flags]) != 0:
             raise RuntimeError(f"bpclass clean --warc {path} failed")
 
     return run
@@ -116,6 +117,10 @@ def main(argv=None) -> int:
         print(f"{len(htmls)} pages; {sizes} (gzipped); one core\n")
         systems = {
             "bpclass clean --warc WET -> Parquet": (_bpclass_cli(wet, folder / "wet.parquet"), REPEATS),
+            "bpclass clean --warc WET --page-type -> Parquet": (
+                _bpclass_cli(wet, folder / "wet_typed.parquet", "--page-type"),
+                REPEATS,
+            ),
             "bpclass clean --warc WARC (HTML) -> Parquet": (_bpclass_cli(warc, folder / "warc.parquet"), REPEATS),
             "datatrove WarcReader -> bpclass BoilerplateCleaner(html)": (
                 _datatrove(folder, lambda: BoilerplateCleaner(input="html")),

@@ -43,6 +43,7 @@ import numpy as np
 
 from bpclass.base import Estimator, check_fitted
 from bpclass.estimator import TREE_ARRAYS, _export_trees, perfect_layout, raw_scores
+from bpclass.patterns import CJK, DIGIT, WORD
 
 PAGE_TYPES = ("article", "collection", "documentation", "forum", "listing", "product", "service")
 
@@ -101,12 +102,9 @@ MARKUP_NUMBER_NAMES = (
 
 _ASCII_WORD = re.compile(r"[a-z]+")
 _CLASS_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+(?![a-z])")
-_DIGIT = re.compile(r"\d")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 # How many Latin characters a CJK character counts as in the line shapes: a line of
 # Chinese holds about as much as one of English three times its length.
 CJK_WIDTH = 3
-_WORD = re.compile(r"[^\W\d_]+")
 _PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:€|zł|руб|usd|eur|kr)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d\b")  # no \b before: three times faster, nearly the same count
 _LD_TYPE = re.compile(r'"@type"\s*:\s*"([^"]{1,60})"')
@@ -143,8 +141,8 @@ def _text_numbers(lines: Sequence[str]) -> list[float]:
             break
     lengths = np.fromiter(map(len, stripped), dtype=np.float64, count=len(stripped))
     text = "\n".join(stripped)[:MAX_SIGNAL_CHARS]
-    if _CJK.search(text):  # a CJK character says about what a word and its space do
-        lengths += np.fromiter((len(_CJK.findall(line)) for line in stripped), np.float64, len(stripped)) * (
+    if CJK.search(text):  # a CJK character says about what a word and its space do
+        lengths += np.fromiter((len(CJK.findall(line)) for line in stripped), np.float64, len(stripped)) * (
             CJK_WIDTH - 1
         )
     return [
@@ -157,7 +155,7 @@ def _text_numbers(lines: Sequence[str]) -> list[float]:
         math.log1p(len(_PRICE.findall(text))),
         sum(line.endswith(_TERMINAL) for line in stripped) / len(stripped),
         math.log1p(len(_YEAR.findall(text))),
-        sum(1 for line in stripped if _DIGIT.search(line)) / len(stripped),
+        sum(1 for line in stripped if DIGIT.search(line)) / len(stripped),
     ]
 
 
@@ -173,7 +171,7 @@ def text_signals(lines: Sequence[str], url: str | None = None) -> PageSignals:
     """The signals of a page of text lines (and its address, when known)."""
     lines = _check_lines(lines)
     text = "\n".join(lines)[:MAX_SIGNAL_CHARS].lower()
-    tokens = {"words": Counter(_WORD.findall(text)), "url": Counter(_url_tokens(url))}
+    tokens = {"words": Counter(WORD.findall(text)), "url": Counter(_url_tokens(url))}
     return PageSignals(tokens, np.asarray(_text_numbers(lines), dtype=np.float64))
 
 

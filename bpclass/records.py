@@ -246,7 +246,7 @@ def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None
     return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
 
 
-def _page_types(parsed: list, batch: list, options: CorpusOptions) -> dict:
+def _page_types(parsed: list, options: CorpusOptions) -> dict:
     """Each parsed record's page type (bpclass.pagetype), by its place in the batch;
     one whose signals cannot be read gets None."""
     from bpclass.pagetype import classify, html_signals, text_signals
@@ -303,7 +303,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, reason, raw)
             continue
         parsed.append((k, number, record, lines, kinds, markup))
-    types = _page_types(parsed, batch, options) if options.page_type else {}
+    types = _page_types(parsed, options) if options.page_type else {}
     if parsed:
         sites = None
         if options.site_field is not None:

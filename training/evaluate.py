@@ -252,14 +252,15 @@ def format_page_types(results: dict) -> str:
             continue
         by_type: dict = {}
         typed: dict = {}
-        for kind, told, (_, scores) in zip(r["page_types"], r.get("typed_as", ()), r["per_page"]):
+        told_as = r.get("typed_as") or [None] * len(r["page_types"])
+        for kind, told, (_, scores) in zip(r["page_types"], told_as, r["per_page"]):
             by_type.setdefault(kind or "?", []).append(scores)
             if told is not None and kind:
                 typed.setdefault(kind, []).append(told == kind)
         for kind, pages in _largest_first(by_type):
             share = f"{statistics.mean(typed[kind]):.3f}" if typed.get(kind) else "-"
             rows.append(f"{_means_row(f'{name} | {kind}', pages)} {share} |")
-        hits = [told == kind for kind, told in zip(r["page_types"], r.get("typed_as", ())) if kind and told]
+        hits = [hit for kind_hits in typed.values() for hit in kind_hits]
         if hits:
             rows.append(f"| {name} | all typed pages | {len(hits)} | | | | **{statistics.mean(hits):.3f}** |")
     return "\n".join(rows) if len(rows) > 2 else ""

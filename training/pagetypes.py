@@ -20,11 +20,20 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from bpclass.pagetype import PAGE_TYPES, PageTypeClassifier, classify, html_signals, text_signals, write_page_types
+from bpclass.pagetype import (
+    PAGE_TYPES,
+    PageSignals,
+    PageTypeClassifier,
+    classify,
+    html_signals,
+    text_signals,
+    write_page_types,
+)
 from training import script_parser
 from training.data import load_prepared
 from training.peers import _htmls
@@ -68,23 +77,15 @@ def report_sets(label: str, pages: list[dict], predicted: list[str]) -> dict:
 
 
 def signals_of(pages: list[dict], kind: str) -> list:
-    """Each page's signals for a ``kind`` of classifier: "html", "text" (lines and
-    address) or "lines" (the lines alone, as a page without its address is read)."""
+    """Each page's signals (with its address) for a ``kind`` of classifier: "html" or "text"."""
     if kind == "html":
         return [html_signals(p["html"], p.get("url"), p["lines"]) for p in pages]
-    return [text_signals(p["lines"], p.get("url") if kind == "text" else None) for p in pages]
+    return [text_signals(p["lines"], p.get("url")) for p in pages]
 
 
-def fit(pages: list[dict], kind: str, words: bool = True) -> PageTypeClassifier:
-    """A classifier fitted on each page twice, with its address and without (a page
-    often comes without one), the two in the same fold; ``words=False``: the one for
-    pages whose words it would not know."""
-    clf = PageTypeClassifier(markup=kind == "html", words=words)
-    signals = signals_of(pages, kind)
-    if kind != "lines":
-        signals += signals_of([{**p, "url": None} for p in pages], kind)
-        pages = pages + pages
-    return clf.fit(signals, [p["page_type"] for p in pages], [p["site"] for p in pages])
+def without_address(signals: list) -> list:
+    """The same signals as a page without its address gives them."""
+    return [PageSignals({**s.tokens, "url": Counter()}, s.numbers) for s in signals]
 
 
 def report(name: str, truth: list[str], predicted: list[str]) -> dict:
@@ -102,21 +103,30 @@ def report(name: str, truth: list[str], predicted: list[str]) -> dict:
 
 
 def fit_kinds(pages: list[dict]) -> dict:
-    """The four classifiers of a page-type file (bpclass.pagetype.KINDS)."""
-    return {kind + suffix: fit(pages, kind, words=not suffix) for kind in ("text", "html") for suffix in ("", "_blind")}
+    """The four classifiers of a page-type file (bpclass.pagetype.KINDS), each fitted on
+    every page twice, with its address and without (a page often comes without one),
+    the two in the same fold; the ``_blind`` ones without the pages' words."""
+    types, sites = [p["page_type"] for p in pages] * 2, [p["site"] for p in pages] * 2
+    out = {}
+    for kind in ("text", "html"):
+        signals = signals_of(pages, kind)
+        signals += without_address(signals)
+        for suffix in ("", "_blind"):
+            clf = PageTypeClassifier(markup=kind == "html", words=not suffix)
+            out[kind + suffix] = clf.fit(signals, types, sites)
+    return out
 
 
-def typed(classifiers: dict, pages: list[dict], kind: str, address: bool = True) -> list[str]:
-    """The pages' types as bpclass.pagetype.classify gives them (with or without their address)."""
-    shown = pages if address else [{**p, "url": None} for p in pages]
-    return classify(signals_of(shown, kind), html=kind == "html", classifiers=classifiers)
+def typed(classifiers: dict, signals: list, kind: str) -> list[str]:
+    """The pages' types as bpclass.pagetype.classify gives them from their signals."""
+    return classify(signals, html=kind == "html", classifiers=classifiers)
 
 
 def news_check(classifiers: dict, prepared: Path) -> dict:
     """The share of each language's pages of the CHECK_SET news typed as articles
     (text lines, no address), for a set the classifiers never saw."""
     pages = load_prepared(CHECK_SET, prepared)
-    told = typed(classifiers, pages, "text", address=False)
+    told = typed(classifiers, without_address(signals_of(pages, "text")), "text")
     shares = {}
     for lang in dict.fromkeys(p.get("lang") for p in pages):
         mine = [t for p, t in zip(pages, told) if p.get("lang") == lang]
@@ -148,7 +158,7 @@ def main(argv=None) -> int:
             held = set(rows.tolist())
             classifiers = fit_kinds([p for i, p in enumerate(pages) if i not in held])
             for kind in predicted:
-                for i, t in zip(rows, typed(classifiers, [pages[i] for i in rows], kind)):
+                for i, t in zip(rows, typed(classifiers, signals_of([pages[i] for i in rows], kind), kind)):
                     predicted[kind][i] = t
         for kind, told in predicted.items():
             report_sets(f"{kind} and address (five folds by site)", pages, told)
@@ -157,17 +167,19 @@ def main(argv=None) -> int:
     train = [p for p in pages if p["split"] == "train"]
     test = [p for p in pages if p["split"] != "train"]
     fitted = fit_kinds(train)
-    for kind in ("text", "html"):
+    test_signals = {kind: signals_of(test, kind) for kind in ("text", "html")}
+    for kind, signals in test_signals.items():
         for address in (True, False):
             label = f"{'HTML' if kind == 'html' else 'text lines'} {'and address' if address else 'alone'}"
+            shown = signals if address else without_address(signals)
             scores[f"{kind}{'' if address else ' without address'}"] = report_sets(
-                f"{label} (held-out pages)", test, typed(fitted, test, kind, address)
+                f"{label} (held-out pages)", test, typed(fitted, shown, kind)
             )
-    blind = [fitted["text_blind"].predict(signals_of([p for p in test if p["set"] == SET], "text"))]
+    typed_set = [k for k, p in enumerate(test) if p["set"] == SET]
     scores["text without words"] = report_sets(
         "text lines and address, the classifier without words (held-out pages)",
-        [p for p in test if p["set"] == SET],
-        blind[0],
+        [test[k] for k in typed_set],
+        fitted["text_blind"].predict([test_signals["text"][k] for k in typed_set]),
     )
     scores[f"{CHECK_SET} article share"] = news_check(fitted, args.prepared)
     if args.out:

@@ -61,6 +61,7 @@ from bpclass.policy import (
     drop_kept_twins,
     drop_repeated_copies,
     lift_headlines,
+    lift_whole_page_lines,
     policy_boilerplate_rows,
 )
 from bpclass.sites import check_sites, template_flags
@@ -417,10 +418,12 @@ class BoilerplateClassifier(Estimator):
         """The rules that read a page's lines in order, in place on ``probas``: comment
         sections, repeated copies (when asked for), then a site's template lines (per
         page, the mask ``templates``, when given), kept truncated twins of kept lines,
-        the headline, teaser lists. ``comment_lines``, ``free``, ``lengths`` and
-        ``twins`` (per page: the lines holding a comment word, whether each line is free
-        of the patterns a headline has not, each line's length stripped, whether it is a
-        truncated twin) when the features found them; else the rules find them."""
+        the headline, teaser lists, and last a page's one line that holds most of its
+        text as prose (:func:`~bpclass.policy.lift_whole_page_lines`).
+        ``comment_lines``, ``free``, ``lengths`` and ``twins`` (per page: the lines
+        holding a comment word, whether each line is free of the patterns a headline
+        has not, each line's length stripped, whether it is a truncated twin) when the
+        features found them; else the rules find them."""
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)
         if self.drop_repeats:
@@ -430,6 +433,9 @@ class BoilerplateClassifier(Estimator):
         drop_kept_twins(pages, probas, self.threshold, twins)
         lift_headlines(pages, probas, self.threshold, free)
         drop_teaser_lists(pages, probas, self.threshold, lengths)
+        if lengths is None:
+            lengths = [np.fromiter((len(line.strip()) for line in page), np.int64, len(page)) for page in pages]
+        lift_whole_page_lines(pages, probas, self.threshold, lengths)
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.

@@ -28,6 +28,10 @@ at least REPEAT_MIN_RUN long lines that repeats, in order, an earlier run of the
 is a copy; the copy the model is less sure of gets probability 0
 (:func:`drop_repeated_copies`). Single repeated lines (a pull quote, a table row) are
 left alone.
+
+A page whose text comes as one huge line (a scraper that runs the text nodes together)
+cannot be cut line by line; when that line reads as prose, it is kept
+(:func:`lift_whole_page_lines`) rather than the whole article lost.
 """
 
 from __future__ import annotations
@@ -542,3 +546,57 @@ def lift_headlines(pages: list[list[str]], probas: list[np.ndarray], threshold: 
             line = find(lines, proba, threshold, page_free)
             if line is not None:
                 proba[line] = max(proba[line], threshold)
+
+
+# A page whose text comes as one huge line (a scraper that runs the page's text nodes
+# together, e.g. BeautifulSoup's get_text() of minified HTML) cannot be cut line by
+# line: that line holds the article with the menus around it, and the forests, which
+# never saw such a line in training, give it a low probability. Dropping it loses the
+# whole article, so a line holding at least WHOLE_PAGE_SHARE of the page's characters,
+# and at least WHOLE_PAGE_MIN_CHARS of them, is raised to the threshold when it reads
+# as prose: mostly letters (WHOLE_PAGE_MIN_LETTERS), next to no code characters
+# (WHOLE_PAGE_MAX_CODE: a script's or a style sheet's text, which some scrapers keep,
+# is not an article), and sentence ends (WHOLE_PAGE_MIN_ENDS per 1,000 characters: a
+# full stop, or "!" or "?" before a space; a run-together menu has none, nor has a
+# list of Chinese headlines, whose "！" and "？" end headlines, not sentences).
+WHOLE_PAGE_SHARE = 0.6
+WHOLE_PAGE_MIN_CHARS = 2000
+WHOLE_PAGE_MIN_LETTERS = 0.6
+WHOLE_PAGE_MAX_CODE = 0.03
+WHOLE_PAGE_MIN_ENDS = 1.5
+_CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\/|_]')
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\u3002")
+
+
+def reads_as_prose(text: str) -> bool:
+    """Does a long stretch of text read as prose (see WHOLE_PAGE_MIN_LETTERS and the
+    constants after it) rather than as code or a menu?"""
+    n = len(text)
+    if not n:
+        return False
+    letters = sum(map(str.isalpha, text))
+    return (
+        letters >= WHOLE_PAGE_MIN_LETTERS * n
+        and len(_CODE_CHARS.findall(text)) <= WHOLE_PAGE_MAX_CODE * n
+        and len(_SENTENCE_END.findall(text)) * 1000 >= WHOLE_PAGE_MIN_ENDS * n
+    )
+
+
+def lift_whole_page_lines(
+    pages: list[list[str]], probas: list[np.ndarray], threshold: float, lengths: list[np.ndarray]
+) -> None:
+    """Raise, in place, each page's line that holds most of its text (see
+    WHOLE_PAGE_SHARE) to ``threshold`` when it reads as prose. ``lengths``: per page,
+    each line's length stripped (0 for blank lines)."""
+    for lines, proba, length in zip(pages, probas, lengths):
+        if not len(length):
+            continue
+        k = int(np.argmax(length))
+        longest = int(length[k])
+        if (
+            longest >= WHOLE_PAGE_MIN_CHARS
+            and longest >= WHOLE_PAGE_SHARE * int(length.sum())
+            and 0 < proba[k] < threshold
+            and reads_as_prose(lines[k].strip())
+        ):
+            proba[k] = threshold

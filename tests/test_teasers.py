@@ -72,8 +72,18 @@ def test_what_is_not_a_teaser_list_is_left_alone():
     assert teaser_leads(lines, proba, THRESHOLD) == []
     # No article above: a page of one long kept line is no article to follow.
     assert teaser_leads(*page_with_teasers(article=ARTICLE[:1]), THRESHOLD) == []
-    # Leads most of which are dropped already: nothing to do.
+    # Leads all dropped already: nothing to do.
     assert teaser_leads(*page_with_teasers(lead_p=0.3), THRESHOLD) == []
+
+
+def test_a_teaser_list_with_few_of_its_leads_kept_is_still_one():
+    # Other tools' lines: the model keeps some leads of a long rubric list, not most.
+    lines, proba = page_with_teasers(lead_p=0.3)
+    leads = lead_lines(lines)
+    proba[leads[0]] = 0.6  # one lead of five kept
+    assert teaser_leads(lines, proba, THRESHOLD) == leads
+    drop_teaser_lists([lines], [proba], THRESHOLD)
+    assert (proba[leads] == 0.0).all()
 
 
 def test_uneven_spacing_is_no_list():

@@ -140,6 +140,38 @@ BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
 # The leading [^\w\n]* and what follows it cannot match the same characters, so no
 # backtracking.
 _SP = r"[^\S\n]+"
+# Buyers' reviews below a product are its readers' comments: the heading of a review
+# section ("Customer reviews", "Top reviews from the United States", "Write a review",
+# "Reviews (12)", "Kundenrezensionen", "Отзывы покупателей", "商品评价"). A bare "Reviews",
+# "Opiniones" or "Отзывы" names a menu's page or a news section as often: only with a
+# count ("Reviews (12)", "8 Reviews").
+_COUNT = r"[^\S\n]*(?:\(\d+\)|（\d+）|:?[^\S\n]*\d+)[^\S\n]*$"  # "(12)", ": 12", " 12"
+_REVIEWS = (
+    rf"|(?:customer|user|guest|buyer|verified|product)s?'?{_SP}reviews?\b"
+    rf"|top{_SP}(?:positive{_SP}|critical{_SP})?reviews\b"
+    rf"|(?:write|add|leave|submit|post){_SP}(?:a|your|the{_SP}first){_SP}review\b"
+    rf"|\d+{_SP}(?:reviews?|kundenrezensionen|kundenbewertungen|rezensionen|bewertungen|beoordelingen"
+    rf"|recensioni|avaliações|opiniones|reseñas|valoraciones|opinii|отзыв(?:а|ов)?|κριτικές)[^\S\n]*$"
+    rf"|(?:reviews|kundenrezensionen|kundenbewertungen|rezensionen|bewertungen|beoordelingen|recensioni"
+    rf"|avaliações|opiniones|reseñas|valoraciones|opinie|отзывы|κριτικές|(?:商品|用户|买家|累计|顾客)?评价"
+    rf"|(?:カスタマー)?レビュー){_COUNT}"
+    rf"|(?:kundenrezensionen|kundenbewertungen|klantbeoordelingen|(?:商品|用户|买家|累计|顾客)评价"
+    rf"|カスタマーレビュー)[^\S\n]*[:：]?[^\S\n]*$"
+    rf"|(?:bewertung|rezension){_SP}schreiben\b"
+    rf"|avis{_SP}(?:des{_SP}|de{_SP}nos{_SP})?clients\b|(?:donner|laisser|écrire|rédiger){_SP}(?:un|votre){_SP}avis\b"
+    rf"|(?:opiniones|reseñas|valoraciones){_SP}de{_SP}(?:los{_SP}|nuestros{_SP})?clientes\b"
+    rf"|escribir{_SP}(?:una{_SP})?(?:opinión|reseña)\b|recensioni{_SP}(?:dei{_SP})?clienti\b"
+    rf"|scrivi{_SP}una{_SP}recensione\b|avaliações{_SP}(?:de{_SP}|dos{_SP})?clientes\b"
+    rf"|opinie{_SP}(?:klientów|kupujących|użytkowników)\b|(?:dodaj|napisz|wystaw){_SP}opinię\b"
+    rf"|отзывы{_SP}(?:покупателей|клиентов|пользователей)\b|(?:оставить|написать|добавить){_SP}отзыв\b"
+    rf"|κριτικές{_SP}(?:πελατών|χρηστών)\b"
+)
+REVIEW_WORDS = frozenset(
+    "review reviews kundenrezensionen kundenbewertungen rezensionen bewertungen bewertung rezension "
+    "beoordelingen klantbeoordelingen recensioni recensione avaliações opiniones opinión reseñas reseña "
+    "valoraciones avis opinie opinię opinii отзывы отзывов отзыва отзыв κριτικές "
+    "评价 商品评价 用户评价 买家评价 累计评价 顾客评价 レビュー カスタマーレビュー".split()
+)
 COMMENT_HEADING = re.compile(
     rf"[^\w\n]*(?:"
     rf"(?:\d+|one|two){_SP}(?:comments?|responses?|thoughts?)\b"
@@ -174,19 +206,23 @@ COMMENT_HEADING = re.compile(
     rf"(?:коментар|komentar|komentár|comentariu|bình{_SP}luận)"
     rf"|(?:أضف|اترك){_SP}تعليق|הוסף{_SP}תגובה|ارسال{_SP}نظر"
     rf"|e-?mail(?:{_SP}address)?[^\S\n]*:?(?:[^\S\n]*(?:\*|\([^()\n]{{1,40}}\)))+[^\S\n]*$"
+    rf"{_REVIEWS}"
     rf")",
     re.I,
 )
 # Every line COMMENT_HEADING matches holds one of these words (a WORD token, lower-cased):
 # only such lines, which the line scan flags, are matched against the pattern.
-COMMENT_WORDS = frozenset(
-    "comment comments reply response responses thought thoughts discussion conversation kommentar "
-    "kommentare komentar kommentit commentaire commentaires comentario comentarios comentário comentários "
-    "commenti commento reacties reactie kommentarer komentarze komentáře yorumlar комментарий комментарии "
-    "комментария комментариев komentarz komentarzy σχόλια σχόλιο σχολιάστε σχόλιά σχολίων "
-    "评论 网友评论 我要评论 发表评论 最新评论 精彩评论 评论区 コメント 댓글 коментарі коментарів коментар "
-    "коментари komentari komentara komentarji komentáre komentár hozzászólások comentarii comentariu "
-    "komentarai komentāri kommentaarid luận التعليقات تعليقات تعليق תגובות תגובה نظرات نظر email mail".split()
+COMMENT_WORDS = (
+    frozenset(
+        "comment comments reply response responses thought thoughts discussion conversation kommentar "
+        "kommentare komentar kommentit commentaire commentaires comentario comentarios comentário comentários "
+        "commenti commento reacties reactie kommentarer komentarze komentáře yorumlar комментарий комментарии "
+        "комментария комментариев komentarz komentarzy σχόλια σχόλιο σχολιάστε σχόλιά σχολίων "
+        "评论 网友评论 我要评论 发表评论 最新评论 精彩评论 评论区 コメント 댓글 коментарі коментарів коментар "
+        "коментари komentari komentara komentarji komentáre komentár hozzászólások comentarii comentariu "
+        "komentarai komentāri kommentaarid luận التعليقات تعليقات تعليق תגובות תגובה نظرات نظر email mail".split()
+    )
+    | REVIEW_WORDS
 )
 # What follows a real comment heading: the comments' own headers ("Ann says:",
 # "Reply", "Report abuse"), besides their dates and times (MONTH_DATE, CLOCK_TIME, ...).

@@ -92,6 +92,22 @@ def test_the_heading_pattern():
         assert not COMMENT_HEADING.match(other), other
 
 
+def test_review_headings():
+    # Buyers' reviews are a product page's comments.
+    headings = ["Customer reviews", "Customer Reviews:", "Top reviews from the United States", "Write a review"]
+    headings += ["Reviews (12)", "8 Reviews", "User Reviews", "Kundenrezensionen", "Bewertungen (4)"]
+    headings += ["Отзывы покупателей", "Отзывы (3)", "Opinie klientów", "12 opinii", "Avis clients", "商品评价"]
+    headings += ["累计评价(123)", "Κριτικές πελατών", "Recensioni clienti", "Opiniones de clientes"]
+    for heading in headings:
+        assert COMMENT_HEADING.match(heading), heading
+        assert holds_comment_word(heading), heading
+    # Bare, they name a menu's page or a news section as often; a review is an article.
+    others = ["Reviews", "Review", "Opiniones", "Opinie", "Отзывы", "评价", "Editorial Reviews"]
+    others += ["Review of the new film", "À mon avis", "Book reviews"]
+    for other in others:
+        assert not COMMENT_HEADING.match(other), other
+
+
 def _reference_start(lines, proba):
     """comment_section_start written the slow, obvious way: the pattern on every line."""
     headings = [
@@ -180,7 +196,8 @@ def test_lines_below_the_heading_are_dropped():
 @pytest.mark.parametrize(
     "heading",
     ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
-    + ["Комментарии закрыты", "Les commentaires sont fermés", "Τα σχόλια είναι κλειστά"],
+    + ["Комментарии закрыты", "Les commentaires sont fermés", "Τα σχόλια είναι κλειστά"]
+    + ["Customer reviews", "Top reviews from the United States", "Отзывы покупателей"],
 )
 def test_threads_under_other_headings_and_in_other_languages_are_dropped(heading):
     page = ARTICLE + ["", heading] + COMMENTS[2:]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -57,7 +58,10 @@ from bpclass.passes import (
 )
 from bpclass.policy import (
     HEADLINE_FREE_COLUMNS,
+    RUN_MIN_CHARS,
+    RUN_MIN_CJK_SHARE,
     drop_comment_sections,
+    drop_headline_runs,
     drop_kept_twins,
     drop_repeated_copies,
     lift_headlines,
@@ -365,6 +369,7 @@ class BoilerplateClassifier(Estimator):
         twin = np.zeros(len(flat), dtype=bool)  # a truncated twin of another line (the twin rule's)
         spare = 0 if second is None else len(CONTEXT_FEATURE_NAMES)
         comment_lines: list[list[int]] = [[] for _ in pages]  # per page: lines holding a comment word
+        run_lines: list[list[int]] = [[] for _ in pages]  # per page: long lines with CJK (headline runs?)
         shown: dict[int, list[str]] = {}  # page -> the plain lines of a page read as Markdown
         for first, start, stop in chunks(pages):
             # With a second pass, X has room for its columns: the first forest reads
@@ -396,6 +401,9 @@ class BoilerplateClassifier(Estimator):
                 free[rows][chunk_non_blank] = ~X[:, HEADLINE_FREE_COLUMNS].any(axis=1)
                 log_chars[rows][chunk_non_blank] = X[:, _CHARS]
                 twin[rows][chunk_non_blank] = X[:, _TWIN] > 0
+                long_cjk = np.flatnonzero((X[:, _CJK] >= RUN_MIN_CJK_SHARE) & (X[:, _CHARS] >= _RUN_LOG_CHARS))
+                if len(long_cjk):
+                    lines_by_page(np.flatnonzero(chunk_non_blank)[long_cjk] + first, ends, run_lines)
         probas = np.split(flat, ends[:-1])  # views of flat
         templates = None if sites is None else template_flags(pages, sites)
         if page_rules:
@@ -403,7 +411,14 @@ class BoilerplateClassifier(Estimator):
             # The rules read what a Markdown page's lines show ("### Comments" is "Comments").
             read = [shown.get(k, page) for k, page in enumerate(pages)] if shown else pages
             self._page_rules(
-                read, probas, comment_lines, np.split(free, ends[:-1]), templates, lengths, np.split(twin, ends[:-1])
+                read,
+                probas,
+                comment_lines,
+                np.split(free, ends[:-1]),
+                templates,
+                lengths,
+                np.split(twin, ends[:-1]),
+                run_lines,
             )
         elif templates is not None:
             for proba, template in zip(probas, templates):
@@ -413,23 +428,33 @@ class BoilerplateClassifier(Estimator):
         return probas, np.split(non_blank, ends[:-1])
 
     def _page_rules(
-        self, pages, probas: list[np.ndarray], comment_lines=None, free=None, templates=None, lengths=None, twins=None
+        self,
+        pages,
+        probas: list[np.ndarray],
+        comment_lines=None,
+        free=None,
+        templates=None,
+        lengths=None,
+        twins=None,
+        run_lines=None,
     ) -> None:
         """The rules that read a page's lines in order, in place on ``probas``: comment
         sections, repeated copies (when asked for), then a site's template lines (per
-        page, the mask ``templates``, when given), kept truncated twins of kept lines,
-        the headline, teaser lists, and last a page's one line that holds most of its
-        text as prose (:func:`~bpclass.policy.lift_whole_page_lines`).
-        ``comment_lines``, ``free``, ``lengths`` and ``twins`` (per page: the lines
-        holding a comment word, whether each line is free of the patterns a headline
-        has not, each line's length stripped, whether it is a truncated twin) when the
-        features found them; else the rules find them."""
+        page, the mask ``templates``, when given), runs of Chinese or Japanese headlines
+        joined into one line, kept truncated twins of kept lines, the headline, teaser
+        lists, and last a page's one line that holds most of its text as prose
+        (:func:`~bpclass.policy.lift_whole_page_lines`). ``comment_lines``, ``free``,
+        ``lengths``, ``twins`` and ``run_lines`` (per page: the lines holding a comment
+        word, whether each line is free of the patterns a headline has not, each line's
+        length stripped, whether it is a truncated twin, the long lines with CJK
+        characters) when the features found them; else the rules find them."""
         if not self.keep_comments:
             drop_comment_sections(pages, probas, comment_lines)
         if self.drop_repeats:
             drop_repeated_copies(pages, probas)
         for proba, template in zip(probas, templates or ()):
             proba[template] = 0.0
+        drop_headline_runs(pages, probas, run_lines)
         drop_kept_twins(pages, probas, self.threshold, twins)
         lift_headlines(pages, probas, self.threshold, free)
         drop_teaser_lists(pages, probas, self.threshold, lengths)
@@ -588,6 +613,8 @@ class BoilerplateClassifier(Estimator):
 # The feature columns the first test for pieced-up paragraphs reads (bpclass.wrapping).
 _CHARS = FEATURE_INDEX["log_chars"]
 _TWIN = FEATURE_INDEX["is_truncated_twin"]
+_CJK = FEATURE_INDEX["share_cjk"]
+_RUN_LOG_CHARS = math.log1p(RUN_MIN_CHARS) - 1e-9
 _STARTS_LOWER = FEATURE_INDEX["starts_lower"]
 _ENDS_TERMINAL = FEATURE_INDEX["ends_terminal"]
 

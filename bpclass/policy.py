@@ -31,7 +31,9 @@ left alone.
 
 A page whose text comes as one huge line (a scraper that runs the text nodes together)
 cannot be cut line by line; when that line reads as prose, it is kept
-(:func:`lift_whole_page_lines`) rather than the whole article lost.
+(:func:`lift_whole_page_lines`) rather than the whole article lost. A long Chinese
+or Japanese line of short pieces between spaces, with no full stop, is a run of
+headlines joined by a layout, and is dropped (:func:`drop_headline_runs`).
 """
 
 from __future__ import annotations
@@ -546,6 +548,44 @@ def lift_headlines(pages: list[list[str]], probas: list[np.ndarray], threshold: 
             line = find(lines, proba, threshold, page_free)
             if line is not None:
                 proba[line] = max(proba[line], threshold)
+
+
+# Chinese and Japanese prose runs without spaces and ends its sentences with "。". A
+# long line of many short pieces between spaces, with no "。", is a run of headlines
+# or a menu that a layout joined into one line ("頭條最新： 新政局／職務異動否？ 劉憶如：
+# 沒概念 立法院副院長 ..."): boilerplate, however long. The line holds at least
+# RUN_MIN_CHARS characters, at least RUN_MIN_PIECES pieces of RUN_MAX_PIECE characters
+# on average, and Han or kana characters make RUN_MIN_HAN of its other characters
+# (Korean separates words by spaces: Hangul does not count).
+RUN_MIN_CHARS = 150
+RUN_MIN_PIECES = 8
+RUN_MAX_PIECE = 16
+RUN_MIN_HAN = 0.6
+# The line scan's share of CJK characters (spaces counted) a candidate line has at least.
+RUN_MIN_CJK_SHARE = 0.4
+_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_headline_run(text: str) -> bool:
+    """Is the (stripped) line a run of Chinese or Japanese headlines or menu items
+    joined by spaces (see RUN_MIN_CHARS and the constants after it)?"""
+    if len(text) < RUN_MIN_CHARS or "\u3002" in text:
+        return False
+    pieces = text.split()
+    if len(pieces) < RUN_MIN_PIECES or sum(map(len, pieces)) > RUN_MAX_PIECE * len(pieces):
+        return False
+    return len(_HAN_KANA.findall(text)) >= RUN_MIN_HAN * sum(map(len, pieces))
+
+
+def drop_headline_runs(pages: list[list[str]], probas: list[np.ndarray], candidates=None) -> None:
+    """Set P(content) to 0, in place, on each page's lines that are runs of headlines
+    (:func:`is_headline_run`). ``candidates``: per page, the indices of the lines that
+    may be (long, with CJK characters), if known; else every line is tried."""
+    for k, (lines, proba) in enumerate(zip(pages, probas)):
+        tried = range(len(lines)) if candidates is None else candidates[k]
+        for j in tried:
+            if proba[j] > 0 and is_headline_run(lines[j].strip()):
+                proba[j] = 0.0
 
 
 # A page whose text comes as one huge line (a scraper that runs the page's text nodes

@@ -563,13 +563,19 @@ RUN_MAX_PIECE = 16
 RUN_MIN_HAN = 0.6
 # The line scan's share of CJK characters (spaces counted) a candidate line has at least.
 RUN_MIN_CJK_SHARE = 0.4
+# A line is judged by its first RUN_SAMPLE_CHARS characters (a hostile 20 MB line costs
+# no more than a long one).
+RUN_SAMPLE_CHARS = 20_000
 _HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_headline_run(text: str) -> bool:
     """Is the (stripped) line a run of Chinese or Japanese headlines or menu items
     joined by spaces (see RUN_MIN_CHARS and the constants after it)?"""
-    if len(text) < RUN_MIN_CHARS or "\u3002" in text:
+    if len(text) < RUN_MIN_CHARS:
+        return False
+    text = text[:RUN_SAMPLE_CHARS]
+    if "\u3002" in text:
         return False
     pieces = text.split()
     if len(pieces) < RUN_MIN_PIECES or sum(map(len, pieces)) > RUN_MAX_PIECE * len(pieces):
@@ -604,13 +610,17 @@ WHOLE_PAGE_MIN_CHARS = 2000
 WHOLE_PAGE_MIN_LETTERS = 0.6
 WHOLE_PAGE_MAX_CODE = 0.03
 WHOLE_PAGE_MIN_ENDS = 1.5
+# ... read from the line's first WHOLE_PAGE_SAMPLE_CHARS characters.
+WHOLE_PAGE_SAMPLE_CHARS = 100_000
 _CODE_CHARS = re.compile(r'[{}\[\]();=<>"\\/|_]')
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\u3002")
 
 
 def reads_as_prose(text: str) -> bool:
     """Does a long stretch of text read as prose (see WHOLE_PAGE_MIN_LETTERS and the
-    constants after it) rather than as code or a menu?"""
+    constants after it) rather than as code or a menu? Only its first
+    WHOLE_PAGE_SAMPLE_CHARS characters are read."""
+    text = text[:WHOLE_PAGE_SAMPLE_CHARS]
     n = len(text)
     if not n:
         return False

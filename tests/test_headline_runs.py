@@ -49,3 +49,15 @@ def test_the_model_finds_the_candidates_in_its_line_scan(monkeypatch):
     model.predict_proba([PAGE])
     # The long lines with CJK characters: the prose and the run.
     assert calls == [[[2, 4, 6]]]
+
+
+def test_a_huge_line_is_judged_by_its_start():
+    from bpclass import policy
+
+    huge = " ".join(HEADLINES) + " "
+    huge = huge * (3 * policy.RUN_SAMPLE_CHARS // len(huge))
+    assert len(huge) > 2 * policy.RUN_SAMPLE_CHARS
+    assert is_headline_run(huge.strip())
+    # A full stop beyond the part read does not make the run prose.
+    assert is_headline_run(huge + "。")
+    assert not is_headline_run("。" + huge)

@@ -79,3 +79,11 @@ def test_the_model_runs_the_rule_last(monkeypatch):
     monkeypatch.setattr(model_module, "lift_whole_page_lines", spy)
     assert model.predict_proba([lines])[0][2] == 0.123
     assert calls == [model.threshold]
+
+
+def test_a_huge_line_is_judged_by_its_start():
+    huge = PROSE * (3 * policy.WHOLE_PAGE_SAMPLE_CHARS // len(PROSE))
+    assert reads_as_prose(huge)
+    # What lies beyond the part read does not count.
+    assert reads_as_prose(huge + SCRIPT * 2000)
+    assert not reads_as_prose(SCRIPT * 2000 + huge)

@@ -67,6 +67,7 @@ from bpclass.policy import (
     lift_headlines,
     lift_whole_page_lines,
     policy_boilerplate_rows,
+    wordless_rows,
 )
 from bpclass.sites import check_sites, template_flags
 from bpclass.teasers import drop_teaser_lists
@@ -387,9 +388,9 @@ class BoilerplateClassifier(Estimator):
             if len(X):
                 # Rows per page: only the second pass reads them.
                 per_page = None if second is None else rows_per_page(pages[start:stop], chunk_non_blank)
-                flat[rows][chunk_non_blank] = passes_proba(
-                    self.estimator_, second, X, per_page, self.first_pass_weight, uncovered
-                )
+                chunk_proba = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight, uncovered)
+                chunk_proba[wordless_rows(X)] = 0.0
+                flat[rows][chunk_non_blank] = chunk_proba
                 if wrapped is not None:
                     wrapped.update(
                         _wrapped_pages(pages, start, stop, X, chunk_non_blank, edges[0], per_page, chunk_shown)

@@ -78,6 +78,14 @@ def policy_kinds(X: np.ndarray) -> dict[str, np.ndarray]:
     return {kind: candidate & X[:, columns].any(axis=1) for kind, columns in _CUE_COLUMNS.items()}
 
 
+def wordless_rows(X: np.ndarray) -> np.ndarray:
+    """For each feature row: does its line hold no letter and no digit (stars, arrows,
+    braces, a rule of dashes)? Such a line is never content: the passes' P(content) of
+    it is set to 0, however long it is (a 500-character rule of "=" read like a
+    paragraph to the forests)."""
+    return (X[:, FEATURE_INDEX["log_words"]] == 0) & (X[:, FEATURE_INDEX["share_digits"]] == 0)
+
+
 def policy_boilerplate_rows(X: np.ndarray) -> np.ndarray:
     """For each feature row: is it a line of any of the policy's kinds?"""
     return np.logical_or.reduce(list(policy_kinds(X).values()))

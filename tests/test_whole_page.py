@@ -1,5 +1,6 @@
 """A page whose text comes as one huge line (BeautifulSoup's get_text() of minified
-HTML runs every text node together) keeps that line when it reads as prose."""
+HTML runs every text node together) keeps that line when it reads as prose; a line
+without a letter or a digit is never content, however long."""
 
 from __future__ import annotations
 
@@ -87,3 +88,14 @@ def test_a_huge_line_is_judged_by_its_start():
     # What lies beyond the part read does not count.
     assert reads_as_prose(huge + SCRIPT * 2000)
     assert not reads_as_prose(SCRIPT * 2000 + huge)
+
+
+def test_a_line_without_letters_or_digits_is_never_content():
+    model = bpclass.load_model()
+    for junk in ["{" * 500, "=" * 5000, "★★★★★", "* * *", "\u2588" * 800]:
+        page = ["Bridge opens after four years", "", " ".join(SENTENCES), "", junk]
+        labels, proba = model.predict_with_proba([page])
+        assert proba[0][4] == 0.0 and labels[0][4] == 0, junk
+        assert labels[0][2] == 1
+    # A number alone may be a table's cell: left to the model.
+    assert model.predict_proba([["Bridge opens after four years", "", " ".join(SENTENCES), "", "1912"]])[0][4] > 0

@@ -141,10 +141,14 @@ def parsed_tree(html):
     return LexborHTMLParser(html, options=LexborDocumentOptions.WO_EVENTS)
 
 
-def _parse(html: str):
+def _parse(html: str, on_tree=None):
     """The document's root element without what a browser does not show, or None for
-    an empty page (see :func:`parsed_tree`)."""
+    an empty page (see :func:`parsed_tree`). ``on_tree`` (optional) is called with the
+    whole parsed document (None for an empty page) before anything is taken out of it:
+    a caller that reads the page's markup too parses it once (bpclass.pagetype)."""
     tree = parsed_tree(html)
+    if on_tree is not None:
+        on_tree(tree)
     root = tree.root if tree is not None else None
     if root is None:
         return None
@@ -301,12 +305,14 @@ class LaidOut(NamedTuple):
     markup: list | None
 
 
-def lay_out(html, markup: bool = False) -> LaidOut:
+def lay_out(html, markup: bool = False, on_tree=None) -> LaidOut:
     """The page's lines and their kinds, and (``markup=True``) what the markup says
-    about each line: :func:`html_blocks` and :func:`html_markup` in one."""
+    about each line: :func:`html_blocks` and :func:`html_markup` in one. ``on_tree``
+    (optional): called with the whole parsed document (scripts and hidden elements
+    too; None for an empty page) before the layout takes anything out of it."""
     lines, kinds, infos = [], [], [] if markup else None
     paths: dict = {}  # node id -> the ids of it and its ancestors, outermost first
-    for line, kind, info in _layout(html, markup):
+    for line, kind, info in _layout(html, markup, on_tree):
         lines.append(line)
         kinds.append(kind)
         if not markup:
@@ -447,11 +453,12 @@ def html_blocks(html) -> list[tuple[str, str]]:
     return [(line, kind) for line, kind, _ in _layout(html, markup=False)]
 
 
-def _layout(html, markup: bool) -> list[tuple]:
+def _layout(html, markup: bool, on_tree=None) -> list[tuple]:
     """The page's lines as ``(text, kind, info)``; with ``markup``, ``info`` is the
     line's ``[characters in links, element bits, class/id cue bits, frame]`` (the
-    bits ORed over the line's text pieces, the frame that of its first), else None."""
-    root = _parse(_as_text(html))
+    bits ORed over the line's text pieces, the frame that of its first), else None.
+    ``on_tree``: as :func:`_parse` takes it."""
+    root = _parse(_as_text(html), on_tree)
     if root is None:
         return []
     lines: list[tuple] = []

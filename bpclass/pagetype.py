@@ -179,7 +179,12 @@ def _markup_signals(html) -> tuple[list[str], list[float]]:
     """The markup tokens and numbers of an HTML page (all zero for an empty one)."""
     from bpclass.html import parsed_tree
 
-    tree = parsed_tree(html)
+    return tree_signals(parsed_tree(html))
+
+
+def tree_signals(tree) -> tuple[list[str], list[float]]:
+    """The markup tokens and numbers of a parsed page (:func:`bpclass.html.parsed_tree`;
+    None, an empty page, has all numbers zero)."""
     tags: Counter = Counter()
     classes: Counter = Counter()
     tokens: list[str] = []
@@ -216,15 +221,17 @@ def _markup_signals(html) -> tuple[list[str], list[float]]:
     return tokens, numbers
 
 
-def html_signals(html, url: str | None = None, lines: Sequence[str] | None = None) -> PageSignals:
+def html_signals(html, url: str | None = None, lines: Sequence[str] | None = None, markup=None) -> PageSignals:
     """The signals of an HTML page (str or bytes); ``lines``: its lines as
-    :func:`bpclass.html_lines` lays it out, when the caller has them."""
+    :func:`bpclass.html_lines` lays it out, and ``markup``: its markup's signals as
+    :func:`tree_signals` reads them, when the caller has them (one parse for both:
+    ``bpclass.html.lay_out(html, on_tree=...)``)."""
     if lines is None:
         from bpclass.html import html_lines
 
         lines = html_lines(html)
     text = text_signals(lines, url)
-    markup_tokens, markup_numbers = _markup_signals(html)
+    markup_tokens, markup_numbers = _markup_signals(html) if markup is None else markup
     tokens = {**text.tokens, "markup": Counter(markup_tokens)}
     return PageSignals(tokens, np.concatenate([text.numbers, np.asarray(markup_numbers, dtype=np.float64)]))
 

@@ -184,17 +184,18 @@ def _page_text(record: dict, options: CorpusOptions) -> tuple[dict, str]:
 
 
 def page_blocks(
-    text: str, options: CorpusOptions, record: dict | None = None, markup: bool = False
+    text: str, options: CorpusOptions, record: dict | None = None, markup: bool = False, on_tree=None
 ) -> tuple[list[str], list[str] | None, list | None]:
     """A record's page as lines: its text's lines, or its HTML laid out (html_field, or
     a crawl record's html); for HTML, each line's kind (for Markdown output; the
     layout finds them anyway) and, with ``markup`` (a model with an HTML stage), what
-    the markup says of each line (bpclass.html.html_markup); else None for both."""
+    the markup says of each line (bpclass.html.html_markup); else None for both.
+    ``on_tree``: for HTML, called with the parsed page (bpclass.html.lay_out)."""
     if not options.is_html(record or {}):
         return text.splitlines(), None, None
     from bpclass.html import lay_out
 
-    laid = lay_out(text, markup=markup)
+    laid = lay_out(text, markup=markup, on_tree=on_tree)
     return laid.lines, laid.kinds, laid.markup
 
 
@@ -246,18 +247,20 @@ def _predicted(model, pages: list[list[str]], options: CorpusOptions, sites=None
     return model.predict(pages, threshold=options.threshold, **told), [None] * len(pages)
 
 
-def _page_types(parsed: list, options: CorpusOptions) -> dict:
+def _page_types(parsed: list, options: CorpusOptions, markup_signals: dict | None = None) -> dict:
     """Each parsed record's page type (bpclass.pagetype), by its place in the batch;
-    one whose signals cannot be read gets None."""
+    one whose signals cannot be read gets None. ``markup_signals``: the HTML pages'
+    markup signals read while they were laid out (by place in the batch), if any."""
     from bpclass.pagetype import classify, html_signals, text_signals
 
+    markup_signals = markup_signals or {}
     signals: dict = {"text": [], "html": []}
     for k, _, record, lines, kinds, _ in parsed:
         url = record.get("url") if isinstance(record.get("url"), str) else None
         try:
             if kinds is not None:  # an HTML page: read its markup too
                 page = record.get(options.page_field_of(record))
-                signals["html"].append((k, html_signals(page, url, lines)))
+                signals["html"].append((k, html_signals(page, url, lines, markup_signals.get(k))))
             else:
                 signals["text"].append((k, text_signals(lines, url)))
         except Exception:  # noqa: BLE001 - the page is still cleaned; its type is unknown
@@ -267,6 +270,22 @@ def _page_types(parsed: list, options: CorpusOptions) -> dict:
         if pages:
             types.update(zip((k for k, _ in pages), classify([s for _, s in pages], html=kind == "html")))
     return types
+
+
+def _signals_hook(out: dict, k: int):
+    """A ``lay_out`` hook that puts the parsed page's markup signals (bpclass.pagetype)
+    in ``out[k]``; a page whose markup cannot be read is still laid out (its type is
+    then read the slow way, or unknown)."""
+
+    def hook(tree) -> None:
+        from bpclass.pagetype import tree_signals
+
+        try:
+            out[k] = tree_signals(tree)
+        except Exception:  # noqa: BLE001 - the page is still cleaned
+            pass
+
+    return hook
 
 
 def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=None, serialize: bool = True) -> list:
@@ -282,6 +301,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
     )
     results: list = [None] * len(batch)
     with_markup = reads_markup(model)
+    markup_signals: dict = {}  # an HTML page's markup signals, read in its one parse (--page-type)
     parsed = []
     for k, (number, raw) in enumerate(batch):
         if isinstance(raw, Oversize):
@@ -294,7 +314,9 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, str(exc), raw)
             continue
         try:
-            lines, kinds, markup = page_blocks(text, options, record, with_markup)
+            lines, kinds, markup = page_blocks(
+                text, options, record, with_markup, _signals_hook(markup_signals, k) if options.page_type else None
+            )
         except Exception as exc:  # noqa: BLE001 - reported in the errors file, run goes on
             results[k] = ("error", number, f"page not laid out ({type(exc).__name__}: {exc})", raw)
             continue
@@ -303,7 +325,7 @@ def clean_batch(batch: list[tuple[int, bytes]], options: CorpusOptions, model=No
             results[k] = ("error", number, reason, raw)
             continue
         parsed.append((k, number, record, lines, kinds, markup))
-    types = _page_types(parsed, options) if options.page_type else {}
+    types = _page_types(parsed, options, markup_signals) if options.page_type else {}
     if parsed:
         sites = None
         if options.site_field is not None:

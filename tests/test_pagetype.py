@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,8 @@ from bpclass.pagetype import (
     text_signals,
     write_page_types,
 )
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "pages"
 
 
 def _article(k):
@@ -204,6 +207,27 @@ def test_crawl_rows_read_html_and_address_for_the_type():
     assert status == "ok" and "html" not in row
     signals = html_signals(html, "https://shop.example.com/product/kettle")
     assert row["page_type"] == pagetype.classify([signals], html=True)[0]
+
+
+def test_corpus_mode_parses_an_html_page_once_for_its_lines_and_its_type(monkeypatch):
+    from bpclass import html as html_module
+    from bpclass.records import CorpusOptions, clean_batch
+
+    page = (DATA / "en_news_library.html").read_text(encoding="utf-8")
+    url = "https://news.example.org/2024/library-opens"
+    raw = json.dumps({"html": page, "url": url}).encode()
+    options = CorpusOptions(crawl=True, output_field="text", page_type=True)
+    expected = pagetype.classify([html_signals(page, url)], html=True)[0]
+    parses = []
+    real = html_module.parsed_tree
+    monkeypatch.setattr(html_module, "parsed_tree", lambda html: parses.append(1) or real(html))
+    ((status, _, row, _, _),) = clean_batch([(1, raw)], options, serialize=False)
+    assert status == "ok" and row["page_type"] == expected
+    assert len(parses) == 1
+    # A page whose markup cannot be read is still cleaned; its type is unknown.
+    monkeypatch.setattr(pagetype, "tree_signals", lambda tree: 1 / 0)
+    ((status, _, row, _, _),) = clean_batch([(1, raw)], options, serialize=False)
+    assert status == "ok" and row["text"] and row["page_type"] is None
 
 
 def test_pages_of_unknown_words_go_to_the_classifier_without_words():

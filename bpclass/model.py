@@ -458,9 +458,9 @@ class BoilerplateClassifier(Estimator):
         drop_headline_runs(pages, probas, run_lines)
         drop_kept_twins(pages, probas, self.threshold, twins)
         lift_headlines(pages, probas, self.threshold, free)
-        drop_teaser_lists(pages, probas, self.threshold, lengths)
-        if lengths is None:
+        if lengths is None:  # measured once, for both rules that read them
             lengths = [np.fromiter((len(line.strip()) for line in page), np.int64, len(page)) for page in pages]
+        drop_teaser_lists(pages, probas, self.threshold, lengths)
         lift_whole_page_lines(pages, probas, self.threshold, lengths)
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:

@@ -234,7 +234,10 @@ TERMINAL_END = re.compile(r"[.!?。！？؟:;][\"'”’»)\]]*\s*$")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 DIGIT = re.compile(r"\d")
 UPPER = re.compile(r"[^\W\d_a-z]", re.UNICODE)
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# Han and kana; CJK adds Hangul (Korean, which puts spaces between its words).
+_HAN_KANA = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_KANA = re.compile(f"[{_HAN_KANA}]")
+CJK = re.compile(rf"[{_HAN_KANA}\uac00-\ud7af]")
 PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 

@@ -53,6 +53,7 @@ from bpclass.patterns import (
     COMMENT_HEADING,
     COMMENT_META,
     COMMENT_WORDS,
+    HAN_KANA,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
@@ -574,7 +575,6 @@ RUN_MIN_CJK_SHARE = 0.4
 # A line is judged by its first RUN_SAMPLE_CHARS characters (a hostile 20 MB line costs
 # no more than a long one).
 RUN_SAMPLE_CHARS = 20_000
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_headline_run(text: str) -> bool:
@@ -588,7 +588,7 @@ def is_headline_run(text: str) -> bool:
     pieces = text.split()
     if len(pieces) < RUN_MIN_PIECES or sum(map(len, pieces)) > RUN_MAX_PIECE * len(pieces):
         return False
-    return len(_HAN_KANA.findall(text)) >= RUN_MIN_HAN * sum(map(len, pieces))
+    return len(HAN_KANA.findall(text)) >= RUN_MIN_HAN * sum(map(len, pieces))
 
 
 def drop_headline_runs(pages: list[list[str]], probas: list[np.ndarray], candidates=None) -> None:

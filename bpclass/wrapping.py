@@ -10,16 +10,20 @@ output and plain-text mail break every paragraph into lines of at most a fixed w
 70 to 80 characters as a rule. Line by line, such a paragraph reads like a column of
 short lines, which is what a menu looks like.
 
-- **The width** is the length below which the most lines end (within :data:`NEAR`
-  characters) with the fewest just above it, between :data:`MIN_WIDTH` and
-  :data:`MAX_WIDTH`.
+- **The width** is the one at which the most lines would be wrapping breaks (below),
+  between :data:`MIN_WIDTH` and :data:`MAX_WIDTH`. Lines that run past the width do
+  not blur it: html2text never breaks a link's address, so a Markdown page has lines
+  of every length at each link and menus of links that cluster at other lengths. (A
+  first test on a batch, :func:`likely_wrapped`, looks for the length below which the
+  most lines end, within :data:`NEAR` characters, with the fewest just above it.)
 - **A wrapping break**: a line that ends within :data:`FILLED` characters of the width
   is continued by the next line when the next line's first word would not have
   fitted on it (the only reason a greedy wrapper breaks a line), unless the next line
   starts a list item, a heading or a quote, or the line ends a sentence and the next
   begins with a capital (a paragraph may end there, and a sentence reads well alone).
 - **A wrapped page** has at least :data:`MIN_BREAKS` such breaks, as many as
-  :data:`MIN_BREAK_SHARE` of its lines longer than half the width, and at least
+  :data:`MIN_BREAK_SHARE` of its lines longer than half the width that start no
+  list item, heading or quote, and at least
   :data:`MIN_BREAKS` of them, and :data:`MIN_LOWER_SHARE` of those before a cased
   letter, go on in lower case: wrapping breaks sentences, while a list of titles cut
   at one length (teasers, "Read more") starts each line anew. On a wrapped page, a
@@ -194,17 +198,44 @@ def _runs(joins: np.ndarray) -> np.ndarray:
     return np.cumsum(new) - 1
 
 
+def _break_width(page: list[str], shapes: np.ndarray) -> tuple[int, int]:
+    """The width at which the most lines of a page would be wrapping breaks (see
+    :func:`_breaks`), and how many: a line of n characters whose next line goes on
+    with a first word of f characters is a break at every width from n to n + f (at
+    most n + :data:`FILLED`)."""
+    lengths = shapes[:, LENGTH].astype(np.int64)
+    low = lengths[:-1]
+    high = np.minimum(low + shapes[1:, FIRST_WORD].astype(np.int64), low + FILLED)
+    may = (
+        (low > 0)
+        & (lengths[1:] > 0)
+        & (high >= MIN_WIDTH)
+        & (low <= MAX_WIDTH)
+        & ~((shapes[:-1, SENTENCE_END] > 0) & (shapes[1:, UPPER] > 0))
+    )
+    rows = [i for i in np.flatnonzero(may).tolist() if not _NEW_BLOCK.match(page[i + 1].lstrip())]
+    if not rows:
+        return MIN_WIDTH, 0
+    starts = np.zeros(MAX_WIDTH + FILLED + 2, dtype=np.int64)
+    np.add.at(starts, low[rows], 1)
+    np.add.at(starts, high[rows] + 1, -1)
+    counts = np.cumsum(starts)[MIN_WIDTH : MAX_WIDTH + 1]
+    best = int(np.argmax(counts))
+    return MIN_WIDTH + best, int(counts[best])
+
+
 def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     """The runs of one page (see :func:`wrapped_runs`), or None."""
     lengths = shapes[:, LENGTH].astype(np.int64)
-    width, has_width = _widths(lengths[lengths > 0], np.zeros(int((lengths > 0).sum()), dtype=np.int64), 1)
-    if not has_width[0]:
+    width, found = _break_width(page, shapes)
+    if found < MIN_BREAKS:
         return None
-    breaks = _breaks(shapes, float(width[0]))
+    breaks = _breaks(shapes, float(width))
     for i in np.flatnonzero(breaks).tolist():
         if _NEW_BLOCK.match(page[i + 1].lstrip()):
             breaks[i] = False
-    half = int((lengths > width[0] / 2).sum())
+    # Lines long enough to be a paragraph's pieces; a menu of links is not.
+    half = sum(1 for i in np.flatnonzero(lengths > width / 2).tolist() if not _NEW_BLOCK.match(page[i].lstrip()))
     count = int(breaks.sum())
     if count < MIN_BREAKS or count < MIN_BREAK_SHARE * half:
         return None

@@ -57,6 +57,21 @@ def test_a_markdown_link_cut_by_the_wrapping_is_joined_whole():
     )
 
 
+def test_a_wrapped_page_is_found_amid_lines_that_run_past_the_width():
+    # html2text wraps at 78 but never breaks a link's address: a Markdown page's menu
+    # of links runs past the width, its lines clustered at one length (here 88).
+    address = "https://www.example.com/sections/of/the/site/{:02d}/index.html"
+    menu = [f"  * [Section {k:02d} of the site]({address.format(k)})" for k in range(40)]
+    assert {len(line) for line in menu} == {len(menu[0])} and len(menu[0]) == 88
+    lines = wrapped(long_page(), 78)
+    page = menu + [""] + lines
+    runs = wrapped_runs(page)
+    assert runs is not None
+    alone = joined_lines(lines, wrapped_runs(lines))
+    assert joined_lines(page, runs)[len(menu) + 1 :] == alone
+    assert all(runs[k] != runs[k + 1] for k in range(len(menu) - 1))  # the menu's items stay apart
+
+
 @pytest.mark.parametrize("path", sorted(PAGES.glob("*.txt")), ids=lambda p: p.name)
 def test_pages_that_are_not_wrapped_are_read_as_they_are(path):
     assert wrapped_runs(path.read_text(encoding="utf-8").splitlines()) is None

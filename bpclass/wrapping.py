@@ -96,6 +96,9 @@ _GOES_ON = re.compile(r"[,.;:!?)\]\u00bb\u201d\u2019]")
 _ONE_SPACE_FIRST = re.compile(r" \S")
 _ONE_SPACE_LAST = re.compile(r"\S $")
 _NEW_BLOCK = re.compile(r"(?:[*+\-•·]|\d{1,9}[.)]|#{1,6}|>)(?:\s|$)")
+# A quoted line's marks: html2text and mail quote a wrapped paragraph on every line
+# ("> read Bill Manhire's piece and agreed with much it said and the").
+_QUOTE = re.compile(r"[^\S\n]*(?:>[^\S\n]?)+")
 
 
 def line_shapes(pages: list[list[str]]) -> np.ndarray:
@@ -198,7 +201,42 @@ def _runs(joins: np.ndarray) -> np.ndarray:
     return np.cumsum(new) - 1
 
 
-def _break_width(page: list[str], shapes: np.ndarray) -> tuple[int, int]:
+def _quoted(page: list[str], shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The shapes of a page's lines read after their quote marks (a quoted line's
+    first word and case are its text's; a bare ">" is a blank line), and each line's
+    quote depth (0: not quoted)."""
+    depth = np.zeros(len(page), dtype=np.int64)
+    if not any(line.lstrip().startswith(">") for line in page):
+        return shapes, depth
+    shapes = shapes.copy()
+    for i, line in enumerate(page):
+        mark = _QUOTE.match(line)
+        if mark is None:
+            continue
+        depth[i] = mark.group().count(">")
+        text = line[mark.end() :].strip()
+        if text:
+            shapes[i, FIRST_WORD] = len(text.split(None, 1)[0])
+            shapes[i, LOWER], shapes[i, UPPER] = text[0].islower(), text[0].isupper()
+        else:
+            shapes[i] = 0
+    return shapes, depth
+
+
+def _starts_block(page: list[str], depth: np.ndarray, i: int) -> bool:
+    """Does line ``i``'s text (after its quote marks) start a list item, a heading or
+    a quote?"""
+    mark = _QUOTE.match(page[i]) if depth[i] else None
+    return bool(_NEW_BLOCK.match(page[i][mark.end() :] if mark else page[i].lstrip()))
+
+
+def _opens_block(page: list[str], depth: np.ndarray, i: int) -> bool:
+    """Does line ``i`` start a block, or a quote's depth change, rather than go on
+    from the line above?"""
+    return bool(i and depth[i] != depth[i - 1]) or _starts_block(page, depth, i)
+
+
+def _break_width(page: list[str], shapes: np.ndarray, depth: np.ndarray) -> tuple[int, int]:
     """The width at which the most lines of a page would be wrapping breaks (see
     :func:`_breaks`), and how many: a line of n characters whose next line goes on
     with a first word of f characters is a break at every width from n to n + f (at
@@ -213,7 +251,7 @@ def _break_width(page: list[str], shapes: np.ndarray) -> tuple[int, int]:
         & (low <= MAX_WIDTH)
         & ~((shapes[:-1, SENTENCE_END] > 0) & (shapes[1:, UPPER] > 0))
     )
-    rows = [i for i in np.flatnonzero(may).tolist() if not _NEW_BLOCK.match(page[i + 1].lstrip())]
+    rows = [i for i in np.flatnonzero(may).tolist() if not _opens_block(page, depth, i + 1)]
     if not rows:
         return MIN_WIDTH, 0
     starts = np.zeros(MAX_WIDTH + FILLED + 2, dtype=np.int64)
@@ -226,16 +264,17 @@ def _break_width(page: list[str], shapes: np.ndarray) -> tuple[int, int]:
 
 def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     """The runs of one page (see :func:`wrapped_runs`), or None."""
+    shapes, depth = _quoted(page, shapes)
     lengths = shapes[:, LENGTH].astype(np.int64)
-    width, found = _break_width(page, shapes)
+    width, found = _break_width(page, shapes, depth)
     if found < MIN_BREAKS:
         return None
     breaks = _breaks(shapes, float(width))
     for i in np.flatnonzero(breaks).tolist():
-        if _NEW_BLOCK.match(page[i + 1].lstrip()):
+        if _opens_block(page, depth, i + 1):
             breaks[i] = False
     # Lines long enough to be a paragraph's pieces; a menu of links is not.
-    half = sum(1 for i in np.flatnonzero(lengths > width / 2).tolist() if not _NEW_BLOCK.match(page[i].lstrip()))
+    half = sum(1 for i in np.flatnonzero(lengths > width / 2).tolist() if not _starts_block(page, depth, i))
     count = int(breaks.sum())
     if count < MIN_BREAKS or count < MIN_BREAK_SHARE * half:
         return None
@@ -248,7 +287,9 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     # so does a line that leaves a bracket open (a Markdown link wrapped mid-way:
     # "When I arrived at The [Oberoi" / "Grand](http://www.oberoihotels.com/...)").
     goes_on = np.zeros(len(page), dtype=bool)
-    goes_on[:-1] = (lengths[:-1] > 0) & (shapes[:-1, SENTENCE_END] == 0) & (shapes[1:, LOWER] > 0)
+    goes_on[:-1] = (
+        (lengths[:-1] > 0) & (shapes[:-1, SENTENCE_END] == 0) & (shapes[1:, LOWER] > 0) & (depth[:-1] == depth[1:])
+    )
     for i in range(len(page) - 1):
         if lengths[i + 1] > 0 and _leaves_open(page[i]):
             goes_on[i] = True
@@ -263,10 +304,17 @@ def _leaves_open(line: str) -> bool:
 
 
 def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:
-    """The page with each run of wrapped lines joined into one line (by one space)."""
+    """The page with each run of wrapped lines joined into one line (by one space); a
+    quoted run's lines after its first lose their quote marks."""
     out: list[list[str]] = [[] for _ in range(int(runs[-1]) + 1)] if len(runs) else []
     for line, run in zip(page, runs.tolist()):
-        out[run].append(line.strip() if out[run] else line.rstrip())
+        if not out[run]:
+            out[run].append(line.rstrip())
+            continue
+        text = line.strip()
+        if text.startswith(">") and out[run][0].lstrip().startswith(">"):
+            text = text[_QUOTE.match(text).end() :]
+        out[run].append(text)
     return [" ".join(parts) for parts in out]
 
 

@@ -72,6 +72,19 @@ def test_a_wrapped_page_is_found_amid_lines_that_run_past_the_width():
     assert all(runs[k] != runs[k + 1] for k in range(len(menu) - 1))  # the menu's items stay apart
 
 
+def test_a_quoted_paragraph_wrapped_with_its_marks_on_every_line_is_joined():
+    # html2text and mail quote a wrapped paragraph on each of its lines.
+    page = long_page()
+    quoted = [f"> {line}" for line in wrapped([page[k] for k in range(len(page)) if len(page[k]) > 100][:3], 70)]
+    lines = wrapped(page) + [""] + quoted
+    runs = wrapped_runs(lines)
+    assert runs is not None
+    start = len(lines) - len(quoted)
+    joined = joined_lines(lines[start:], runs[start:] - runs[start])
+    assert len(joined) < len(quoted) / 2
+    assert all(line.startswith("> ") and " > " not in line for line in joined)
+
+
 @pytest.mark.parametrize("path", sorted(PAGES.glob("*.txt")), ids=lambda p: p.name)
 def test_pages_that_are_not_wrapped_are_read_as_they_are(path):
     assert wrapped_runs(path.read_text(encoding="utf-8").splitlines()) is None

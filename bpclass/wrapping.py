@@ -89,6 +89,10 @@ MIN_EDGES_ALONE = 30
 # A cut page's runs: fewer joins than this and the page is read as it is.
 MIN_JOINS = 3
 
+# The share of runs of wrapped lines that a blank line must follow for a filled line
+# ending a sentence to be wrapping too.
+MIN_BLANK_AFTER = 0.8
+
 # The columns of line_shapes.
 LENGTH, FIRST_WORD, LOWER, UPPER, SENTENCE_END = range(5)
 _SENTENCE_END = frozenset(".!?:;\"')\u00bb\u201d")
@@ -178,9 +182,10 @@ def _widths(lengths: np.ndarray, page_of: np.ndarray, n_pages: int) -> tuple[np.
     return widths[best], (near[rows, best] >= MIN_BREAKS) & (score[rows, best] > 0)
 
 
-def _breaks(shapes: np.ndarray, width: float) -> np.ndarray:
+def _breaks(shapes: np.ndarray, width: float, sentences: bool = True) -> np.ndarray:
     """Which lines of a page (rows of ``shapes``) are wrapping breaks at ``width`` as
-    far as the numbers tell (not the list, heading and quote marks)."""
+    far as the numbers tell (not the list, heading and quote marks); with
+    ``sentences=False``, a line that ends a sentence before a capital is one too."""
     n = shapes[:, LENGTH]
     after = np.zeros_like(shapes)  # the next line's shape; the last line has none (length 0)
     after[:-1] = shapes[1:]
@@ -189,7 +194,7 @@ def _breaks(shapes: np.ndarray, width: float) -> np.ndarray:
         & (n >= width - FILLED)
         & (n <= width)
         & (n + 1 + after[:, FIRST_WORD] > width)
-        & ~((shapes[:, SENTENCE_END] > 0) & (after[:, UPPER] > 0))
+        & ~(sentences & (shapes[:, SENTENCE_END] > 0) & (after[:, UPPER] > 0))
     )
 
 
@@ -293,7 +298,18 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     for i in range(len(page) - 1):
         if lengths[i + 1] > 0 and _leaves_open(page[i]):
             goes_on[i] = True
-    return _runs(breaks | goes_on)
+    joins = breaks | goes_on
+    # Where a blank line ends nearly every paragraph, a filled line that ends a sentence
+    # before a capital is wrapping too ("...can differ among index funds." / "For
+    # example, ..."): a paragraph ends only at a blank line.
+    last = np.flatnonzero(joins[:-1] & ~joins[1:]) + 1  # the last lines of runs of two or more
+    if len(last) >= MIN_BREAKS:
+        after = last + 1
+        blank = (after >= len(page)) | (lengths[np.minimum(after, len(page) - 1)] == 0)
+        if blank.mean() >= MIN_BLANK_AFTER:
+            for i in np.flatnonzero(_breaks(shapes, float(width), sentences=False) & ~joins).tolist():
+                joins[i] = not _opens_block(page, depth, i + 1)
+    return _runs(joins)
 
 
 def _leaves_open(line: str) -> bool:

@@ -72,6 +72,28 @@ def test_a_wrapped_page_is_found_amid_lines_that_run_past_the_width():
     assert all(runs[k] != runs[k + 1] for k in range(len(menu) - 1))  # the menu's items stay apart
 
 
+def test_a_filled_line_ending_a_sentence_goes_on_where_blank_lines_end_the_paragraphs():
+    # html2text and text browsers set paragraphs apart by blank lines: a filled line
+    # that ends a sentence before a capital is wrapping, not a paragraph's end.
+    paragraph = [
+        "The council met on Tuesday evening to discuss the new budget for parks.",
+        "Members voted to double the money for the library's rooftop garden and",
+        "the children's wing, which opened to the public on Saturday morning.",
+    ]
+    page = []
+    for line in long_page()[:12] + [" ".join(paragraph)] + long_page()[12:]:
+        page += wrapped([line]) + [""] if line else []
+    at = page.index(paragraph[0])
+    runs = wrapped_runs(page)
+    assert runs is not None and runs[at] == runs[at + 1] == runs[at + 2]
+    assert " ".join(paragraph) in joined_lines(page, runs)
+    # Without blank lines between paragraphs, a sentence's end may be a paragraph's.
+    dense = [line for line in page if line]
+    runs = wrapped_runs(dense)
+    at = dense.index(paragraph[0])
+    assert runs is not None and runs[at] != runs[at + 1] == runs[at + 2]
+
+
 def test_a_quoted_paragraph_wrapped_with_its_marks_on_every_line_is_joined():
     # html2text and mail quote a wrapped paragraph on each of its lines.
     page = long_page()

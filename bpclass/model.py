@@ -78,6 +78,7 @@ from bpclass.wrapping import (
     joined_lines,
     likely_cut,
     likely_wrapped,
+    merged_runs,
     wrapped_runs,
 )
 
@@ -648,10 +649,12 @@ def _wrapped_pages(
         runs = wrapped_runs(pages[start + p])
         if runs is not None:
             found[start + p] = runs
+    # A page may be both: BeautifulSoup cuts at every inline element the paragraphs an
+    # HTML source wrapped by hand.
     for p in likely_cut(edges, row_page, n_pages).tolist():
-        runs = None if start + p in found else cut_runs(pages[start + p])
+        runs = cut_runs(pages[start + p])
         if runs is not None:
-            found[start + p] = runs
+            found[start + p] = merged_runs(found[start + p], runs) if start + p in found else runs
     return found
 
 

@@ -319,6 +319,14 @@ def _leaves_open(line: str) -> bool:
     return line.rfind("[") > line.rfind("]") or line.rfind("](") > line.rfind(")")
 
 
+def merged_runs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The runs of a page whose lines go on where either of two readings of it joins
+    them (wrapped at a width, and cut at every inline element)."""
+    joins = np.zeros(len(first), dtype=bool)
+    joins[:-1] = (first[1:] == first[:-1]) | (second[1:] == second[:-1])
+    return _runs(joins)
+
+
 def joined_lines(page: list[str], runs: np.ndarray) -> list[str]:
     """The page with each run of wrapped lines joined into one line (by one space); a
     quoted run's lines after its first lose their quote marks."""

@@ -225,3 +225,34 @@ def test_single_space_edges_are_the_same_without_the_compiled_scan(monkeypatch):
     python: list = []
     features.features_and_comment_rows(pages, edges=python)
     assert native[0].tolist() == python[0].tolist() == [3, 0, 0, 0, 1, 2, 0]
+
+
+def test_merged_runs_join_where_either_reading_joins():
+    wrapped_at_width = np.array([0, 0, 1, 2, 3])
+    cut_at_elements = np.array([0, 1, 1, 2, 2])
+    assert wrapping.merged_runs(wrapped_at_width, cut_at_elements).tolist() == [0, 0, 0, 1, 1]
+
+
+def test_a_page_wrapped_in_its_source_and_cut_at_its_links_is_joined_whole():
+    # BeautifulSoup keeps the source's line breaks inside a text node and gives each
+    # link a line of its own: a paragraph comes wrapped and cut at once.
+    from bpclass.features import features_and_comment_rows
+
+    page = long_page()
+    lines = []
+    for k, line in enumerate(wrapped(page, 64)):
+        words = line.split(" ")
+        if len(line) > 50 and k % 3 == 0:
+            lines += [" ".join(words[:4]) + " ", " ".join(words[4:6]), " " + " ".join(words[6:])]
+        else:
+            lines.append(line)
+    assert wrapped_runs(lines) is not None and cut_runs(lines) is not None
+    edges: list = []
+    X, non_blank, _ = features_and_comment_rows([lines], edges=edges)
+    runs = model_module._wrapped_pages([lines], 0, 1, X, non_blank, edges[0])[0]
+    joined = joined_lines(lines, runs)
+    paragraphs = [line for line in page if len(line) > 100]
+    assert all(p in joined for p in paragraphs)
+    # Either reading alone leaves some paragraph in pieces.
+    for alone in (wrapped_runs(lines), cut_runs(lines)):
+        assert not all(p in joined_lines(lines, alone) for p in paragraphs)

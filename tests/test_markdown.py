@@ -39,6 +39,16 @@ PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_libr
         (r"Escaped \- dash \_x \*", "Escaped - dash _x *"),
         ("Price: 5 * 3 = 15, a_b and 2*x", "Price: 5 * 3 = 15, a_b and 2*x"),
         ("", ""),
+        # Each pattern is tried only on lines with the characters it needs: these
+        # show that the shortcuts let through what they must.
+        ("\u0661\u0662. Arabic-Indic digits", "Arabic-Indic digits"),
+        ("  > > quoted twice", "quoted twice"),
+        ("~~gone~~ __under__ _it_ x", "gone under it x"),
+        ("  [ref]: http://example.com", ""),
+        ("a | b |", "a\tb"),
+        ("   ---", ""),
+        (": ---|---", ": ---|---"),
+        ("\t* a tab first", "\t* a tab first"),
     ],
 )
 def test_a_markdown_line_shows_its_text(line, shown):

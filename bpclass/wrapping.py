@@ -103,6 +103,8 @@ _NEW_BLOCK = re.compile(r"(?:[*+\-•·]|\d{1,9}[.)]|#{1,6}|>)(?:\s|$)")
 # A quoted line's marks: html2text and mail quote a wrapped paragraph on every line
 # ("> read Bill Manhire's piece and agreed with much it said and the").
 _QUOTE = re.compile(r"[^\S\n]*(?:>[^\S\n]?)+")
+# The first characters (after white space) of a line _NEW_BLOCK may match, or a digit.
+_BLOCK_FIRST = frozenset("*+-•·#>")
 
 
 def line_shapes(pages: list[list[str]]) -> np.ndarray:
@@ -231,8 +233,12 @@ def _quoted(page: list[str], shapes: np.ndarray) -> tuple[np.ndarray, np.ndarray
 def _starts_block(page: list[str], depth: np.ndarray, i: int) -> bool:
     """Does line ``i``'s text (after its quote marks) start a list item, a heading or
     a quote?"""
+    text = page[i].lstrip()
+    first = text[:1]
+    if not first or not (first in _BLOCK_FIRST or first.isdigit()):  # nothing _NEW_BLOCK may match
+        return False
     mark = _QUOTE.match(page[i]) if depth[i] else None
-    return bool(_NEW_BLOCK.match(page[i][mark.end() :] if mark else page[i].lstrip()))
+    return bool(_NEW_BLOCK.match(page[i][mark.end() :] if mark else text))
 
 
 def _opens_block(page: list[str], depth: np.ndarray, i: int) -> bool:

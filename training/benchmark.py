@@ -20,6 +20,10 @@ does) and ``per page`` (one ``predict`` call per page). ``--also-model PATH`` ti
 another model file (batch) in the same run, e.g. the bundled model before a change.
 ``--sites`` also times ``predict(..., sites=...)`` on the same batches, each page
 given its host name, for what finding the site template lines costs.
+With html2text installed (the ``bench`` extra), bpclass is also timed on the same
+pages as html2text's Markdown (its default output, wrapped at 78 characters: lines read
+as the text they show, wrapped paragraphs joined), the input that Markdown converters
+and crawlers for language models give; its lines/s counts the text-line pages' lines.
 
     python -m training.benchmark                     # 600 pages
     python -m training.benchmark --pages 2000 --no-trafilatura
@@ -249,6 +253,13 @@ def main(argv=None) -> int:
         **{name: _batches(other, line_pages) for name, other in others.items()},
         "C4 line rules": lambda: [c4_labels(lines) for lines in line_pages],
     }
+    try:
+        import html2text
+
+        markdown_pages = [html2text.HTML2Text().handle(html).splitlines() for html in htmls]
+        systems["bpclass (batch, html2text's Markdown of the pages)"] = _batches(model, markdown_pages)
+    except ImportError:
+        print("html2text is not installed (pip install html2text); the Markdown row is skipped\n")
     if args.sites:
         sites = [site for _, _, site in pages]
         systems["bpclass (batch, sites given)"] = _batches(model, line_pages, sites)

@@ -78,6 +78,9 @@ def test_the_heading_pattern():
     # A comment form's e-mail field, marked required or never published.
     headings += ["Email *", "E-mail (required)", "Email (will not be published) (required)", "Email Address: *"]
     headings += ["E-mail (niepublikowany) (potrzebny)", "E-Mail (не публикуется)"]
+    # The rules of the comment section, above its form.
+    headings += ["Comment policy", "Commenting guidelines:", "Правила комментирования", "Zasady komentowania"]
+    headings += ["Regulamin komentarzy", "Όροι σχολιασμού", "评论规则"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
@@ -88,6 +91,7 @@ def test_the_heading_pattern():
     others += ["业界|评论|专题|滚动", "新民评论", "Komentarze ekspertów", "Актуальный комментарий"]
     # Share buttons and a contact address are no form.
     others += ["Email", "E-mail this article", "Email: desk@example.com", "Email to a friend (2)"]
+    others += ["Our comment policy asks you to be kind to each other."]  # a sentence about it
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -197,7 +201,8 @@ def test_lines_below_the_heading_are_dropped():
     "heading",
     ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
     + ["Комментарии закрыты", "Les commentaires sont fermés", "Τα σχόλια είναι κλειστά"]
-    + ["Customer reviews", "Top reviews from the United States", "Отзывы покупателей"],
+    + ["Customer reviews", "Top reviews from the United States", "Отзывы покупателей"]
+    + ["Правила комментирования", "Comment policy"],
 )
 def test_threads_under_other_headings_and_in_other_languages_are_dropped(heading):
     page = ARTICLE + ["", heading] + COMMENTS[2:]

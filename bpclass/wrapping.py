@@ -184,20 +184,23 @@ def _widths(lengths: np.ndarray, page_of: np.ndarray, n_pages: int) -> tuple[np.
     return widths[best], (near[rows, best] >= MIN_BREAKS) & (score[rows, best] > 0)
 
 
-def _breaks(shapes: np.ndarray, width: float, sentences: bool = True) -> np.ndarray:
+def _breaks(shapes: np.ndarray, width: float) -> np.ndarray:
     """Which lines of a page (rows of ``shapes``) are wrapping breaks at ``width`` as
-    far as the numbers tell (not the list, heading and quote marks); with
-    ``sentences=False``, a line that ends a sentence before a capital is one too."""
+    far as the lengths tell: filled, and the next line's first word would not have
+    fitted (not the list, heading and quote marks, nor the sentences: see
+    :func:`_ends_sentence`)."""
     n = shapes[:, LENGTH]
     after = np.zeros_like(shapes)  # the next line's shape; the last line has none (length 0)
     after[:-1] = shapes[1:]
-    return (
-        (after[:, LENGTH] > 0)
-        & (n >= width - FILLED)
-        & (n <= width)
-        & (n + 1 + after[:, FIRST_WORD] > width)
-        & ~(sentences & (shapes[:, SENTENCE_END] > 0) & (after[:, UPPER] > 0))
-    )
+    return (after[:, LENGTH] > 0) & (n >= width - FILLED) & (n <= width) & (n + 1 + after[:, FIRST_WORD] > width)
+
+
+def _ends_sentence(shapes: np.ndarray) -> np.ndarray:
+    """Which lines of a page end a sentence before a line that begins with a capital
+    (a paragraph may end there)."""
+    out = np.zeros(len(shapes), dtype=bool)
+    out[:-1] = (shapes[:-1, SENTENCE_END] > 0) & (shapes[1:, UPPER] > 0)
+    return out
 
 
 def _runs(joins: np.ndarray) -> np.ndarray:
@@ -247,21 +250,15 @@ def _opens_block(page: list[str], depth: np.ndarray, i: int) -> bool:
     return bool(i and depth[i] != depth[i - 1]) or _starts_block(page, depth, i)
 
 
-def _break_width(page: list[str], shapes: np.ndarray, depth: np.ndarray) -> tuple[int, int]:
+def _break_width(page: list[str], shapes: np.ndarray, depth: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
     """The width at which the most lines of a page would be wrapping breaks (see
     :func:`_breaks`), and how many: a line of n characters whose next line goes on
     with a first word of f characters is a break at every width from n to n + f (at
-    most n + :data:`FILLED`)."""
+    most n + :data:`FILLED`); ``ends``: :func:`_ends_sentence` of the page."""
     lengths = shapes[:, LENGTH].astype(np.int64)
     low = lengths[:-1]
     high = np.minimum(low + shapes[1:, FIRST_WORD].astype(np.int64), low + FILLED)
-    may = (
-        (low > 0)
-        & (lengths[1:] > 0)
-        & (high >= MIN_WIDTH)
-        & (low <= MAX_WIDTH)
-        & ~((shapes[:-1, SENTENCE_END] > 0) & (shapes[1:, UPPER] > 0))
-    )
+    may = (low > 0) & (lengths[1:] > 0) & (high >= MIN_WIDTH) & (low <= MAX_WIDTH) & ~ends[:-1]
     rows = [i for i in np.flatnonzero(may).tolist() if not _opens_block(page, depth, i + 1)]
     if not rows:
         return MIN_WIDTH, 0
@@ -277,13 +274,15 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
     """The runs of one page (see :func:`wrapped_runs`), or None."""
     shapes, depth = _quoted(page, shapes)
     lengths = shapes[:, LENGTH].astype(np.int64)
-    width, found = _break_width(page, shapes, depth)
+    ends = _ends_sentence(shapes)
+    width, found = _break_width(page, shapes, depth, ends)
     if found < MIN_BREAKS:
         return None
-    breaks = _breaks(shapes, float(width))
-    for i in np.flatnonzero(breaks).tolist():
+    filled = _breaks(shapes, float(width))
+    for i in np.flatnonzero(filled).tolist():
         if _opens_block(page, depth, i + 1):
-            breaks[i] = False
+            filled[i] = False
+    breaks = filled & ~ends
     # Lines long enough to be a paragraph's pieces; a menu of links is not.
     half = sum(1 for i in np.flatnonzero(lengths > width / 2).tolist() if not _starts_block(page, depth, i))
     count = int(breaks.sum())
@@ -313,8 +312,7 @@ def _page_runs(page: list[str], shapes: np.ndarray) -> np.ndarray | None:
         after = last + 1
         blank = (after >= len(page)) | (lengths[np.minimum(after, len(page) - 1)] == 0)
         if blank.mean() >= MIN_BLANK_AFTER:
-            for i in np.flatnonzero(_breaks(shapes, float(width), sentences=False) & ~joins).tolist():
-                joins[i] = not _opens_block(page, depth, i + 1)
+            joins |= filled
     return _runs(joins)
 
 

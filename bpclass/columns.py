@@ -16,6 +16,10 @@ inscriptis lays them out (docs/experiments.md, 2026-12-07).
   (:meth:`bpclass.BoilerplateClassifier.predict_proba`): labels stay one per line, and
   a line is kept whole when any of its blocks is content, so no line of the article
   is lost for the cells beside it.
+- **A table's box**: a text browser pads every line of a table to the table's width,
+  so a run of lines of one length is one table (:func:`_boxed`), read a column at a
+  time even where a line holds a single cell set in by less than a gap, and apart
+  from the box of another width below it (the footer's table).
 
 Predicting, a first test reads what the features' line scan already found: lines
 padded with at least ``PAD_RUN`` white-space characters before or after their text
@@ -41,6 +45,8 @@ MIN_SHARE = 0.1
 # Bounds against hostile input: a line is cut at its first MAX_CUTS gaps at most, and a
 # page that would be read as more than MAX_GROWTH pieces per line is read as it is.
 MAX_CUTS = 16
+# A table box: at least MIN_BOX lines padded to one width (_boxed).
+MIN_BOX = 3
 MAX_GROWTH = 4
 # The ``edges`` flag of a padded line (bpclass.features.features_and_comment_rows).
 PADDED = 4.0
@@ -80,17 +86,22 @@ def column_pieces(page: list[str]) -> tuple[list[str], np.ndarray] | None:
         cuts.append(parts)
     if cut < MIN_LINES or cut < MIN_SHARE * lines or sum(map(len, cuts)) > MAX_GROWTH * len(page):
         return None
+    boxed = _boxed(page, cuts)
     pieces: list[str] = []
     owner: list[int] = []
     k = 0
     while k < len(page):
-        if not _in_table(cuts[k]):
+        if not (_in_table(cuts[k]) or (cuts[k] and boxed[k] >= 0)):
             pieces.append(cuts[k][0][1] if cuts[k] else "")
             owner.append(k)
             k += 1
             continue
-        end = k
-        while end < len(page) and (not cuts[end] or _in_table(cuts[end])):
+        box, end = boxed[k], k + 1
+        while (
+            end < len(page)
+            and boxed[end] in (-1, box)
+            and (not cuts[end] or _in_table(cuts[end]) or boxed[end] == box >= 0)
+        ):
             end += 1
         while not cuts[end - 1]:  # a table's trailing blank lines are read after it
             end -= 1
@@ -106,6 +117,23 @@ def column_pieces(page: list[str]) -> tuple[list[str], np.ndarray] | None:
             owner.append(by_offset[start][-1][0])
         k = end
     return pieces, np.array(owner, dtype=np.int64)
+
+
+def _boxed(page: list[str], cuts: list[list]) -> list[int]:
+    """For each line, the first line of the table box it is in, or -1. A text browser
+    pads every line of a table to the table's width, so a box is a run of at least
+    MIN_BOX lines of one length (blank lines of spaces too), with at least one line
+    cut at a gap: its lines are a table's even where a line holds one cell set in by
+    less than a gap (a news item beside an empty cell)."""
+    out = [-1] * len(page)
+    start = 0
+    for k in range(1, len(page) + 1):
+        if k < len(page) and len(page[k]) == len(page[start]):
+            continue
+        if k - start >= MIN_BOX and len(page[start]) > 0 and any(len(cuts[j]) > 1 for j in range(start, k)):
+            out[start:k] = [start] * (k - start)
+        start = k
+    return out
 
 
 def _in_table(parts: list) -> bool:

@@ -53,6 +53,34 @@ def test_a_page_in_columns_is_cut_at_its_gaps_and_read_a_column_at_a_time():
     assert column_pieces(["one  two", "three four", "x"] * 5) is None  # two spaces are no gap
 
 
+def test_a_table_padded_to_one_width_is_read_as_one_box():
+    # A text browser pads every line of a table to its width: a line holding one cell
+    # set in by less than a gap ("Read more...", beside an empty cell) is still the
+    # table's, so the article's column is read together; a box of another width below
+    # (the footer's table) is read after it, on its own.
+    rows = [("  Headlines", "The headline of the article"), ("  Another story", "")]
+    rows += [("  Read more...", "The first paragraph of the body."), ("  Third story", "The second one.")]
+    page = [f"{left:<20}{right:<40}" for left, right in rows] + [""]
+    footer = (("  (c) 2012 The paper", "Contact"), ("  All rights", "Ads"), ("  reserved", ""))
+    page += [f"{left:<30}{right:<12}" for left, right in footer]
+    pieces, owner = column_pieces(page)
+    # The first box: its left column top to bottom, then the article's column.
+    assert pieces[:10] == ["Headlines", "Another story", "Read more...", "Third story", ""] + [
+        "The headline of the article",
+        "The first paragraph of the body.",
+        "The second one.",
+        "",
+        "",
+    ]
+    assert owner.tolist()[:10] == [0, 1, 2, 3, 3, 0, 2, 3, 3, 4]
+    assert pieces[10:] == ["(c) 2012 The paper", "All rights", "reserved", "", "Contact", "Ads", ""]
+    cut = [(0, "a"), (9, "b")]
+    assert columns._boxed(page, [cut] * len(page)) == [0, 0, 0, 0, -1, 5, 5, 5]
+    # Fewer than MIN_BOX lines of one width, or none of them cut, is no box.
+    assert columns._boxed(page[:2] + page[4:], [cut] * 6) == [-1, -1, -1, 3, 3, 3]
+    assert columns._boxed(page, [[]] * 4 + [cut] * 4) == [-1, -1, -1, -1, -1, 5, 5, 5]
+
+
 def test_hostile_pages_are_not_cut_without_bounds():
     gaps = "     ".join("x" * 3 for _ in range(200_000))  # 200,000 pieces on one line
     page = [gaps] * 5

@@ -18,8 +18,10 @@ inscriptis lays them out (docs/experiments.md, 2026-12-07).
   is lost for the cells beside it.
 - **A table's box**: a text browser pads every line of a table to the table's width,
   so a run of lines of one length is one table (:func:`_boxed`), read a column at a
-  time even where a line holds a single cell set in by less than a gap, and apart
-  from the box of another width below it (the footer's table).
+  time even where a line holds a single cell, and apart from the box of another
+  width below it (the footer's table). A line that is neither cut nor in a box is
+  read where it stands, however far it is set in (text browsers indent nested lists
+  and blocks: read by offset, an indented footer came before the article).
 
 Predicting, a first test reads what the features' line scan already found: lines
 padded with at least ``PAD_RUN`` white-space characters before or after their text
@@ -63,8 +65,8 @@ def column_pieces(page: list[str]) -> tuple[list[str], np.ndarray] | None:
     from; ``None`` for a page that is not in columns (or that would come in more than
     :data:`MAX_GROWTH` pieces per line).
 
-    Each line is cut at its gaps. Within a run of lines that are cut or set in from the
-    left by a gap (a table), the pieces are read a column at a time (those that start
+    Each line is cut at its gaps. Within a run of lines that are cut, or of one table's
+    box (:func:`_boxed`), the pieces are read a column at a time (those that start
     at one offset, top to bottom, then the next offset's), so that a cell's lines are
     read together and not interleaved with the cells beside them; a blank piece ends
     each column. Lines outside such runs are read as they are."""
@@ -137,9 +139,10 @@ def _boxed(page: list[str], cuts: list[list]) -> list[int]:
 
 
 def _in_table(parts: list) -> bool:
-    """Is a line (its pieces and where they start) part of a table: cut at a gap, or
-    set in by one?"""
-    return len(parts) > 1 or (len(parts) == 1 and parts[0][0] >= GAP)
+    """Is a line (its pieces and where they start) part of a table: cut at a gap? A
+    line merely set in is not (a text browser indents nested lists and blocks too): it
+    joins a table only inside its box (:func:`_boxed`)."""
+    return len(parts) > 1
 
 
 def line_proba(proba: np.ndarray, owner: np.ndarray, n_lines: int) -> np.ndarray:

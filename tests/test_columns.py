@@ -81,6 +81,23 @@ def test_a_table_padded_to_one_width_is_read_as_one_box():
     assert columns._boxed(page, [[]] * 4 + [cut] * 4) == [-1, -1, -1, -1, -1, 5, 5, 5]
 
 
+def test_lines_set_in_outside_a_box_are_read_where_they_stand():
+    # A nested list's indent is no table: the footer set in by 12 spaces stays below
+    # the article, which a table beside the menu holds.
+    page = [
+        f"{menu:<20}{text}"
+        for menu, text in (
+            ("Menu item one", "The headline of the article"),
+            ("Menu item two", "Its first paragraph."),
+            ("Menu item three", "Its second paragraph."),
+        )
+    ]
+    page += [""] + [" " * 12 + "(c) 2011 The paper, all rights"] * 2
+    pieces, owner = column_pieces(page)
+    assert owner.tolist()[-2:] == [4, 5]
+    assert pieces.index("Its second paragraph.") < pieces.index("(c) 2011 The paper, all rights")
+
+
 def test_hostile_pages_are_not_cut_without_bounds():
     gaps = "     ".join("x" * 3 for _ in range(200_000))  # 200,000 pieces on one line
     page = [gaps] * 5

@@ -113,9 +113,11 @@ COMMENT_MIN_CHARS_ABOVE = 300
 COMMENT_META_REACH = 4
 # A scraper that gives one text node per line cuts a comment's header into pieces
 # ("Posted by:", "Ann |", "May 2, 2012 at 10:11 AM"): lines shorter than
-# COMMENT_META_PIECE do not count towards the reach, within COMMENT_META_LOOK lines.
+# COMMENT_META_PIECE do not count towards the reach, within COMMENT_META_LOOK lines
+# (a thread's pages and sort order come one piece a line between the heading and the
+# first header: "(186)", "1", "2", "3", "...", "5", "Next »", "Order By:", two orders).
 COMMENT_META_PIECE = 25
-COMMENT_META_LOOK = 10
+COMMENT_META_LOOK = 16
 # A date or a clock time: in a comment's header, and in a heading that names one reply.
 _DATE_OR_TIME = (MONTH_DATE, NUMERIC_DATE, CLOCK_TIME)
 COMMENT_META_PATTERNS = (COMMENT_META, *_DATE_OR_TIME, RELATIVE_TIME)

@@ -306,6 +306,11 @@ def test_headings_and_headers_cut_into_pieces():
     # ... but only within COMMENT_META_LOOK lines.
     far = post[:8] + ["Share"] * COMMENT_META_LOOK + post[8:]
     assert comment_section_start(far, np.array([0.9 if len(line) > 60 else 0.2 for line in far])) is None
+    # A thread's page links and sort order, a piece a line, come before its first header.
+    controls = ["(186)", "1", "2", "3", "...", "5", "Next »", "Order By:", "Newest to Oldest", "Oldest to Newest"]
+    paged = ARTICLE[:7] + ["Comments"] + controls + ["broper", "Posted on August 9, 2012 at 11:40am"]
+    paged += [ARTICLE[6]] * 30  # long replies: what lies above is under a third of the likely text
+    assert comment_section_start(paged, np.array([0.9 if len(line) > 60 else 0.2 for line in paged])) == 7
 
 
 def test_a_comment_form_starts_the_section():

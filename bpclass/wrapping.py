@@ -88,6 +88,10 @@ MIN_EDGE_SHARE = 0.1
 MIN_EDGES_ALONE = 30
 # A cut page's runs: fewer joins than this and the page is read as it is.
 MIN_JOINS = 3
+# Two lines of at most TINY_PIECE characters are not joined for the second going on in
+# lower case: a hidden form's transliteration key ("a", "b", "v", "jo", "zh"), read as
+# one line, looked like prose to the model (aif.ua in BeautifulSoup's layout).
+TINY_PIECE = 2
 
 # The share of runs of wrapped lines that a blank line must follow for a filled line
 # ending a sentence to be wrapping too.
@@ -373,7 +377,11 @@ def cut_runs(page: list[str]) -> np.ndarray | None:
             _ONE_SPACE_LAST.search(line)
             or _ONE_SPACE_FIRST.match(following)
             or _GOES_ON.match(start)
-            or (start[0].islower() and line.rstrip()[-1] not in _SENTENCE_END)
+            or (
+                start[0].islower()
+                and line.rstrip()[-1] not in _SENTENCE_END
+                and (len(start.rstrip()) > TINY_PIECE or len(line.strip()) > TINY_PIECE)
+            )
         )
     if joins.sum() < MIN_JOINS:
         return None

@@ -190,6 +190,17 @@ def test_a_page_cut_at_inline_elements_is_found_and_joined_again():
     assert cut_runs(["  indented", "   list item  ", "table\tcell  "] * 3) is None
 
 
+def test_a_table_of_tiny_pieces_is_not_joined_into_a_line():
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    key = ["a", "b", "v", "g", "d", "jo", "zh", "z", "i"]  # a hidden form's transliteration key
+    page = soup_lines(lines) + [""] + key
+    joined = joined_lines(page, cut_runs(page))
+    assert joined[-len(key) :] == key  # each piece its own line, as given
+    # A short word going on from a longer piece is still joined.
+    pieces = ["We have ", "lost", "and we have", "won", ". We have found ways"] * 5
+    assert "We have lost and we have won . We have found ways" in joined_lines(pieces, cut_runs(pieces))
+
+
 def test_a_cut_article_amid_a_large_menu_is_found(monkeypatch):
     lines = PAGE.read_text(encoding="utf-8").splitlines()
     cut = soup_lines(lines) * 3  # a long article, as the shipped page three times

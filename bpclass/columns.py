@@ -44,11 +44,11 @@ MIN_PADDED = 5
 # non-blank lines.
 MIN_LINES = 3
 MIN_SHARE = 0.1
+# A table's box: at least MIN_BOX lines padded to one width (_boxed).
+MIN_BOX = 3
 # Bounds against hostile input: a line is cut at its first MAX_CUTS gaps at most, and a
 # page that would be read as more than MAX_GROWTH pieces per line is read as it is.
 MAX_CUTS = 16
-# A table box: at least MIN_BOX lines padded to one width (_boxed).
-MIN_BOX = 3
 MAX_GROWTH = 4
 # The ``edges`` flag of a padded line (bpclass.features.features_and_comment_rows).
 PADDED = 4.0
@@ -125,8 +125,8 @@ def _boxed(page: list[str], cuts: list[list]) -> list[int]:
     """For each line, the first line of the table box it is in, or -1. A text browser
     pads every line of a table to the table's width, so a box is a run of at least
     MIN_BOX lines of one length (blank lines of spaces too), with at least one line
-    cut at a gap: its lines are a table's even where a line holds one cell set in by
-    less than a gap (a news item beside an empty cell)."""
+    cut at a gap: its lines are a table's even where a line holds a single cell (a
+    news item beside an empty cell)."""
     out = [-1] * len(page)
     start = 0
     for k in range(1, len(page) + 1):

@@ -122,7 +122,7 @@ PAGE_FEATURES = {
     "prose_chars_before": "share of the characters of the page's sentence-ending lines that come before the middle "
     "of this line (a page's only such line: 0.5)",
     "below_late_copyright": "the line lies below the page's last copyright line, which is in the page's second half "
-    "(what follows a footer: pop-ups, rules, cookie notices)",
+    "with at most as many characters below it as up to it (what follows a footer: pop-ups, rules, cookie notices)",
     "lexical": "the model's word score: the sum of the learned weights of the line's words (Lexicon) over the square "
     "root of its word count; 0 without a lexicon, or on a page whose words it mostly does not know",
     "lexicon_coverage": "share of the page's words that the model's lexicon knows; 0 below LEXICON_MIN_COVERAGE "
@@ -850,13 +850,17 @@ def features_and_comment_rows(
     X[:, col["share_words_in_prose"]] = share
     X[:, col["n_words_in_prose"]] = found
     _page_relative(X, chars, row_page, rank, per_page, bounds)
-    # Below the page's last copyright line, when that lies in the page's second half:
-    # the footer's (a photo credit above it, "Copyright 2026 AP", marks nothing).
+    # Below the page's last copyright line, when that lies in the page's second half
+    # and less of the page's text comes after it than up to it: the footer's (a photo
+    # credit above it, "Copyright 2026 AP", marks nothing; nor does a footer that a
+    # layout sets above the article, as resiliparse does on some pages).
     copyright_at = np.where(X[:, col["has_copyright"]] > 0, rows, -1)
     last = np.full(n_pages, -1)
     last[filled] = np.maximum.reduceat(copyright_at, first)
     footer = last[row_page]
-    late = (footer >= 0) & (X[np.maximum(footer, 0), col["rel_position"]] > 0.5)
+    at = np.maximum(footer, 0)
+    up_to = before[at] + chars[at]  # the page's characters up to the copyright line's end
+    late = (footer >= 0) & (X[at, col["rel_position"]] > 0.5) & (total - up_to <= up_to)
     X[:, col["below_late_copyright"]] = late & (rows > footer)
 
     _fill_context(X, bounds, rank, n_row)

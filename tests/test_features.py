@@ -240,6 +240,12 @@ def test_what_lies_below_a_late_copyright_line():
     # Pages in one batch do not reach each other.
     rows = page_features(["A", "B", "All rights reserved", "C"])
     assert rows[:, LINE["below_late_copyright"]].tolist() == [0, 0, 0, 1]
+    # A footer a layout sets above the article marks nothing: more of the page's text
+    # lies below it than up to it.
+    article = ["The article's first paragraph, a long sentence of the body.", "And its second one, as long."]
+    above = ["Home", "News", "Sport", "Weather", "© 2010 The Agency"]
+    assert not col(above + article, "below_late_copyright").any()
+    assert col(above + ["Cookie notice"], "below_late_copyright").tolist() == [0, 0, 0, 0, 0, 1]
 
 
 def test_window_means():

@@ -298,11 +298,17 @@ def test_headings_and_headers_cut_into_pieces():
     header = ["Posted by:", "Ricardo Bueno |", "September 12, 2012 at 10:11 AM"]
     assert all(len(line) < COMMENT_META_PIECE for line in header[:2])
     thread = ["Comments", "You can follow this conversation by subscribing to the comment feed."]
-    thread += [ARTICLE[2], ARTICLE[4]] + header + [ARTICLE[6]] * 6
+    body = ([ARTICLE[2], ARTICLE[4]] * COMMENT_META_REACH)[: COMMENT_META_REACH - 2]
+    thread += body + header + [ARTICLE[6]] * 6
     post = ARTICLE[:7] + thread
     post_proba = np.array([0.9 if len(line) > 60 else 0.2 for line in post])
-    assert COMMENT_META_REACH == 4  # counting every line, "Posted by:" would be the last looked at
+    # Counting every line, "Posted by:" would be the last looked at.
+    assert all(len(line) >= COMMENT_META_PIECE for line in body + thread[1:2])
     assert comment_section_start(post, post_proba) == 7
+    # A first comment of five lines before its author's name and date is found too.
+    five = ARTICLE[:7] + ["Comments"] + ([ARTICLE[2], ARTICLE[4]] * 3)[:5]
+    five += ["Gerald", "October 5, 2010 at 10:11 AM"] + [ARTICLE[6]] * 6
+    assert comment_section_start(five, np.array([0.9 if len(line) > 60 else 0.2 for line in five])) == 7
     # ... but only within COMMENT_META_LOOK lines.
     far = post[:8] + ["Share"] * COMMENT_META_LOOK + post[8:]
     assert comment_section_start(far, np.array([0.9 if len(line) > 60 else 0.2 for line in far])) is None

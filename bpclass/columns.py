@@ -132,7 +132,7 @@ def _boxed(page: list[str], cuts: list[list]) -> list[int]:
     for k in range(1, len(page) + 1):
         if k < len(page) and len(page[k]) == len(page[start]):
             continue
-        if k - start >= MIN_BOX and len(page[start]) > 0 and any(len(cuts[j]) > 1 for j in range(start, k)):
+        if k - start >= MIN_BOX and len(page[start]) > 0 and any(_in_table(cuts[j]) for j in range(start, k)):
             out[start:k] = [start] * (k - start)
         start = k
     return out

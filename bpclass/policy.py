@@ -245,21 +245,23 @@ def _pieces(lines: list[str], k: int, step: int) -> list[int]:
 
 def _heading_at(lines: list[str], k: int) -> tuple[int, int, str] | None:
     """``(first line, last line, text)`` of the comment heading line k belongs to, or
-    None: line k alone, else line k with the short pieces around it joined (both
-    sides, then those above, then those below: "18" and "comments", or "{", "18",
+    None: line k alone, else line k with the short pieces around it joined, as many
+    on each side as make a heading, the most first ("18" and "comments", or "{", "18",
     "comments… read them below or", "add one", "}", from a scraper that gives one
-    text node per line)."""
+    text node per line; "Add " and "New Comment (" without the "1" above them)."""
     line = lines[k]
     if _is_heading(line):
         return k, k, line
     if len(line) > COMMENT_MAX_CHARS:
         return None
     above, below = _pieces(lines, k, -1)[::-1], _pieces(lines, k, 1)
-    for first, last in ((above, below), (above, []), ([], below)):
-        if first or last:
-            text = " ".join(lines[j].strip() for j in first + [k] + last)
-            if _is_heading(text):
-                return (first or [k])[0], (last or [k])[-1], text
+    for n_above in range(len(above), -1, -1):
+        for n_below in range(len(below), -1, -1):
+            if n_above or n_below:
+                first, last = above[len(above) - n_above :], below[:n_below]
+                text = " ".join(lines[j].strip() for j in first + [k] + last)
+                if _is_heading(text):
+                    return (first or [k])[0], (last or [k])[-1], text
     return None
 
 

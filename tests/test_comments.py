@@ -290,6 +290,11 @@ def test_headings_and_headers_cut_into_pieces():
     page = ARTICLE + pieces + [line for line in COMMENTS if len(line) > 60]
     proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
     assert comment_section_start(page, proba) == len(ARTICLE)
+    # Only the nearest pieces make the heading: "1" above "Add " is the count of another
+    # widget ("1 Add New Comment (" is no heading, "Add New Comment (" is).
+    near = ARTICLE + ["1", "Add ", "New Comment (", ")"] + [line for line in COMMENTS if len(line) > 60]
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in near])
+    assert comment_section_start(near, proba) == len(ARTICLE) + 1
     # A longer line next to it is no piece: "comments… read them below or" is no heading alone.
     apart = ARTICLE + ["Read what the mayor said", "comments… read them below or"] + COMMENTS[4:]
     assert comment_section_start(apart, np.array([0.9 if len(line) > 60 else 0.2 for line in apart])) is None

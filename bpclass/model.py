@@ -60,6 +60,7 @@ from bpclass.policy import (
     HEADLINE_FREE_COLUMNS,
     RUN_MIN_CHARS,
     RUN_MIN_CJK_SHARE,
+    code_rows,
     drop_comment_sections,
     drop_headline_runs,
     drop_kept_twins,
@@ -391,6 +392,8 @@ class BoilerplateClassifier(Estimator):
                 per_page = None if second is None else rows_per_page(pages[start:stop], chunk_non_blank)
                 chunk_proba = passes_proba(self.estimator_, second, X, per_page, self.first_pass_weight, uncovered)
                 chunk_proba[wordless_rows(X)] = 0.0
+                lines_of = functools.partial(_lines_at, pages, ends, chunk_non_blank, first)
+                chunk_proba[code_rows(X, chunk_proba, lines_of)] = 0.0
                 flat[rows][chunk_non_blank] = chunk_proba
                 if wrapped is not None:
                     wrapped.update(
@@ -619,6 +622,16 @@ _CJK = FEATURE_INDEX["share_cjk"]
 _RUN_LOG_CHARS = math.log1p(RUN_MIN_CHARS) - 1e-9
 _STARTS_LOWER = FEATURE_INDEX["starts_lower"]
 _ENDS_TERMINAL = FEATURE_INDEX["ends_terminal"]
+
+
+def _lines_at(pages, ends: np.ndarray, non_blank: np.ndarray, first: int, rows: np.ndarray) -> list[str]:
+    """The lines of feature rows ``rows`` of a chunk whose lines start at line ``first``
+    of the batch (``ends``: where each page's lines end in it; ``non_blank``: the
+    chunk's lines that have rows)."""
+    at = np.flatnonzero(non_blank)[rows] + first
+    page = np.searchsorted(ends, at, side="right")
+    start = np.where(page > 0, ends[np.maximum(page - 1, 0)], 0)
+    return [pages[p][k] for p, k in zip(page.tolist(), (at - start).tolist())]
 
 
 def _wrapped_pages(

@@ -317,3 +317,20 @@ STOPWORDS = frozenset(
 # characters that are function words (particles, copulas, aspect markers).
 CJK_STOP_CHARS = frozenset("的了是在和也就都而及与着或这那你我他她们之于为以其" + "のはがをにでともたなへやか")
 CJK_STOP = re.compile("[" + "".join(sorted(CJK_STOP_CHARS)) + "]")
+
+# A page's own code that some scrapers give with its text (lxml's text_content(), an
+# XPath "//text()": the text of <style> and <script> elements), told from the code an
+# article shows (a tutorial's functions, a manual's shell lines), which is content.
+# Matched against a line with its white space stripped. A style sheet's declaration
+# ("text-align: left;"), selector (".nav a {", "#top {", "@media print {") or comment:
+CSS_DECLARATION = re.compile(r"\*?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*(?:/\*.*\*/)?$")
+CSS_SELECTOR = re.compile(r"[.#@:][\w\-\[\]:,>*=\"'.#@\s()]{0,200}\{$")
+CODE_COMMENT = re.compile(r"/\*.*\*/$")
+# Two rules of a style sheet on one line ("a{color:red;}.b{margin:0}"), minified.
+CSS_RULE = re.compile(r"\{\s*-?[a-z\-]+\s*:[^{};]*[;}]")
+# A script's use of the page itself (its document, window, trackers, structured data),
+# not what a tutorial's code does (a function, a variable).
+SCRIPT_MARKER = re.compile(
+    r"\b(?:document|window)\.\w|getElementById|\bjQuery\(|[\"']@context[\"']\s*:"
+    r"|\bdataLayer\b|\bgoogletag\b|\bgtag\(|\b_gaq\b|\bga\("
+)

@@ -50,13 +50,19 @@ from bpclass.patterns import (
     CJK,
     CJK_DATE,
     CLOCK_TIME,
+    CODE_COMMENT,
     COMMENT_HEADING,
     COMMENT_META,
     COMMENT_WORDS,
+    CSS_DECLARATION,
+    CSS_RULE,
+    CSS_SELECTOR,
     HAN_KANA,
     MONTH_DATE,
     NUMERIC_DATE,
     RELATIVE_TIME,
+    SCRIPT_MARKER,
+    STOPWORDS,
     TERMINAL_END,
     WORD,
 )
@@ -85,6 +91,68 @@ def wordless_rows(X: np.ndarray) -> np.ndarray:
     it is set to 0, however long it is (a 500-character rule of "=" read like a
     paragraph to the forests)."""
     return (X[:, FEATURE_INDEX["log_words"]] == 0) & (X[:, FEATURE_INDEX["share_digits"]] == 0)
+
+
+# A line of code is never content (see code_line); only lines with at least this
+# share of punctuation (share_punct: 0.04 in prose) are looked at, and only those the
+# passes may keep (P(content) above CODE_MIN_PROBA).
+CODE_MIN_PUNCT = 0.08
+CODE_MIN_PROBA = 0.3
+# A script's marks count amid this share of brackets and operators, on a line of at
+# least SCRIPT_MIN_CHARS (a tutorial's "document.title = ..." is shorter); a JSON
+# object, with at least JSON_MIN_KEYS keys, on a line of at least as many characters.
+SCRIPT_SYMBOLS = tuple("{}();=[]<>$")
+SCRIPT_MIN_SYMBOLS = 0.05
+SCRIPT_MIN_CHARS = 100
+JSON_MIN_KEYS = 3
+CODE_MAX_STOPWORDS = 0.2
+
+
+def code_line(line: str) -> bool:
+    """Is the line a piece of the page's own style sheet or script, which some
+    scrapers give with the text (a style sheet's declaration, selector, comment or
+    minified rules; a script's statement that uses the page, its trackers or its
+    structured data; a JSON object on one line)? Code that an article shows (a
+    tutorial's functions, a manual's commands, a short JSON example) is not, nor a
+    sentence that only mentions code."""
+    text = line.strip()
+    if not text:
+        return False
+    # Each pattern is tried only where the line's ends or characters allow it.
+    last = text[-1]
+    if last == "{" and text[0] in ".#@:" and CSS_SELECTOR.match(text):
+        return True
+    if text.startswith("/*") and CODE_COMMENT.match(text):
+        return True
+    if last in ";/" and CSS_DECLARATION.match(text):  # "explicitly-installed: packages that were ...;" is prose
+        return STOPWORDS.isdisjoint(text.lower().split())
+    if len(text) < SCRIPT_MIN_CHARS:
+        return False
+    if sum(map(text.count, SCRIPT_SYMBOLS)) > SCRIPT_MIN_SYMBOLS * len(text) and SCRIPT_MARKER.search(text):
+        return _wordless(text)
+    if ("{" in text and len(list(itertools.islice(CSS_RULE.finditer(text), 2))) == 2) or text.count(
+        '":'
+    ) >= JSON_MIN_KEYS:
+        return _wordless(text)
+    return False
+
+
+def _wordless(text: str) -> bool:
+    """Does a long line hold few function words (under CODE_MAX_STOPWORDS of its
+    words), as code does? A page's text that holds some code, as one line (a layout
+    table's row in Markdown), does not."""
+    words = [w for w in WORD.findall(text) if len(w) > 1]  # "a", a style sheet's links
+    return sum(w.lower() in STOPWORDS for w in words) < CODE_MAX_STOPWORDS * len(words)
+
+
+def code_rows(X: np.ndarray, proba: np.ndarray, lines_of) -> np.ndarray:
+    """Indices of the feature rows whose lines are code (:func:`code_line`), among
+    those with the punctuation of code and P(content) ``proba`` above CODE_MIN_PROBA;
+    ``lines_of(rows)`` gives those rows' lines."""
+    rows = np.flatnonzero((X[:, FEATURE_INDEX["share_punct"]] >= CODE_MIN_PUNCT) & (proba > CODE_MIN_PROBA))
+    if not len(rows):
+        return rows
+    return rows[np.fromiter(map(code_line, lines_of(rows)), bool, len(rows))]
 
 
 def policy_boilerplate_rows(X: np.ndarray) -> np.ndarray:

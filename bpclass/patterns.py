@@ -235,7 +235,9 @@ COMMENT_WORDS = (
 )
 # What follows a real comment heading: the comments' own headers ("Ann says:",
 # "Reply", "Report abuse"), besides their dates and times (MONTH_DATE, CLOCK_TIME, ...).
-COMMENT_META = re.compile(r"\b(?:says|said|wrote|writes):?\s*$|^\W*(?:reply|report|flag|quote)\b", re.I)
+# A comment's header: "Ann says:", or the actions under a comment.
+COMMENT_SAYS = re.compile(r"\b(?:says|said|wrote|writes):?\s*$", re.I)
+COMMENT_ACTION = re.compile(r"^\W*(?:reply|report|flag|quote)\b", re.I)
 LIST_MARKER = re.compile(r"^(?:[-*•·–—▪►]\s|\d{1,3}[.)]\s|[a-z][.)]\s)", re.I)
 LABEL_PREFIX = re.compile(r"^[\w' -]{1,25}:\s")
 ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")

@@ -51,8 +51,9 @@ from bpclass.patterns import (
     CJK_DATE,
     CLOCK_TIME,
     CODE_COMMENT,
+    COMMENT_ACTION,
     COMMENT_HEADING,
-    COMMENT_META,
+    COMMENT_SAYS,
     COMMENT_WORDS,
     CSS_DECLARATION,
     CSS_RULE,
@@ -189,7 +190,12 @@ COMMENT_META_PIECE = 25
 COMMENT_META_LOOK = 16
 # A date or a clock time: in a comment's header, and in a heading that names one reply.
 _DATE_OR_TIME = (MONTH_DATE, NUMERIC_DATE, CLOCK_TIME)
-COMMENT_META_PATTERNS = (COMMENT_META, *_DATE_OR_TIME, RELATIVE_TIME)
+COMMENT_HEADER_TIMES = (*_DATE_OR_TIME, RELATIVE_TIME)
+# "Ann Smith says:" is a comment's header, "..., study says" a headline.
+COMMENT_SAYS_MAX_WORDS = 5
+# A date below an article's byline ("By Ann Smith", then "January 16, 2012") is the
+# article's dateline, not a comment's header.
+ARTICLE_BYLINE = re.compile(r"(?:by|von|par|por|oleh|door|av|autor|автор|συντάκτης)\b\s?:?\s?\S", re.I)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it ...
 COMMENT_MAX_HEADINGS = 3
@@ -244,18 +250,31 @@ def _comment_headers_follow(lines: list[str], k: int) -> bool:
     Pieces under COMMENT_META_PIECE characters ("Posted by:", "Ann |") do not count
     towards the reach, but at most COMMENT_META_LOOK lines are read."""
     seen = looked = 0
+    previous = ""
     for line in itertools.islice(lines, k + 1, None):
         text = line.strip()
         if not text:
             continue
         if len(line) <= COMMENT_MAX_CHARS and len(line.split()) <= COMMENT_MAX_WORDS + 4:
-            if any(pattern.search(line) for pattern in COMMENT_META_PATTERNS):
+            if _comment_header(line, previous):
                 return True
+        previous = text
         looked += 1
         seen += len(text) >= COMMENT_META_PIECE
         if seen == COMMENT_META_REACH or looked == COMMENT_META_LOOK:
             return False
     return False
+
+
+def _comment_header(line: str, previous: str) -> bool:
+    """Is a short line, below the non-blank line ``previous``, a comment's header:
+    "Reply", "Ann says:" (a name of at most COMMENT_SAYS_MAX_WORDS words), or a date or
+    a time that is not an article's dateline under its byline?"""
+    if COMMENT_ACTION.search(line):
+        return True
+    if COMMENT_SAYS.search(line):
+        return len(line.split()) <= COMMENT_SAYS_MAX_WORDS
+    return any(pattern.search(line) for pattern in COMMENT_HEADER_TIMES) and not ARTICLE_BYLINE.match(previous)
 
 
 def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) -> int | None:

@@ -24,7 +24,6 @@ from bpclass.policy import (
     COMMENT_MAX_TITLE_WORDS,
     COMMENT_MAX_WORDS,
     COMMENT_META_LOOK,
-    COMMENT_META_PATTERNS,
     COMMENT_META_PIECE,
     COMMENT_META_REACH,
     COMMENT_MIN_CHARS_ABOVE,
@@ -32,6 +31,7 @@ from bpclass.policy import (
     COMMENT_MIN_SHARE_ABOVE,
     COMMENT_NOUNS,
     COMMENT_PIECE_CHARS,
+    _comment_header,
     comment_section_start,
     drop_comment_sections,
 )
@@ -147,12 +147,12 @@ def _reference_start(lines, proba):
     chars = [len(line) if p >= COMMENT_LIKELY else 0 for line, p in zip(lines, proba)]
     for k in headings:
         above = sum(chars[:k])
-        below = [line for line in lines[k + 1 :] if line.strip()][:COMMENT_META_REACH]
+        below = [line for line in lines[k + 1 :] if line.strip()][: COMMENT_META_REACH + 1]
         headers = any(
             len(line) <= COMMENT_MAX_CHARS
             and len(line.split()) <= COMMENT_MAX_WORDS + 4
-            and any(p.search(line) for p in COMMENT_META_PATTERNS)
-            for line in below
+            and _comment_header(line, above_it.strip())
+            for above_it, line in zip([""] + below, below[:COMMENT_META_REACH])
         )
         names = re.search(r"\d", lines[k]) or set(re.findall(r"[^\W\d_]+", lines[k].lower())) & COMMENT_NOUNS
         alone = above >= COMMENT_MIN_CHARS_ALONE and names
@@ -322,6 +322,24 @@ def test_headings_and_headers_cut_into_pieces():
     paged = ARTICLE[:7] + ["Comments"] + controls + ["broper", "Posted on August 9, 2012 at 11:40am"]
     paged += [ARTICLE[6]] * 30  # long replies: what lies above is under a third of the likely text
     assert comment_section_start(paged, np.array([0.9 if len(line) > 60 else 0.2 for line in paged])) == 7
+
+
+def test_a_toolbar_count_above_the_article_is_no_thread():
+    # "Comments" and "14" in a toolbar under the article's lead, then teasers, the byline
+    # and the dateline: a headline that ends in "says" and the date under the byline are
+    # no comment's headers (latimes.com as inscriptis lays it out).
+    lead, body = ARTICLE[:8], ARTICLE[2:] * 3  # over 300 characters above, under 30% of them
+    top = lead + ["* Comments", "14"] + ["*"] * 4
+    teasers = ["* Some smokers can blame their genes", "* Nicotine primes the brain to embrace cocaine, study says"]
+    page = top + teasers + ["By Karen Kaplan, Los Angeles Times", "January 9, 2012 , 10:58 p.m."] + body
+    proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
+    assert comment_section_start(page, proba) is None
+    assert not _comment_header("Nicotine primes the brain to embrace cocaine, study says", "")
+    assert not _comment_header("January 9, 2012 , 10:58 p.m.", "By Karen Kaplan, Los Angeles Times")
+    # A reader's header is one: the thread below the heading is found.
+    assert _comment_header("Ann Smith says:", "") and _comment_header("January 9, 2012 at 10:58 pm", "Ann Smith")
+    thread = top + ["Ann Smith", "January 9, 2012 at 10:58 pm"] + body
+    assert comment_section_start(thread, np.array([0.9 if len(line) > 60 else 0.2 for line in thread])) == len(lead)
 
 
 def test_a_comment_form_starts_the_section():

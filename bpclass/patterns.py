@@ -328,6 +328,10 @@ CJK_STOP = re.compile("[" + "".join(sorted(CJK_STOP_CHARS)) + "]")
 CSS_DECLARATION = re.compile(r"\*?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*(?:/\*.*\*/)?$")
 CSS_SELECTOR = re.compile(r"[.#@:][\w\-\[\]:,>*=\"'.#@\s()]{0,200}\{$")
 CODE_COMMENT = re.compile(r"/\*.*\*/$")
+# A rule, or declarations, with what follows on the same line (a scraper that joins a
+# style sheet's lines: "#top { padding: 3px; text-align: left; }").
+CSS_RULE_START = re.compile(r"[.#@:][^{};]{0,200}\{\s*-?[a-z]+(?:-[a-z]+)*\s*:")
+CSS_DECLARATIONS = re.compile(r"(?:\*?-?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*){2}")
 # Two rules of a style sheet on one line ("a{color:red;}.b{margin:0}"), minified.
 CSS_RULE = re.compile(r"\{\s*-?[a-z\-]+\s*:[^{};]*[;}]")
 # A script's use of the page itself (its document, window, trackers, structured data),

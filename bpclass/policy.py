@@ -56,7 +56,9 @@ from bpclass.patterns import (
     COMMENT_SAYS,
     COMMENT_WORDS,
     CSS_DECLARATION,
+    CSS_DECLARATIONS,
     CSS_RULE,
+    CSS_RULE_START,
     CSS_SELECTOR,
     HAN_KANA,
     MONTH_DATE,
@@ -127,6 +129,8 @@ def code_line(line: str) -> bool:
         return True
     if last in ";/" and CSS_DECLARATION.match(text):  # "explicitly-installed: packages that were ...;" is prose
         return STOPWORDS.isdisjoint(text.lower().split())
+    if "{" in text and text[0] in ".#@:" and CSS_RULE_START.match(text) or ";" in text and CSS_DECLARATIONS.match(text):
+        return _wordless(text)
     if len(text) < SCRIPT_MIN_CHARS:
         return False
     if sum(map(text.count, SCRIPT_SYMBOLS)) > SCRIPT_MIN_SYMBOLS * len(text) and SCRIPT_MARKER.search(text):

@@ -18,6 +18,9 @@ STYLE_SHEET = [
     "@media print {",
     "/* Make sure containers never lose their center alignment */",
     ".wp-block-image{margin:0 0 1em}.wp-block-image img{height:auto;max-width:100%;vertical-align:bottom}" * 2,
+    # A style sheet's lines joined by a scraper (or by bpclass.wrapping) into one.
+    "#NewsTopText { padding:3px 8px 0px 8px; text-align:left; height : 20px; }",
+    "padding:3px 8px 0px 8px; text-align:left; white-space : nowrap;",
 ]
 SCRIPTS = [
     "window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());",
@@ -41,6 +44,7 @@ SHOWN = [
     "| [[logo]](/) | A blog about the web: how a style sheet like .a{color:red;}.b{margin:0;} is read by the "
     "browser, and what it does with it when the page loads |",
     "The mayor said on Monday that the city would open three new schools next year.",
+    "Opening hours: from nine to five; weekends: closed; holidays: by appointment;",
 ]
 
 

@@ -15,14 +15,10 @@ from bpclass.metrics import bag_f1
 PAGE = Path(__file__).resolve().parent.parent / "data" / "pages" / "en_news_library.txt"
 
 
-def in_table(lines: list[str], width: int = 30, ads: bool = False) -> list[str]:
+def in_table(lines: list[str], width: int = 30) -> list[str]:
     """The page as a text browser sets out a two-column table: a news feed's times and
-    headlines (or, with ``ads``, a column of advertisements) on the left, padded to
-    ``width``, the page on the right."""
-    if ads:
-        feed = [f"Advertisement {k} | Sponsored" for k in range(len(lines))]
-    else:
-        feed = [f"{9 + k // 6:02d}:{k % 6 * 10:02d} Headline number {k}" for k in range(len(lines))]
+    headlines on the left, padded to ``width``, the page on the right."""
+    feed = [f"{9 + k // 6:02d}:{k % 6 * 10:02d} Headline number {k}" for k in range(len(lines))]
     return [
         f"{left:<{width}}     {line}".rstrip() + " " * 8 if line.strip() else line for left, line in zip(feed, lines)
     ]
@@ -118,7 +114,7 @@ def test_each_line_gets_its_likeliest_piece():
 def test_a_page_set_out_in_columns_keeps_what_the_page_keeps(monkeypatch):
     model = bpclass.load_model()
     lines = PAGE.read_text(encoding="utf-8").splitlines()
-    table = in_table(lines, ads=True)  # read whole, each line of the body looks like an ad
+    table = in_table(lines)  # read whole, each line of the body starts with a feed's time and headline
     reference = "\n".join(line for line, y in zip(lines, model.predict([lines])[0]) if y)
 
     def kept(labels):

@@ -178,7 +178,9 @@ REVIEW_WORDS = frozenset(
     "评价 商品评价 用户评价 买家评价 累计评价 顾客评价 レビュー カスタマーレビュー".split()
 )
 COMMENT_HEADING = re.compile(
-    rf"[^\w\n]*(?:"
+    # Anchored, and the leading marks taken whole (every alternative starts with a word
+    # character; "(?=(...))\1" never gives back what it took): linear time on any line.
+    rf"^(?=([^\w\n]*))\1(?:"
     rf"(?:\d+|one|two){_SP}(?:comments?|responses?|thoughts?)\b"
     rf"|no{_SP}(?:comments|responses)\b"
     rf"|(?:leave|post|add|write|submit){_SP}(?:a|your|new){_SP}(?:comment|reply|response)\b"
@@ -323,15 +325,17 @@ CJK_STOP = re.compile("[" + "".join(sorted(CJK_STOP_CHARS)) + "]")
 # A page's own code that some scrapers give with its text (lxml's text_content(), an
 # XPath "//text()": the text of <style> and <script> elements), told from the code an
 # article shows (a tutorial's functions, a manual's shell lines), which is content.
-# Matched against a line with its white space stripped. A style sheet's declaration
-# ("text-align: left;"), selector (".nav a {", "#top {", "@media print {") or comment:
-CSS_DECLARATION = re.compile(r"\*?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*(?:/\*.*\*/)?$")
-CSS_SELECTOR = re.compile(r"[.#@:][\w\-\[\]:,>*=\"'.#@\s()]{0,200}\{$")
-CODE_COMMENT = re.compile(r"/\*.*\*/$")
+# Matched against a line with its white space stripped, from its start (each pattern
+# is anchored there, so that it runs in linear time however it is called). A style
+# sheet's declaration ("text-align: left;"), selector (".nav a {", "#top {", "@media
+# print {") or comment:
+CSS_DECLARATION = re.compile(r"^\*?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*(?:/\*.*\*/)?$")
+CSS_SELECTOR = re.compile(r"^[.#@:][\w\-\[\]:,>*=\"'.#@\s()]{0,200}\{$")
+CODE_COMMENT = re.compile(r"^/\*.*\*/$")
 # A rule, or declarations, with what follows on the same line (a scraper that joins a
 # style sheet's lines: "#top { padding: 3px; text-align: left; }").
-CSS_RULE_START = re.compile(r"[.#@:][^{};]{0,200}\{\s*-?[a-z]+(?:-[a-z]+)*\s*:")
-CSS_DECLARATIONS = re.compile(r"(?:\*?-?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*){2}")
+CSS_RULE_START = re.compile(r"^[.#@:][^{};]{0,200}\{\s*-?[a-z]+(?:-[a-z]+)*\s*:")
+CSS_DECLARATIONS = re.compile(r"^(?:\*?-?[a-z]+(?:-[a-z]+)*\s*:\s*[^;{}\s:][^;{}]{0,80};\s*){2}")
 # Two rules of a style sheet on one line ("a{color:red;}.b{margin:0}"), minified.
 CSS_RULE = re.compile(r"\{\s*-?[a-z\-]+\s*:[^{};]*[;}]")
 # A script's use of the page itself (its document, window, trackers, structured data),

@@ -102,13 +102,16 @@ def wordless_rows(X: np.ndarray) -> np.ndarray:
 CODE_MIN_PUNCT = 0.08
 CODE_MIN_PROBA = 0.3
 # A script's marks count amid this share of brackets and operators, on a line of at
-# least SCRIPT_MIN_CHARS (a tutorial's "document.title = ..." is shorter); a JSON
-# object, with at least JSON_MIN_KEYS keys, on a line of at least as many characters.
+# least SCRIPT_MIN_CHARS (a tutorial's "document.title = ..." is shorter), and so does a
+# JSON object of at least JSON_MIN_KEYS keys; a long line is code only with under
+# CODE_MAX_STOPWORDS of its words function words.
 SCRIPT_SYMBOLS = tuple("{}();=[]<>$")
 SCRIPT_MIN_SYMBOLS = 0.05
 SCRIPT_MIN_CHARS = 100
 JSON_MIN_KEYS = 3
 CODE_MAX_STOPWORDS = 0.2
+# A long line is judged by its first so many characters (a minified script's run).
+CODE_READ_CHARS = 100_000
 
 
 def code_line(line: str) -> bool:
@@ -117,37 +120,45 @@ def code_line(line: str) -> bool:
     minified rules; a script's statement that uses the page, its trackers or its
     structured data; a JSON object on one line)? Code that an article shows (a
     tutorial's functions, a manual's commands, a short JSON example) is not, nor a
-    sentence that only mentions code."""
+    sentence that only mentions code. A line longer than CODE_READ_CHARS is judged by
+    its start (as the features read a line's first MAX_PATTERN_CHARS)."""
     text = line.strip()
     if not text:
         return False
     # Each pattern is tried only where the line's ends or characters allow it.
-    last = text[-1]
-    if last == "{" and text[0] in ".#@:" and CSS_SELECTOR.match(text):
+    first, last = text[0], text[-1]
+    if last == "{" and first in ".#@:" and CSS_SELECTOR.match(text):
         return True
     if text.startswith("/*") and CODE_COMMENT.match(text):
         return True
     if last in ";/" and CSS_DECLARATION.match(text):  # "explicitly-installed: packages that were ...;" is prose
         return STOPWORDS.isdisjoint(text.lower().split())
-    if "{" in text and text[0] in ".#@:" and CSS_RULE_START.match(text) or ";" in text and CSS_DECLARATIONS.match(text):
-        return _wordless(text)
+    head = text[:CODE_READ_CHARS]  # a huge line is judged by its start
+    if first in ".#@:" and "{" in head and CSS_RULE_START.match(head):
+        return _few_function_words(head)
+    if ";" in head and CSS_DECLARATIONS.match(head):
+        return _few_function_words(head)
     if len(text) < SCRIPT_MIN_CHARS:
         return False
-    if sum(map(text.count, SCRIPT_SYMBOLS)) > SCRIPT_MIN_SYMBOLS * len(text) and SCRIPT_MARKER.search(text):
-        return _wordless(text)
-    if ("{" in text and len(list(itertools.islice(CSS_RULE.finditer(text), 2))) == 2) or text.count(
-        '":'
-    ) >= JSON_MIN_KEYS:
-        return _wordless(text)
+    if sum(map(head.count, SCRIPT_SYMBOLS)) > SCRIPT_MIN_SYMBOLS * len(head) and SCRIPT_MARKER.search(head):
+        return _few_function_words(head)
+    two_rules = "{" in head and len(list(itertools.islice(CSS_RULE.finditer(head), 2))) == 2
+    if two_rules or head.count('":') >= JSON_MIN_KEYS:
+        return _few_function_words(head)
     return False
 
 
-def _wordless(text: str) -> bool:
-    """Does a long line hold few function words (under CODE_MAX_STOPWORDS of its
-    words), as code does? A page's text that holds some code, as one line (a layout
-    table's row in Markdown), does not."""
-    words = [w for w in WORD.findall(text) if len(w) > 1]  # "a", a style sheet's links
-    return sum(w.lower() in STOPWORDS for w in words) < CODE_MAX_STOPWORDS * len(words)
+def _few_function_words(text: str) -> bool:
+    """Are under CODE_MAX_STOPWORDS of the line's words (of two letters or more)
+    function words, as in code? A page's text that holds some code, as one line (a
+    layout table's row in Markdown), has more."""
+    words = function = 0
+    for match in WORD.finditer(text):
+        word = match.group()
+        if len(word) > 1:  # "a", a style sheet's links
+            words += 1
+            function += word.lower() in STOPWORDS
+    return function < CODE_MAX_STOPWORDS * words
 
 
 def code_rows(X: np.ndarray, proba: np.ndarray, lines_of) -> np.ndarray:

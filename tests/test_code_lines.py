@@ -8,6 +8,7 @@ import pytest
 
 import bpclass
 from bpclass import model as model_module
+from bpclass import policy
 from bpclass.policy import code_line
 
 STYLE_SHEET = [
@@ -85,3 +86,7 @@ def test_a_huge_line_of_code_is_read_in_one_go():
     line = ".a{color:red;margin:0 auto}" * 200_000  # 5 MB of minified style sheet
     assert code_line(line)
     assert not code_line("word " * 1_000_000)
+    # A huge line is judged by its start (policy.CODE_READ_CHARS), never split whole.
+    prose = "The mayor said the library would open on Monday, and the staff agreed. "
+    assert not code_line(prose * (policy.CODE_READ_CHARS // len(prose) + 1) + line)
+    assert code_line(line + prose * 300_000)

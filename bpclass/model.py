@@ -53,6 +53,7 @@ from bpclass.passes import (
     group_folds,
     line_weights,
     lines_by_page,
+    page_lines,
     passes_proba,
     rows_per_page,
 )
@@ -628,10 +629,8 @@ def _lines_at(pages, ends: np.ndarray, non_blank: np.ndarray, first: int, rows: 
     """The lines of feature rows ``rows`` of a chunk whose lines start at line ``first``
     of the batch (``ends``: where each page's lines end in it; ``non_blank``: the
     chunk's lines that have rows)."""
-    at = np.flatnonzero(non_blank)[rows] + first
-    page = np.searchsorted(ends, at, side="right")
-    start = np.where(page > 0, ends[np.maximum(page - 1, 0)], 0)
-    return [pages[p][k] for p, k in zip(page.tolist(), (at - start).tolist())]
+    page_of, line = page_lines(np.flatnonzero(non_blank)[rows] + first, ends)
+    return [pages[p][k] for p, k in zip(page_of.tolist(), line.tolist())]
 
 
 def _wrapped_pages(

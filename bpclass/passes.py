@@ -63,13 +63,18 @@ def rows_per_page(pages: list[list[str]], non_blank: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([[0], running[ends]]))
 
 
+def page_lines(at: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each line number ``at`` (counted over a batch of pages), its page and its
+    line number within that page; ``ends`` holds where each page ends (the cumulative
+    page lengths)."""
+    page_of = np.searchsorted(ends, at, side="right")
+    return page_of, at - np.concatenate([[0], ends[:-1]])[page_of]
+
+
 def lines_by_page(at: np.ndarray, ends: np.ndarray, out: list[list[int]]) -> None:
     """Append each line number ``at`` (counted over a batch of pages, ascending) to its
-    page's list in ``out``, as a line number within that page; ``ends`` holds where
-    each page ends (the cumulative page lengths)."""
-    page_of = np.searchsorted(ends, at, side="right")
-    page_start = np.concatenate([[0], ends[:-1]])[page_of]
-    for p, line in zip(page_of.tolist(), (at - page_start).tolist()):
+    page's list in ``out``, as a line number within that page (:func:`page_lines`)."""
+    for p, line in zip(*(a.tolist() for a in page_lines(at, ends))):
         out[p].append(line)
 
 

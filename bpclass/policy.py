@@ -209,7 +209,8 @@ COMMENT_HEADER_TIMES = (*_DATE_OR_TIME, RELATIVE_TIME)
 # "Ann Smith says:" is a comment's header, "..., study says" a headline.
 COMMENT_SAYS_MAX_WORDS = 5
 # A date below an article's byline ("By Ann Smith", then "January 16, 2012") is the
-# article's dateline, not a comment's header.
+# article's dateline, not a comment's header. Narrower than patterns.BYLINE, whose
+# "posted by" and "written by" also start a comment's header.
 ARTICLE_BYLINE = re.compile(r"(?:by|von|par|por|oleh|door|av|autor|автор|συντάκτης)\b\s?:?\s?\S", re.I)
 # A page with more heading-like lines than this is a listing ("2 comments" under every
 # item), not an article with a thread below it ...

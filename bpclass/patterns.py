@@ -131,6 +131,9 @@ BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
 # 0.893 -> 0.920, Russian 0.835 -> 0.850, no held-out set lower (docs/experiments.md,
 # 2026-12-06). Not "留言" (guestbook): it stands alone in blog menus, above the article,
 # and a date under it passes for a comment's header.
+# Calls to readers above an English comment form ("Have your say", "Got something to
+# say?", "Your comments", "Comment on this article"; daniel English cross-validated
+# +0.001, dragnet +0.001; docs/experiments.md, 2026-12-07).
 # Last, a comment form's e-mail field marked required or never published ("Email *",
 # "E-mail (required)", "E-Mail (не публикуется)"), which ends the article on sites whose
 # thread has no heading: daniel cross-validated by site, Russian 0.843 -> 0.871
@@ -187,6 +190,10 @@ COMMENT_HEADING = re.compile(
     rf"|comments?[^\S\n]*(?:\(\d+\)|:)?[^\S\n]*$"
     rf"|(?:reader|user){_SP}comments\b"
     rf"|join{_SP}the{_SP}(?:discussion|conversation)\b"
+    rf"|(?:have{_SP}your|what{_SP}would{_SP}you{_SP}like{_SP}to){_SP}say[^\w\n]*$|got{_SP}something{_SP}to{_SP}say\b"
+    rf"|your{_SP}comments?[^\S\n]*[:*]?[^\S\n]*$"
+    rf"|(?:comment{_SP}on|discuss){_SP}this{_SP}(?:story|article|post)\b"
+    rf"|share{_SP}your{_SP}(?:thoughts|comments?)[^\S\n]*[:.…]*[^\S\n]*$"
     rf"|comments?{_SP}(?:are|is|have{_SP}been){_SP}(?:now{_SP})?closed\b"
     rf"|les{_SP}commentaires{_SP}sont{_SP}(?:désormais{_SP})?fermés"
     rf"|los{_SP}comentarios{_SP}(?:están{_SP})?cerrados"
@@ -231,7 +238,7 @@ COMMENT_WORDS = (
         "评论 网友评论 我要评论 发表评论 最新评论 精彩评论 评论区 コメント 댓글 коментарі коментарів коментар "
         "коментари komentari komentara komentarji komentáre komentár hozzászólások comentarii comentariu "
         "komentarai komentāri kommentaarid luận التعليقات تعليقات تعليق תגובות תגובה نظرات نظر email mail "
-        "commenting комментирования komentowania σχολιασμού 评论规则 评论须知 评论公约".split()
+        "commenting комментирования komentowania σχολιασμού 评论规则 评论须知 评论公约 say discuss".split()
     )
     | REVIEW_WORDS
 )

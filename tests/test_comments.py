@@ -81,6 +81,9 @@ def test_the_heading_pattern():
     # The rules of the comment section, above its form.
     headings += ["Comment policy", "Commenting guidelines:", "Правила комментирования", "Zasady komentowania"]
     headings += ["Regulamin komentarzy", "Όροι σχολιασμού", "评论规则"]
+    # Calls to readers above a comment form.
+    headings += ["Have your say", "Got something to say?", "What would you like to say?", "Your Comment*"]
+    headings += ["Comment on this story", "Discuss This Article!", "Share your thoughts..."]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
@@ -92,6 +95,9 @@ def test_the_heading_pattern():
     # Share buttons and a contact address are no form.
     others += ["Email", "E-mail this article", "Email: desk@example.com", "Email to a friend (2)"]
     others += ["Our comment policy asks you to be kind to each other."]  # a sentence about it
+    # A share button, a notice after posting, a sentence that says "say".
+    others += ["Share your thoughts with friends.", "Your comment has been posted. Post another comment"]
+    others += ["Have your say on the plans at the town hall", "What would you like to say to your fans?"]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -202,7 +208,7 @@ def test_lines_below_the_heading_are_dropped():
     ["Wszystkie komentarze", "Добавить комментарий", "Σχόλια (2)", "网友评论", "Comments are now closed"]
     + ["Комментарии закрыты", "Les commentaires sont fermés", "Τα σχόλια είναι κλειστά"]
     + ["Customer reviews", "Top reviews from the United States", "Отзывы покупателей"]
-    + ["Правила комментирования", "Comment policy"],
+    + ["Правила комментирования", "Comment policy", "Have your say", "Got something to say?"],
 )
 def test_threads_under_other_headings_and_in_other_languages_are_dropped(heading):
     page = ARTICLE + ["", heading] + COMMENTS[2:]

@@ -68,6 +68,7 @@ from bpclass.policy import (
     drop_repeated_copies,
     lift_headlines,
     lift_whole_page_lines,
+    notice_rows,
     policy_boilerplate_rows,
     wordless_rows,
 )
@@ -395,6 +396,7 @@ class BoilerplateClassifier(Estimator):
                 chunk_proba[wordless_rows(X)] = 0.0
                 lines_of = functools.partial(_lines_at, pages, ends, chunk_non_blank, first)
                 chunk_proba[code_rows(X, chunk_proba, lines_of)] = 0.0
+                chunk_proba[notice_rows(X, chunk_proba, lines_of)] = 0.0
                 flat[rows][chunk_non_blank] = chunk_proba
                 if wrapped is not None:
                     wrapped.update(

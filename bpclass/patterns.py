@@ -51,6 +51,18 @@ MONTH_DATE = re.compile(
 # A date written the Chinese and Japanese way: "2012年01月12日", "1月12日" (the features'
 # date columns do not know it yet; the headline rule reads it, bpclass.policy).
 CJK_DATE = re.compile(r"\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}\s?年\s?\d{1,2}\s?月")
+# A Chinese site's notice under its articles: a disclaimer ("腾讯声明：...仅供投资者参考，
+# 并不构成投资建议", "免責聲明：..."), a reprint notice ("转载并不代表本网赞同其观点",
+# "凡本网注明...", "未经授权不得转载"); a statement's line must open with it ("外交部声明：",
+# quoted in a news story, names no reprint or advice). Every gap is bounded: linear time.
+SITE_NOTICE = re.compile(
+    r"^\W{0,3}(?:免责|免責)(?:声明|聲明)"
+    r"|^\W{0,3}[^\W\d_]{0,10}(?:声明|聲明)[：:][^\n]{0,60}?"
+    r"(?:仅供参考|僅供參考|不构成|不構成|风险自担|風險自擔|不代表|转载|轉載|版权|版權|不承担|不承擔)"
+    r"|(?:转载|轉載)[^\n]{0,40}?(?:不代表|不意味|不表明)"
+    r"|凡本(?:网|站|網)注明"
+    r"|未经[^\n]{0,20}?(?:授权|许可|同意|授權|許可)[^\n]{0,6}?不得(?:转载|轉載|复制|複製|使用)"
+)
 NUMERIC_DATE = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 WEEKDAY = re.compile(rf"\b(?:{_words(_WEEKDAYS)})\b", re.I)
 CLOCK_TIME = re.compile(

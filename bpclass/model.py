@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bpclass.article import drop_far_lines
 from bpclass.base import Estimator, check_fitted
 from bpclass.checks import (
     DEFAULT_THRESHOLD,
@@ -450,8 +451,9 @@ class BoilerplateClassifier(Estimator):
         sections, repeated copies (when asked for), then a site's template lines (per
         page, the mask ``templates``, when given), runs of Chinese or Japanese headlines
         joined into one line, kept truncated twins of kept lines, the headline, teaser
-        lists, and last a page's one line that holds most of its text as prose
-        (:func:`~bpclass.policy.lift_whole_page_lines`). ``comment_lines``, ``free``,
+        lists, a page's one line that holds most of its text as prose
+        (:func:`~bpclass.policy.lift_whole_page_lines`), and last the kept lines far
+        from the article (:mod:`bpclass.article`). ``comment_lines``, ``free``,
         ``lengths``, ``twins`` and ``run_lines`` (per page: the lines holding a comment
         word, whether each line is free of the patterns a headline has not, each line's
         length stripped, whether it is a truncated twin, the long lines with CJK
@@ -469,6 +471,7 @@ class BoilerplateClassifier(Estimator):
             lengths = [np.fromiter((len(line.strip()) for line in page), np.int64, len(page)) for page in pages]
         drop_teaser_lists(pages, probas, self.threshold, lengths)
         lift_whole_page_lines(pages, probas, self.threshold, lengths)
+        drop_far_lines(pages, probas, self.threshold, lengths)
 
     def predict_proba(self, pages, sites=None) -> list[np.ndarray]:
         """P(content) for each line of each page; blank lines get 0.0.

@@ -254,6 +254,8 @@ COMMENT_MIN_CHARS_ALONE = 2500
 # "comments"): a line holding a comment word is read with up to COMMENT_PIECES
 # non-blank lines of at most COMMENT_PIECE_CHARS characters on either side joined to it.
 COMMENT_PIECES = 2
+# Two comment headings this close (non-blank lines between) head a thread together.
+COMMENT_PAIR_REACH = 3
 COMMENT_PIECE_CHARS = 12
 _NUMBER = re.compile(r"\d+")
 # The words of COMMENT_WORDS that name comments themselves (not replies, thoughts or
@@ -322,7 +324,8 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     short pieces a scraper cut it into around it: :func:`_heading_at`) with enough
     likely content above it (see the constants above: a share of it, or less when
     comments' headers follow the heading, or a whole article's worth under a heading
-    that counts or names comments), on a page with at most
+    that counts or names comments, or right above another heading that does: "Please
+    add comments", then "13 Comment(s)"), on a page with at most
     :data:`COMMENT_MAX_HEADINGS` such lines (or a few more that name one thread).
     ``candidates``: the indices of the lines that hold a comment word, if known (else
     they are looked for).
@@ -339,16 +342,28 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
             return None
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
     total = int(chars[-1]) if len(chars) else 0
-    for k, end, text in headings:
+    for h, (k, end, text) in enumerate(headings):
         n_above = int(np.searchsorted(likely, k))  # likely lines above line k
         above = int(chars[n_above - 1]) if n_above else 0
         if above >= COMMENT_MIN_CHARS_ABOVE and (
             above >= COMMENT_MIN_SHARE_ABOVE * total
             or _comment_headers_follow(lines, end)
             or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(text))
+            or _heading_follows(lines, headings, h)
         ):
             return int(k)
     return None
+
+
+def _heading_follows(lines: list[str], headings: list, h: int) -> bool:
+    """Does another comment heading, naming comments, start within COMMENT_PAIR_REACH
+    non-blank lines below heading ``h`` ("Please add comments", then "13 Comment(s)")?"""
+    if h + 1 >= len(headings):
+        return False
+    end = headings[h][1]
+    k, _, text = headings[h + 1]
+    between = sum(1 for line in lines[end + 1 : k] if line.strip())
+    return between < COMMENT_PAIR_REACH and _names_comments(text)
 
 
 def _pieces(lines: list[str], k: int, step: int) -> list[int]:

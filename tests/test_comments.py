@@ -30,6 +30,7 @@ from bpclass.policy import (
     COMMENT_MIN_CHARS_ALONE,
     COMMENT_MIN_SHARE_ABOVE,
     COMMENT_NOUNS,
+    COMMENT_PAIR_REACH,
     COMMENT_PIECE_CHARS,
     _comment_header,
     comment_section_start,
@@ -84,6 +85,7 @@ def test_the_heading_pattern():
     # Calls to readers above a comment form.
     headings += ["Have your say", "Got something to say?", "What would you like to say?", "Your Comment*"]
     headings += ["Comment on this story", "Discuss This Article!", "Share your thoughts..."]
+    headings += ["Please Add Comments", "Add comments:", "Please leave a reply"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
@@ -98,6 +100,7 @@ def test_the_heading_pattern():
     # A share button, a notice after posting, a sentence that says "say".
     others += ["Share your thoughts with friends.", "Your comment has been posted. Post another comment"]
     others += ["Have your say on the plans at the town hall", "What would you like to say to your fans?"]
+    others += ["Add comments to your photos to tell the story"]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 
@@ -160,9 +163,17 @@ def _reference_start(lines, proba):
             and _comment_header(line, above_it.strip())
             for above_it, line in zip([""] + below, below[:COMMENT_META_REACH])
         )
-        names = re.search(r"\d", lines[k]) or set(re.findall(r"[^\W\d_]+", lines[k].lower())) & COMMENT_NOUNS
-        alone = above >= COMMENT_MIN_CHARS_ALONE and names
-        if above >= COMMENT_MIN_CHARS_ABOVE and (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers or alone):
+
+        def names(j):
+            return re.search(r"\d", lines[j]) or set(re.findall(r"[^\W\d_]+", lines[j].lower())) & COMMENT_NOUNS
+
+        alone = above >= COMMENT_MIN_CHARS_ALONE and names(k)
+        later = [j for j in headings if j > k]  # a heading naming comments close below
+        pair = bool(later) and sum(1 for line in lines[k + 1 : later[0]] if line.strip()) < COMMENT_PAIR_REACH
+        pair = pair and names(later[0])
+        if above >= COMMENT_MIN_CHARS_ABOVE and (
+            above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers or alone or pair
+        ):
             return k
     return None
 
@@ -474,3 +485,21 @@ def test_long_lines_are_no_headings_and_are_not_kept_in_the_heading_cache():
     proba = np.array([0.9 if len(line) > 60 else 0.2 for line in page])
     assert comment_section_start(page, proba, [len(ARTICLE), len(ARTICLE) + 1]) == len(ARTICLE) + 1
     assert policy._is_short_heading.cache_info().currsize == 1  # "Comments" only, not the huge line
+
+
+def test_two_headings_together_head_a_long_thread_under_a_short_article():
+    # The article holds far under COMMENT_MIN_SHARE_ABOVE of the likely text, and the
+    # replies carry no header the rule knows: one heading is not enough, a call to
+    # comment with a count of comments right below it is.
+    article = ARTICLE[:5]
+    reply = (
+        "I do not agree with the council about the opening hours, and I think that the library "
+        "should also open on Sunday mornings for families with young children who cannot come otherwise."
+    )
+    thread = [x for k in range(12) for x in ("", f"Reader {k}", reply)]
+    proba = np.array([0.9 if len(line) > 40 else 0.0 for line in article + ["", "", "", ""] + thread])
+    one = article + ["", "13 Comment(s)", "", ""] + thread
+    two = article + ["", "Please Add Comments", "", "13 Comment(s)"] + thread
+    assert len("".join(article)) < COMMENT_MIN_SHARE_ABOVE * len("".join(line for line in one if len(line) > 40))
+    assert comment_section_start(one, proba) is None
+    assert comment_section_start(two, proba) == two.index("Please Add Comments")

@@ -146,6 +146,11 @@ BOILER_PHRASES = tuple(sorted(set(_BOILER_PHRASES), key=lambda p: (-len(p), p)))
 # Calls to readers above an English comment form ("Have your say", "Got something to
 # say?", "Your comments", "Comment on this article"; daniel English cross-validated
 # +0.001, dragnet +0.001; docs/experiments.md, 2026-12-07).
+# A comment form's note on its required fields ("Required fields are marked *", "*
+# Звездочкой отмечены поля обязательные для заполнения", "Pola oznaczone * są
+# wymagane", "Τα πεδία ... με * είναι υποχρεωτικά"): daniel Russian in BeautifulSoup's
+# and resiliparse's layouts +0.007 / +0.008, no held-out page moved (docs/experiments.md,
+# 2026-12-07).
 # Last, a comment form's e-mail field marked required or never published ("Email *",
 # "E-mail (required)", "E-Mail (не публикуется)"), which ends the article on sites whose
 # thread has no heading: daniel cross-validated by site, Russian 0.843 -> 0.871
@@ -233,6 +238,12 @@ COMMENT_HEADING = re.compile(
     rf"(?:коментар|komentar|komentár|comentariu|bình{_SP}luận)"
     rf"|(?:أضف|اترك){_SP}تعليق|הוסף{_SP}תגובה|ارسال{_SP}نظر"
     rf"|e-?mail(?:{_SP}address)?[^\S\n]*:?(?:[^\S\n]*(?:\*|\([^()\n]{{1,40}}\)))+[^\S\n]*$"
+    rf"|(?:indicates{_SP})?required{_SP}fields?{_SP}(?:are{_SP})?marked\b|indicates{_SP}required{_SP}fields?\b"
+    rf"|(?:all{_SP})?fields{_SP}marked{_SP}(?:with{_SP})?(?:an{_SP}asterisk{_SP}|\S{_SP})?(?:are{_SP})?(?:required|mandatory)\b"
+    rf"|звездочкой{_SP}отмечены{_SP}поля|поля,?{_SP}помеченные{_SP}звездочкой|(?:все{_SP})?поля,?{_SP}"
+    rf"(?:обязательны|обязательные){_SP}для{_SP}заполнения"
+    rf"|pola{_SP}oznaczone{_SP}(?:gwiazdką|\*){_SP}(?:są{_SP})?(?:wymagane|obowiązkowe)"
+    rf"|τα{_SP}πεδία{_SP}(?:που{_SP}εμφανίζονται{_SP}|που{_SP}είναι{_SP}σημειωμένα{_SP})?με{_SP}\*{_SP}είναι{_SP}υποχρεωτικά"
     rf"|(?:comments?|commenting){_SP}(?:policy|rules|guidelines)[^\S\n]*:?[^\S\n]*$"
     rf"|правила{_SP}комментирования\b|(?:zasady{_SP}komentowania|regulamin{_SP}komentarzy)\b"
     rf"|(?:κανόνες|όροι){_SP}σχολιασμού\b|评论(?:规则|须知|公约)"
@@ -251,7 +262,8 @@ COMMENT_WORDS = (
         "评论 网友评论 我要评论 发表评论 最新评论 精彩评论 评论区 コメント 댓글 коментарі коментарів коментар "
         "коментари komentari komentara komentarji komentáre komentár hozzászólások comentarii comentariu "
         "komentarai komentāri kommentaarid luận التعليقات تعليقات تعليق תגובות תגובה نظرات نظر email mail "
-        "commenting комментирования komentowania σχολιασμού 评论规则 评论须知 评论公约 say discuss".split()
+        "commenting комментирования komentowania σχολιασμού 评论规则 评论须知 评论公约 say discuss "
+        "fields поля pola πεδία".split()
     )
     | REVIEW_WORDS
 )

@@ -86,6 +86,10 @@ def test_the_heading_pattern():
     headings += ["Have your say", "Got something to say?", "What would you like to say?", "Your Comment*"]
     headings += ["Comment on this story", "Discuss This Article!", "Share your thoughts..."]
     headings += ["Please Add Comments", "Add comments:", "Please leave a reply"]
+    # A comment form's note on its required fields.
+    headings += ['"*" indicates required fields', "Required fields are marked *", "Fields marked with * are mandatory."]
+    headings += ["* Звездочкой отмечены поля обязательные для заполнения", "- поля, обязательные для заполнения"]
+    headings += ["Pola oznaczone * są wymagane", "Τα πεδία που εμφανίζονται με * είναι υποχρεωτικά"]
     for heading in headings:
         assert COMMENT_HEADING.match(heading), heading
         # Only lines holding a comment word are matched against the pattern: every heading has one.
@@ -101,6 +105,7 @@ def test_the_heading_pattern():
     others += ["Share your thoughts with friends.", "Your comment has been posted. Post another comment"]
     others += ["Have your say on the plans at the town hall", "What would you like to say to your fans?"]
     others += ["Add comments to your photos to tell the story"]
+    others += ["What tools are required for my repair?", "Fields marked on the map are required reading"]
     for other in others + ["Leave a\nreply", "Lascia un messaggio"]:
         assert not COMMENT_HEADING.match(other), other
 

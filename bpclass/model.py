@@ -733,7 +733,10 @@ def _default_model() -> BoilerplateClassifier:
 def load_model(path=None) -> BoilerplateClassifier:
     """Load a model file, or the bundled default model when ``path`` is None.
 
-    The default model is loaded once and cached; treat it as read-only.
+    The default model's file is read once and cached; each call returns its own
+    shallow copy, so ``load_model().set_params(threshold=0.6)`` changes that copy
+    only, never the model other callers (``bpclass.clean``, the CLI) get. The copies
+    share the fitted forests, which nothing changes in place.
 
     Raises
     ------
@@ -742,7 +745,7 @@ def load_model(path=None) -> BoilerplateClassifier:
         version, or was trained on other features.
     """
     if path is None:
-        return _default_model()
+        return copy.copy(_default_model())
     return _from_parts(read_model_file(path))
 
 

@@ -264,7 +264,11 @@ def test_pickle_payload_is_refused_and_never_runs(tmp_path):
 
 def test_bundled_model_loads_and_is_cached():
     model = load_model()
-    assert model is load_model()
+    other = load_model()
+    assert other is not model and other.estimator_ is model.estimator_  # the file is read once
+    default = other.threshold
+    model.set_params(threshold=0.9)  # a caller's settings stay its own
+    assert other.threshold == default and load_model().threshold == default
     assert model.feature_names_ == FEATURE_NAMES
     sets = model.metadata_["training_data"]["sets"]
     assert set(sets) == {"wcxb_dev", "newspaper4k_aed", "daniel"}

@@ -86,11 +86,12 @@ def far_lines(lines: list[str], proba: np.ndarray, threshold: float, length=None
         return []
     first, stop, _ = core
     out: list[int] = []
+    values = p.tolist()
     # Only a kept, unsure line at least GAP lines away from the core can be far.
     if unsure[-1] >= stop + GAP:
-        out += _walk(p.tolist(), range(stop, len(p)), threshold)
+        out += _walk(values, range(stop, len(p)), threshold)
     if unsure[0] < first - GAP:
-        out += _walk(p.tolist(), range(first - 1, -1, -1), threshold)
+        out += _walk(values, range(first - 1, -1, -1), threshold)
     return filled[out].tolist() if out else []
 
 

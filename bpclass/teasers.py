@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bpclass.article import core_run
 from bpclass.patterns import CJK, WORD
 
 MIN_UNITS = 4
@@ -102,14 +103,10 @@ def teaser_leads(lines: list[str], proba: np.ndarray, threshold: float, length=N
         return []
     p = np.asarray(proba)[filled]
     kept = p >= threshold
-    # Runs of kept lines (among the non-blank ones), and the one with most characters.
-    edges = np.diff(np.concatenate(([0], kept.view(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    if not len(starts):
+    core = core_run(kept, length)  # the run of kept lines with most characters
+    if core is None:
         return []
-    chars = np.add.reduceat(np.where(kept, length, 0), starts)
-    best = int(np.argmax(chars))
-    first, stop = int(starts[best]), int(stops[best])
+    first, stop, _ = core
     if np.count_nonzero(is_long[first:stop]) < MIN_ARTICLE_LONG:
         return []
     long_at = (np.flatnonzero(is_long[stop:]) + stop).tolist()

@@ -167,9 +167,15 @@ def code_rows(X: np.ndarray, proba: np.ndarray, lines_of) -> np.ndarray:
     those with the punctuation of code and P(content) ``proba`` above CODE_MIN_PROBA;
     ``lines_of(rows)`` gives those rows' lines."""
     rows = np.flatnonzero((X[:, FEATURE_INDEX["share_punct"]] >= CODE_MIN_PUNCT) & (proba > CODE_MIN_PROBA))
+    return _rows_whose_lines(rows, lines_of, code_line)
+
+
+def _rows_whose_lines(rows: np.ndarray, lines_of, test) -> np.ndarray:
+    """The feature rows ``rows`` whose lines (``lines_of(rows)``, read only when
+    there are rows) pass ``test``."""
     if not len(rows):
         return rows
-    return rows[np.fromiter(map(code_line, lines_of(rows)), bool, len(rows))]
+    return rows[np.fromiter(map(test, lines_of(rows)), bool, len(rows))]
 
 
 # A site's notice (patterns.SITE_NOTICE) is never content: only lines with CJK
@@ -186,10 +192,11 @@ def notice_rows(X: np.ndarray, proba: np.ndarray, lines_of) -> np.ndarray:
     characters and P(content) ``proba`` above CODE_MIN_PROBA; ``lines_of(rows)``
     gives those rows' lines."""
     rows = np.flatnonzero((X[:, FEATURE_INDEX["share_cjk"]] > 0) & (proba > CODE_MIN_PROBA))
-    if not len(rows):
-        return rows
-    found = (SITE_NOTICE.search(line[:NOTICE_READ_CHARS].lstrip()) is not None for line in lines_of(rows))
-    return rows[np.fromiter(found, bool, len(rows))]
+    return _rows_whose_lines(rows, lines_of, _notice_line)
+
+
+def _notice_line(line: str) -> bool:
+    return SITE_NOTICE.search(line[:NOTICE_READ_CHARS].lstrip()) is not None
 
 
 def policy_boilerplate_rows(X: np.ndarray) -> np.ndarray:

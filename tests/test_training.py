@@ -648,3 +648,42 @@ def test_evaluate_in_another_layout(tmp_path):
     other = evaluate(_FixedModel(), ["someset"], tmp_path, layout="tool")["someset"]
     assert own["pages"] == 2 and own["bpclass"]["bag_f1"] == 1.0
     assert other["pages"] == 1 and other["bpclass"]["bag_f1"] == pytest.approx(bag_f1(split[0], gold)[2])
+
+
+def test_crossval_scores_other_layouts_of_daniel(tmp_path, capsys):
+    import gzip
+    import json
+
+    from training.experiments import crossval
+
+    body = "The council said on Monday that the new bridge will open to traffic next spring."
+    pieces = ["The council said on Monday that", "the new bridge", "will open to traffic next spring."]
+
+    def page(k, name):
+        lines = ["Home", "News", "", f"Bridge news {k}", body, "Share", "Copyright 2024"]
+        record = {
+            "id": str(k),
+            "site": f"site{k}.org",
+            "split": "train",
+            "labeler_f1": 1.0,
+            "lines": lines,
+            "labels": [0, 0, None, 1, 1, 0, 0],
+            "gold": f"Bridge news {k} {body}",
+            "lang": "en",
+        }
+        if name == "daniel" and k % 4:  # one page in four has no such layout: left out, not an error
+            soup = ["Home", "News", f"Bridge news {k}", *pieces, "Share", "Copyright 2024"]
+            record["layouts"] = {"soup": {"lines": soup, "labels": [0, 0, 1, 1, 1, 1, 0, 0], "labeler_f1": 1.0}}
+        return record
+
+    for name in ("wcxb_dev", "newspaper4k_aed", "daniel", "dragnet"):
+        with gzip.open(tmp_path / f"{name}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(page(k, name)) + "\n" for k in range(24))
+    args = ["--prepared", str(tmp_path), "--folds", "2", "--only", "default", "--dev-pages", "3", "--layouts"]
+    assert crossval.main([*args, "--dev-sets", "dragnet", "--score-layouts", "soup"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = next(line for line in out if line.startswith("| setting"))
+    assert header.endswith("| cross-validated | without blank lines | daniel soup | dragnet | mean |")
+    row = next(line for line in out if line.startswith("| default")).strip("|").split("|")
+    soup = float(row[header.strip("|").split("|").index(" daniel soup ")])
+    assert 0.5 < soup <= 1.0  # the pieces of the body are scored as its lines, against the same gold

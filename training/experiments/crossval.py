@@ -7,8 +7,10 @@ the others (with the same line weights and cropped, blank-free and content-span 
 ``--content-span`` also cut to their content span; every fold model also
 scores the first pages of the dev sets (dragnet, cleaneval, krdwrd_canola), and their
 scores are averaged. Numbers are mean bag F1 over pages, of the text kept as the library
-keeps it (comment sections dropped: ``bpclass.policy``). Never touches a test split,
-scrapinghub_aeb or the seed page.
+keeps it (the page rules of ``BoilerplateClassifier._page_rules`` applied at the threshold,
+then its labels with the empty-page fallback; before 2026-12-08 only comment sections were
+dropped). ``--score-layouts`` also scores daniel's pages as other tools lay them out.
+Never touches a test split, scrapinghub_aeb or the seed page.
 
 Fit-to-fit spread of the mean (different seeds, same setting): about +-0.0015, half that
 of the single validation split of ``training/tune.py``; a change smaller than that is noise.
@@ -21,6 +23,7 @@ of the single validation split of ``training/tune.py``; a change smaller than th
     python -m training.experiments.crossval --only default --second-pass 30 --lexicon both --dev-sets dragnet
     python -m training.experiments.crossval --only default --second-pass 30 --lexicon on --extra-sets turku_text_quality
     python -m training.experiments.crossval --only default --second-pass 30 --lexicon on --by-language
+    python -m training.experiments.crossval --only default --second-pass 30 --by-language --score-layouts soup
 """
 
 from __future__ import annotations
@@ -38,10 +41,10 @@ from bpclass import LineClassifier
 from bpclass.context import CONTEXT_FEATURE_NAMES
 from bpclass.features import features_and_comment_rows, set_lexical
 from bpclass.lexicon import learn_lexical_columns, stripped_rows
+from bpclass.model import BoilerplateClassifier, _labels
 from bpclass.passes import blend_proba, fit_passes, group_folds, line_weights, lines_by_page, pass_scores, rows_per_page
-from bpclass.policy import drop_comment_sections
 from training import script_parser
-from training.data import TRAIN_SETS, content_span, evaluation_pages, training_pages, without_blank_lines
+from training.data import TRAIN_SETS, content_span, evaluation_pages, in_layout, training_pages, without_blank_lines
 from training.evaluate import _kept_text
 from training.experiments.tune import DEV_SETS, SETTINGS
 from training.prepare import DEFAULT_OUT
@@ -91,10 +94,17 @@ class Rows:
                 continue
             line_proba = np.zeros(len(page["lines"]))
             line_proba[self.non_blank[k]] = proba[self.bounds[k] : self.bounds[k + 1]]
-            drop_comment_sections([page["lines"]], [line_proba], [self.comment_lines[k]])  # as the model predicts
-            labels = (line_proba >= threshold).astype(np.int64)
+            # As the model predicts: the rules that read the page in order, then the labels.
+            _rules_at(threshold)._page_rules([page["lines"]], [line_proba], [self.comment_lines[k]])
+            labels = _labels(line_proba, self.non_blank[k], threshold, threshold)
             out.append(bag_f1(_kept_text(page["lines"], labels), page["gold"])[2])
         return out
+
+
+@functools.cache
+def _rules_at(threshold: float) -> BoilerplateClassifier:
+    """An unfitted model whose page rules (``_page_rules``) run at ``threshold``."""
+    return BoilerplateClassifier(threshold=threshold)
 
 
 def _fit_fold_lexicon(fit: Rows, labels, others: list[Rows]) -> None:
@@ -248,6 +258,13 @@ def main(argv=None) -> int:
         help="also score the cross-validated pages of each language of the multilingual set (daniel) apart",
     )
     parser.add_argument(
+        "--score-layouts",
+        nargs="*",
+        default=[],
+        metavar="LAYOUT",
+        help="also score the multilingual set's (daniel's) cross-validated pages as each of these tools lays them out",
+    )
+    parser.add_argument(
         "--only", nargs="*", help=f"names of training.experiments.tune.SETTINGS to run (default: all {len(SETTINGS)})"
     )
     args = parser.parse_args(argv)
@@ -284,6 +301,9 @@ def main(argv=None) -> int:
         for lang in sorted({p.get("lang") for p in pages if p["set"] == "daniel"} - {None}):
             mine = [p for p in pages if p["set"] == "daniel" and p.get("lang") == lang]
             held[f"daniel {lang}"] = Rows(mine, args.folds)
+    for layout in args.score_layouts:
+        laid = [q for q in (in_layout(p, layout) for p in pages if p["set"] == "daniel") if q]
+        held[f"daniel {layout}"] = Rows(laid, args.folds)
     dev = {}
     for name in args.dev_sets:
         chosen = [p for p in dev_pages[name] if p.get("gold")][: args.dev_pages]

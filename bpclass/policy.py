@@ -339,7 +339,13 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     """
     if candidates is None:
         candidates = _comment_word_lines(lines)
-    headings = [found for found in (_heading_at(lines, k) for k in candidates) if found is not None]
+    headings = []
+    for found in (_heading_at(lines, k) for k in candidates):
+        # One heading found again from another of its pieces counts once: "203 comments"
+        # alone and with the toolbar's "Email", "Tweet", "Print" joined to it (one text
+        # node per line) are not two headings, nor a pair (_heading_follows).
+        if found is not None and (not headings or found[0] > headings[-1][1]):
+            headings.append(found)
     if not headings:
         return None
     likely = np.flatnonzero(np.asarray(proba) >= COMMENT_LIKELY)  # only these lines' characters count

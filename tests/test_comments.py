@@ -508,3 +508,25 @@ def test_two_headings_together_head_a_long_thread_under_a_short_article():
     assert len("".join(article)) < COMMENT_MIN_SHARE_ABOVE * len("".join(line for line in one if len(line) > 40))
     assert comment_section_start(one, proba) is None
     assert comment_section_start(two, proba) == two.index("Please Add Comments")
+
+
+def test_a_heading_found_again_from_its_pieces_is_not_a_second_heading():
+    # One text node per line: the article's toolbar under its photo's caption, above
+    # its body. "Email" is read with the pieces around it as "203 comments Email Tweet
+    # Print", the same heading as "203 comments" alone: no pair, and the body is kept.
+    caption = "Women ride on a bus used mainly by the ultra-Orthodox community, during a protest " * 4
+    toolbar = ["203 comments", "", "Email", "", "Tweet", "", "Print"]
+    body = ARTICLE[2:] * 2
+    lines = ["A headline", "", caption.strip(), "", *toolbar, "", *body]
+    proba = np.array([0.9 if len(line) > 40 else 0.05 for line in lines])
+    chars_above = len(lines[2])
+    assert (
+        COMMENT_MIN_CHARS_ABOVE
+        <= chars_above
+        < COMMENT_MIN_SHARE_ABOVE * sum(len(line) for line, p in zip(lines, proba) if p >= COMMENT_LIKELY)
+    )
+    assert comment_section_start(lines, proba) is None
+    # A second, separate heading that names comments right below it still pairs.
+    paired = ["A headline", "", caption.strip(), "", "Please Add Comments", "", "13 Comment(s)", "", *body]
+    proba = np.array([0.9 if len(line) > 40 else 0.05 for line in paired])
+    assert comment_section_start(paired, proba) == paired.index("Please Add Comments")

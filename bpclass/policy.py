@@ -261,6 +261,16 @@ COMMENT_MIN_CHARS_ALONE = 2500
 # "comments"): a line holding a comment word is read with up to COMMENT_PIECES
 # non-blank lines of at most COMMENT_PIECE_CHARS characters on either side joined to it.
 COMMENT_PIECES = 2
+# A call to comment ("Add a comment", "Dodaj komentarz") in the article's toolbar, with
+# the article's first paragraph (a line of CALL_PROSE_CHARS at P >= CALL_SURE) among
+# the CALL_REACH non-blank lines below it and more likely text below it than above, is
+# a link, not a thread's heading: a teaser list above the article can hold the share of
+# likely text that COMMENT_MIN_SHARE_ABOVE asks for (thesun.co.uk in daniel: 0.36 ->
+# 0.82). daniel cross-validated by site, English +0.002 in every layout; dragnet +0.0003
+# (docs/experiments.md, 2026-12-08).
+CALL_REACH = 2
+CALL_PROSE_CHARS = 80
+CALL_SURE = 0.8
 # Two comment headings this close (non-blank lines between) head a thread together.
 COMMENT_PAIR_REACH = 3
 COMMENT_PIECE_CHARS = 12
@@ -358,14 +368,47 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     for h, (k, end, text) in enumerate(headings):
         n_above = int(np.searchsorted(likely, k))  # likely lines above line k
         above = int(chars[n_above - 1]) if n_above else 0
-        if above >= COMMENT_MIN_CHARS_ABOVE and (
-            above >= COMMENT_MIN_SHARE_ABOVE * total
-            or _comment_headers_follow(lines, end)
+        if above < COMMENT_MIN_CHARS_ABOVE:
+            continue
+        if (
+            _comment_headers_follow(lines, end)
             or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(text))
             or _heading_follows(lines, headings, h)
         ):
             return int(k)
+        if above >= COMMENT_MIN_SHARE_ABOVE * total and not _call_above_article(
+            lines, proba, end, text, above, total - _through(chars, likely, end)
+        ):
+            return int(k)
     return None
+
+
+def _through(chars: np.ndarray, likely: np.ndarray, end: int) -> int:
+    """The likely characters (``chars``: their running sum over the ``likely`` lines)
+    up to line ``end``, inclusive."""
+    n = int(np.searchsorted(likely, end, side="right"))
+    return int(chars[n - 1]) if n else 0
+
+
+def _call_above_article(lines: list[str], proba: np.ndarray, end: int, text: str, above: int, below: int) -> bool:
+    """Is the heading that ends on line ``end``, which only the share of likely text
+    above it makes a heading, a call to comment in the article's toolbar ("Add a
+    comment" under the byline) rather than the head of a thread: no count and no form's
+    note ("*"), a sure line of prose (CALL_PROSE_CHARS, CALL_SURE) among the CALL_REACH
+    non-blank lines after it, and more likely text below it than above it (``below``
+    and ``above``, in characters)?"""
+    if "*" in text or _NUMBER.search(text):
+        return False
+    seen = 0
+    for j in range(end + 1, len(lines)):
+        line = lines[j].strip()
+        if line:
+            if len(line) >= CALL_PROSE_CHARS and proba[j] >= CALL_SURE:
+                return below > above
+            seen += 1
+            if seen >= CALL_REACH:
+                return False
+    return False
 
 
 def _heading_follows(lines: list[str], headings: list, h: int) -> bool:

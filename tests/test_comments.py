@@ -16,6 +16,9 @@ from bpclass.corpus import CorpusOptions, clean_batch
 from bpclass.features import holds_comment_word
 from bpclass.patterns import COMMENT_HEADING
 from bpclass.policy import (
+    CALL_PROSE_CHARS,
+    CALL_REACH,
+    CALL_SURE,
     COMMENT_COUNT_REACH,
     COMMENT_LIKELY,
     COMMENT_MAX_CHARS,
@@ -176,8 +179,12 @@ def _reference_start(lines, proba):
         later = [j for j in headings if j > k]  # a heading naming comments close below
         pair = bool(later) and sum(1 for line in lines[k + 1 : later[0]] if line.strip()) < COMMENT_PAIR_REACH
         pair = pair and names(later[0])
+        # A call to comment right above the article's sure prose, more of it below than above.
+        after = [j for j in range(k + 1, len(lines)) if lines[j].strip()][:CALL_REACH]
+        sure = [j for j in after if len(lines[j].strip()) >= CALL_PROSE_CHARS and proba[j] >= CALL_SURE]
+        call = not re.search(r"[\d*]", lines[k]) and bool(sure) and sum(chars[k + 1 :]) > above
         if above >= COMMENT_MIN_CHARS_ABOVE and (
-            above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) or headers or alone or pair
+            headers or alone or pair or (above >= COMMENT_MIN_SHARE_ABOVE * sum(chars) and not call)
         ):
             return k
     return None
@@ -530,3 +537,31 @@ def test_a_heading_found_again_from_its_pieces_is_not_a_second_heading():
     paired = ["A headline", "", caption.strip(), "", "Please Add Comments", "", "13 Comment(s)", "", *body]
     proba = np.array([0.9 if len(line) > 40 else 0.05 for line in paired])
     assert comment_section_start(paired, proba) == paired.index("Please Add Comments")
+
+
+def test_a_call_to_comment_above_the_article_is_a_link():
+    # Teasers above the article hold more than COMMENT_MIN_SHARE_ABOVE of the likely
+    # text; under the byline, the toolbar's "Add a comment" sits right above the body.
+    teasers = [
+        "Protect your skin against winter with a few simple habits that cost next to nothing",
+        "Sales of a baby cream doubled last year as mothers started using it on their own faces",
+        "A supermarket's face cream sold out within days when a magazine called it a wonder",
+        "Five ways to keep your hands soft when the temperature drops below freezing at night",
+    ]
+    body = [line for line in ARTICLE[2:] if line]
+
+    def start(page):
+        return comment_section_start(page, np.array([0.9 if len(line) > 60 else 0.1 for line in page]))
+
+    page = ["A headline", "", *teasers, "By Ann Smith", "", "Add a comment", *body]
+    above, total = sum(map(len, teasers)), sum(map(len, teasers + body))
+    assert COMMENT_MIN_CHARS_ABOVE <= above and COMMENT_MIN_SHARE_ABOVE * total <= above < total - above
+    assert start(page) is None
+    # Below the article, with less likely text under it than above, it heads the thread.
+    below = [*teasers, *body, "Add a comment", ARTICLE[2], ARTICLE[4]]
+    assert start(below) == below.index("Add a comment")
+    # So does a call followed by a form, not by the article's prose; and a count is never a link.
+    form = ["A headline", "", *teasers, "Add a comment", "Your name", "Your e-mail", *body]
+    assert start(form) == form.index("Add a comment")
+    counted = ["A headline", "", *teasers, "By Ann Smith", "", "12 comments", *body]
+    assert start(counted) == counted.index("12 comments")

@@ -366,18 +366,17 @@ def comment_section_start(lines: list[str], proba: np.ndarray, candidates=None) 
     chars = np.cumsum(np.fromiter(map(len, map(lines.__getitem__, likely.tolist())), np.int64, len(likely)))
     total = int(chars[-1]) if len(chars) else 0
     for h, (k, end, text) in enumerate(headings):
-        n_above = int(np.searchsorted(likely, k))  # likely lines above line k
-        above = int(chars[n_above - 1]) if n_above else 0
+        above = _through(chars, likely, k - 1)  # likely characters above line k
         if above < COMMENT_MIN_CHARS_ABOVE:
             continue
+        if above >= COMMENT_MIN_SHARE_ABOVE * total and not _call_above_article(
+            lines, proba, end, text, above, total - _through(chars, likely, end)
+        ):
+            return int(k)
         if (
             _comment_headers_follow(lines, end)
             or (above >= COMMENT_MIN_CHARS_ALONE and _names_comments(text))
             or _heading_follows(lines, headings, h)
-        ):
-            return int(k)
-        if above >= COMMENT_MIN_SHARE_ABOVE * total and not _call_above_article(
-            lines, proba, end, text, above, total - _through(chars, likely, end)
         ):
             return int(k)
     return None

@@ -699,6 +699,13 @@ def batch_features(
 BULLETS = "\u2022\u25aa\u25e6\u2023\u2219\u25cf\u00b7*"
 _BULLET = re.compile(f"^[{BULLETS}]\\s+(?=\\S)")
 
+
+def without_bullet(text: str) -> str:
+    """A stripped line as the batch code reads it: a leading bullet and the white space
+    after it dropped ("· a" is "a"; "·a" stays as it is)."""
+    return _BULLET.sub("", text, count=1) if text[0] in BULLETS else text
+
+
 # A line with at least this many white-space characters before or after its text is
 # padded (bpclass.columns); PAD_RUN in _speedups.c.
 PAD_RUN = 5
@@ -776,7 +783,7 @@ def features_and_comment_rows(
         stripped = [line.strip() for page in pages for line in page]
         non_blank = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
         firsts = np.fromiter((ord(t[0]) for t in stripped if t), dtype=np.float64)  # a bullet's: Markdown's marks
-        texts = [_BULLET.sub("", t, count=1) if t[0] in BULLETS else t for t in stripped if t]
+        texts = [without_bullet(t) for t in stripped if t]
         del stripped
         chars = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
         spaced = None if edges is None else np.array([_edges(line) for page in pages for line in page if line.strip()])

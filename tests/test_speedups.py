@@ -130,8 +130,7 @@ def test_same_line_features_as_the_reference(line):
     if not text:
         return
     X, _ = features.batch_features([[line]])
-    read = features._BULLET.sub("", text, count=1) if text[0] in features.BULLETS else text
-    assert_same(X[0, : len(features.LINE_FEATURES)], np.array(features.line_features(read)))
+    assert_same(X[0, : len(features.LINE_FEATURES)], np.array(features.line_features(features.without_bullet(text))))
 
 
 def test_a_bullet_is_read_as_the_batch_reads_it():
